@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+
+export PYTHAINLP_OFFLINE := 1
+export PYTHAINLP_READ_ONLY := 1
+
+.PHONY: run test install test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@bash scripts/ensure-system-deps.sh
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Demo mode: the demo organisation, a known admin token for the web pages, no chat credentials needed.
+run: install
+	SARABAN_DEMO=1 $(VENV)/bin/saraban init --demo
+	@echo "เปิด http://127.0.0.1:8000/chat (แชตทดลอง) หรือ http://127.0.0.1:8000/admin (โทเคนผู้ดูแล: $${SARABAN_ADMIN_TOKEN:-demo-admin-token})"
+	SARABAN_DEMO=1 SARABAN_ADMIN_TOKEN=$${SARABAN_ADMIN_TOKEN:-demo-admin-token} $(VENV)/bin/saraban serve --host 127.0.0.1 --port 8000
+
+# The whole suite on SQLite, then again on PostgreSQL when one answers (CI always has one).
+test: install
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$SARABAN_TEST_DATABASE_URL" ] || $(PY) scripts/pg_ready.py "$(PG_TEST_URL)"; then \
+		SARABAN_TEST_DATABASE_URL=$${SARABAN_TEST_DATABASE_URL:-$(PG_TEST_URL)} $(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL is not reachable at $(PG_TEST_URL): the PostgreSQL pass was skipped"; fi
+
+test-sqlite: install
+	env -u SARABAN_TEST_DATABASE_URL $(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+test-postgres: install
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+bench: install
+	$(VENV)/bin/saraban bench registry
+	$(VENV)/bin/saraban bench parse
+
+clean:
+	rm -rf $(VENV) saraban.db saraban.db-* attachments test-artifacts

@@ -1,0 +1,1 @@
+"""The legal register: domain, persistence and the only writer of letters."""

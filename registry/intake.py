@@ -1,0 +1,174 @@
+"""Registering letters: ลงรับ (incoming) and issuing sending numbers (outgoing and circulars)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.clock import SYSTEM_CLOCK, Clock
+from registry.commands import (
+    KINDS,
+    PRIORITIES,
+    RETENTION,
+    SECRECY,
+    RegisterIncoming,
+    RegisterOutgoing,
+    Registered,
+)
+from registry.errors import InvalidInput
+from registry.events import Actor, append_event
+from registry.models import Letter, Registration
+from registry.numbering import display_number, take_number
+from registry.permissions import require
+from registry.refkey import ref_key
+from registry.search import index_terms
+from registry.units import get_unit, unit_is_valid
+from registry.validation import choice, clean_text
+
+# A received_at this far in the future is a typing error, not a letter from tomorrow.
+FUTURE_SLACK = dt.timedelta(minutes=10)
+
+
+def build_search_text(*texts: str | None) -> str:
+    return " ".join(index_terms(*texts))
+
+
+def find_duplicates(
+    session: Session, unit_id: int, ref_no: str | None, letter_date: dt.date | None, sender: str | None
+) -> list[int]:
+    """Letters of the unit with the same ref_no, letter date and sender (not cancelled)."""
+    key = ref_key(ref_no)
+    if key is None or letter_date is None:
+        return []
+    rows = session.execute(
+        select(Letter.id, Letter.sender).where(
+            Letter.unit_id == unit_id,
+            Letter.ref_no_norm == key,
+            Letter.letter_date == letter_date,
+            Letter.status != "cancelled",
+            Letter.direction == "incoming",
+        )
+    ).all()
+    want = " ".join((sender or "").split())
+    return [row.id for row in rows if " ".join((row.sender or "").split()) == want]
+
+
+def register_incoming(
+    session: Session, cmd: RegisterIncoming, *, actor: Actor, clock: Clock = SYSTEM_CLOCK
+) -> Registered:
+    """ลงรับ: give the letter the next number of the unit's incoming book.
+
+    Validates every field (InvalidInput with a Thai message), checks that the actor is a clerk
+    (or head/admin) of the unit, takes the number under the book's lock, writes the letter,
+    its registration and one event, all in the caller's transaction. A letter marked
+    ลับที่สุด keeps no content (2564 amendment): only that it arrived, when and its number.
+    Duplicates (same ref_no + letter date + sender in the unit) are reported, not refused.
+    """
+    now = clock.now()
+    unit = get_unit(session, cmd.unit_id)
+    require(session, actor, unit.id, ("clerk", "head", "admin"), "ลงรับหนังสือของหน่วยงานนี้")
+    priority = choice("priority", cmd.priority, PRIORITIES, "ชั้นความเร็ว")
+    secrecy = choice("secrecy", cmd.secrecy, SECRECY, "ชั้นความลับ", nullable=True)
+    kind = choice("kind", cmd.kind, KINDS, "ชนิดของหนังสือ")
+    retention = choice("retention", cmd.retention, RETENTION, "อายุการเก็บ")
+    received_at = _received_at(cmd.received_at, now)
+    if not unit_is_valid(unit, received_at.date()):
+        raise InvalidInput("unit", f"หน่วยงาน {unit.code} ไม่อยู่ในช่วงที่ใช้งานในวันที่ลงรับ")
+    fields = {
+        "subject": clean_text("subject", cmd.subject),
+        "ref_no": clean_text("ref_no", cmd.ref_no),
+        "sender": clean_text("sender", cmd.sender),
+        "addressee": clean_text("addressee", cmd.addressee),
+        "enclosures": clean_text("enclosures", cmd.enclosures),
+        "remarks": clean_text("remarks", cmd.remarks),
+    }
+    if secrecy == "top_secret":
+        fields = dict.fromkeys(fields)  # record that it arrived, and nothing of its content
+    duplicates = find_duplicates(session, unit.id, fields["ref_no"], cmd.letter_date, fields["sender"])
+
+    book, number = take_number(session, unit, "incoming", received_at, sandbox=cmd.sandbox)
+    letter = Letter(
+        unit_id=unit.id, direction="incoming", kind=kind, ref_no=fields["ref_no"],
+        ref_no_norm=ref_key(fields["ref_no"]), letter_date=cmd.letter_date, sender=fields["sender"],
+        sender_unit_id=cmd.sender_unit_id, addressee=fields["addressee"], subject=fields["subject"],
+        priority=priority, secrecy=secrecy, enclosures=fields["enclosures"], remarks=fields["remarks"],
+        retention=retention, status="registered", sandbox=cmd.sandbox, deadline_at=cmd.deadline_at,
+        search_text=build_search_text(fields["subject"], fields["sender"], fields["addressee"], fields["ref_no"]),
+        created_by=actor.person_id, created_at=now, updated_at=now,
+    )
+    session.add(letter)
+    session.flush()
+    registration = Registration(book_id=book.id, number=number, letter_id=letter.id, received_at=received_at,
+                                created_at=now, created_by=actor.person_id)
+    session.add(registration)
+    session.flush()
+    append_event(session, kind="letter.registered", entity="letter", entity_id=letter.id, actor=actor, at=now,
+                 data={"book_id": book.id, "year": book.year, "number": number, "received_at": received_at,
+                       "unit_id": unit.id, "after": _letter_facts(letter), "duplicates": duplicates})
+    return Registered(letter.id, registration.id, book.id, "incoming", book.year, number, received_at,
+                      display_number(book, number), tuple(duplicates))
+
+
+def register_outgoing(
+    session: Session, cmd: RegisterOutgoing, *, actor: Actor, clock: Clock = SYSTEM_CLOCK
+) -> Registered:
+    """ออกเลขหนังสือส่ง: the next number of the unit's outgoing (or circular) book.
+
+    The number is written ``<unit code>/<n>`` (circulars ``<unit code>/ว <n>``) and stored as the
+    letter's ref_no, so the register shows what the addressee will see.
+    """
+    now = clock.now()
+    unit = get_unit(session, cmd.unit_id)
+    require(session, actor, unit.id, ("clerk", "head", "admin"), "ออกเลขหนังสือส่งของหน่วยงานนี้")
+    priority = choice("priority", cmd.priority, PRIORITIES, "ชั้นความเร็ว")
+    secrecy = choice("secrecy", cmd.secrecy, SECRECY, "ชั้นความลับ", nullable=True)
+    kind = choice("kind", cmd.kind, KINDS, "ชนิดของหนังสือ")
+    retention = choice("retention", cmd.retention, RETENTION, "อายุการเก็บ")
+    issued_at = _received_at(cmd.issued_at, now)
+    subject = clean_text("subject", cmd.subject)
+    addressee = clean_text("addressee", cmd.addressee)
+    if secrecy == "top_secret":
+        subject = addressee = None
+    direction = "circular" if cmd.circular else "outgoing"
+    book, number = take_number(session, unit, direction, issued_at, sandbox=cmd.sandbox)
+    ref_no = display_number(book, number)
+    letter = Letter(
+        unit_id=unit.id, direction=direction, kind=kind, ref_no=ref_no, ref_no_norm=ref_key(ref_no),
+        letter_date=cmd.letter_date or issued_at.date(), sender=unit.name, addressee=addressee, subject=subject,
+        priority=priority, secrecy=secrecy, enclosures=clean_text("enclosures", cmd.enclosures),
+        remarks=clean_text("remarks", cmd.remarks), retention=retention, status="registered",
+        sandbox=cmd.sandbox, sent_via=clean_text("sent_via", cmd.sent_via),
+        search_text=build_search_text(subject, addressee, ref_no), created_by=actor.person_id,
+        created_at=now, updated_at=now,
+    )
+    session.add(letter)
+    session.flush()
+    registration = Registration(book_id=book.id, number=number, letter_id=letter.id, received_at=issued_at,
+                                created_at=now, created_by=actor.person_id)
+    session.add(registration)
+    session.flush()
+    append_event(session, kind="letter.number_issued", entity="letter", entity_id=letter.id, actor=actor, at=now,
+                 data={"book_id": book.id, "year": book.year, "number": number, "direction": direction,
+                       "unit_id": unit.id, "after": _letter_facts(letter)})
+    return Registered(letter.id, registration.id, book.id, direction, book.year, number, issued_at, ref_no)
+
+
+def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    if value is None:
+        return now
+    if value.tzinfo is None:
+        raise InvalidInput("received_at", "กรุณาระบุเวลาลงรับพร้อมเขตเวลา")
+    if value > now + FUTURE_SLACK:
+        raise InvalidInput("received_at", "เวลาลงรับอยู่ในอนาคต กรุณาตรวจสอบ")
+    return value
+
+
+def _letter_facts(letter: Letter) -> dict[str, object]:
+    return {
+        "ref_no": letter.ref_no, "letter_date": letter.letter_date, "sender": letter.sender,
+        "addressee": letter.addressee, "subject": letter.subject, "priority": letter.priority,
+        "secrecy": letter.secrecy, "kind": letter.kind, "enclosures": letter.enclosures,
+        "remarks": letter.remarks, "retention": letter.retention, "sandbox": letter.sandbox,
+    }

@@ -1,0 +1,76 @@
+"""Who may do what: roles per unit, checked by every service before it writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.errors import PermissionDenied
+from registry.events import Actor
+from registry.models import Assignment, Delegation, Membership, Unit
+
+ROLES = ("clerk", "owner", "head", "admin", "auditor")
+ROLE_TH = {
+    "clerk": "เจ้าหน้าที่สารบรรณ",
+    "owner": "เจ้าของเรื่อง",
+    "head": "ผู้บังคับบัญชา",
+    "admin": "ผู้ดูแลระบบ",
+    "auditor": "ผู้ตรวจสอบ",
+}
+CLEARANCE_RANK = {"none": 0, "confidential": 1, "secret": 2, "top_secret": 3}
+
+
+def roles_of(session: Session, person_id: int) -> list[tuple[int, str]]:
+    return list(session.execute(select(Membership.unit_id, Membership.role).where(Membership.person_id == person_id)).tuples())
+
+
+def is_admin(session: Session, person_id: int) -> bool:
+    return any(role == "admin" for _, role in roles_of(session, person_id))
+
+
+def unit_ancestors(session: Session, unit_id: int) -> list[int]:
+    chain: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = session.execute(select(Unit.parent_id).where(Unit.id == current)).scalar_one_or_none()
+    return chain
+
+
+def has_role(session: Session, person_id: int, unit_id: int, roles: tuple[str, ...]) -> bool:
+    """True if the person holds one of *roles* in the unit or a unit above it (or is admin)."""
+    held = roles_of(session, person_id)
+    if any(role == "admin" for _, role in held):
+        return True
+    above = set(unit_ancestors(session, unit_id))
+    return any(u in above and role in roles for u, role in held)
+
+
+def require(session: Session, actor: Actor, unit_id: int, roles: tuple[str, ...], action_th: str) -> None:
+    if actor.person_id is None:  # the system itself (CLI, worker, bench)
+        return
+    if not has_role(session, actor.person_id, unit_id, roles):
+        raise PermissionDenied(action_th)
+
+
+def acting_for(session: Session, person_id: int, at: dt.datetime) -> set[int]:
+    """The people this person may act for now: themselves and whoever they stand in for (รักษาการแทน)."""
+    rows = session.execute(
+        select(Delegation.principal_id).where(
+            Delegation.delegate_id == person_id, Delegation.starts_at <= at, Delegation.ends_at > at
+        )
+    ).scalars()
+    return {person_id, *rows}
+
+
+def may_answer(session: Session, actor: Actor, assignment: Assignment, at: dt.datetime) -> bool:
+    """The assignee (or their stand-in) answers a personal forward; the unit's staff a unit one."""
+    if actor.person_id is None:
+        return True
+    if assignment.person_id is not None:
+        return assignment.person_id in acting_for(session, actor.person_id, at)
+    if assignment.unit_id is not None:
+        return has_role(session, actor.person_id, assignment.unit_id, ("clerk", "head", "owner"))
+    return False

@@ -1,0 +1,1 @@
+"""Composition root: settings, the ASGI app factory and the ``saraban`` CLI."""

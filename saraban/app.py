@@ -1,0 +1,46 @@
+"""The app factory: one ASGI app with the webhooks, the admin API and pages, and the web chat."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from registry.clock import Clock
+from registry.runtime import Runtime
+from saraban.settings import Settings, get_settings
+
+log = logging.getLogger("saraban")
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    if runtime is None:
+        runtime = Runtime.from_url(settings.database_url, attachments_dir=settings.attachments_dir)
+    if clock is not None:
+        runtime.clock = clock
+    app = FastAPI(
+        title="ระบบทะเบียนหนังสือราชการผ่านแชต (saraban)",
+        version="0.1.0",
+        description="ลงรับ ส่งต่อ รับทราบ และสุ่มตรวจหนังสือราชการ — API สำหรับผู้ดูแลระบบและผู้ตรวจสอบ",
+    )
+    app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.admin_token = settings.admin_token
+
+    import admin_api
+
+    admin_api.install(app)
+    _install_channels(app, runtime, settings)
+    return app
+
+
+def _install_channels(app: FastAPI, runtime: Runtime, settings: Settings) -> None:
+    """Mount the chat channels when the bot room is present (LINE/Telegram only with credentials)."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("bot") is None:
+        return
+    bot = importlib.import_module("bot")
+    bot.install(app, runtime, settings)

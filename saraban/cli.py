@@ -1,0 +1,164 @@
+"""The ``saraban`` command: init, serve, worker, chat, parse, verify, export, admin …, backup, bench."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import sys
+from typing import Annotated
+
+import typer
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+
+app = typer.Typer(help="ระบบทะเบียนหนังสือราชการผ่านแชต (saraban)", no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False)
+admin = typer.Typer(help="งานผู้ดูแลระบบ: ผู้ใช้ โทเคน รหัสผูกบัญชี", no_args_is_help=True)
+bench = typer.Typer(help="วัดความเร็ว (benchmarks)", no_args_is_help=True)
+app.add_typer(admin, name="admin")
+app.add_typer(bench, name="bench")
+
+
+def _runtime():
+    from registry.runtime import Runtime
+    from saraban.settings import get_settings
+
+    s = get_settings()
+    return Runtime.from_url(s.database_url, attachments_dir=s.attachments_dir)
+
+
+@app.command()
+def init(demo: Annotated[bool, typer.Option("--demo", help="โหลดหน่วยงานและผู้ใช้ตัวอย่าง")] = False) -> None:
+    """Create or upgrade the database (idempotent); --demo loads the demo organisation."""
+    from registry.demo import load_demo, load_demo_letters, load_holidays
+    from registry.schema import upgrade
+
+    rt = _runtime()
+    upgrade(rt.engine)
+    with rt.transaction() as session:
+        holidays = load_holidays(session)
+        created = load_demo(session) if demo else False
+    letters = 0
+    if created:
+        with rt.transaction() as session:
+            letters = load_demo_letters(session)
+    typer.echo(f"ฐานข้อมูลพร้อมใช้งาน ({rt.engine.url.render_as_string(hide_password=True)}); "
+               f"วันหยุดใหม่ {holidays} วัน" + ("; โหลดข้อมูลตัวอย่างแล้ว" if created else "")
+               + (f" ({letters} หนังสือ)" if letters else ""))
+    rt.engine.dispose()
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="จำนวน worker process")] = 1,
+    no_worker: Annotated[bool, typer.Option("--no-worker", help="ไม่รันตัวส่งข้อความ (outbox) ในตัว")] = False,
+) -> None:
+    """Serve the one ASGI app: webhooks, admin API and pages, web chat."""
+    import uvicorn
+
+    if no_worker:
+        os.environ["SARABAN_RUN_WORKER"] = "0"
+    uvicorn.run("saraban.asgi:app", host=host, port=port, workers=workers, log_level="info",
+                proxy_headers=False, access_log=False)
+
+
+@app.command()
+def verify() -> None:
+    """Recompute the event hash chain; exit 1 naming the first broken link."""
+    from registry.events import verify_chain
+
+    rt = _runtime()
+    with rt.read() as session:
+        report = verify_chain(session)
+    if report.ok:
+        typer.echo(f"ห่วงโซ่เหตุการณ์ถูกต้อง ({report.events:,} เหตุการณ์)")
+        return
+    typer.echo(f"ห่วงโซ่เหตุการณ์เสียหาย: เหตุการณ์แรกที่ไม่ถูกต้องคือ id={report.first_broken} ({report.reason})", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def parse() -> None:
+    """Read JSON lines {"text": …} on stdin; write one JSON object per line (F2)."""
+    from nlp.jsonl import run
+
+    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    sys.stdin.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    raise typer.Exit(run(sys.stdin, sys.stdout))
+
+
+@admin.command("people")
+def admin_people(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List people with their unit and roles."""
+    from sqlalchemy import select
+
+    from registry.models import Person
+
+    rt = _runtime()
+    with rt.read() as session:
+        people = session.execute(select(Person).order_by(Person.id)).scalars().all()
+        rows = [{
+            "id": p.id, "name": p.name, "position": p.position,
+            "unit": p.roles[0].unit.code if p.roles else None,
+            "unit_name": p.roles[0].unit.name if p.roles else None,
+            "roles": [{"unit": m.unit.code, "unit_id": m.unit_id, "role": m.role} for m in p.roles],
+        } for p in people]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for r in rows:
+        roles = ", ".join(f"{x['role']}@{x['unit']}" for x in r["roles"])
+        typer.echo(f"{r['id']:>4}  {r['name']}  [{roles}]")
+
+
+@admin.command("token")
+def admin_token(person: Annotated[int, typer.Argument(help="id ของผู้ใช้")], label: str = "cli") -> None:
+    """Create an API bearer token for a person (printed once; stored hashed)."""
+    from admin_api.deps import hash_token
+    from registry.events import Actor, append_event
+    from registry.models import ApiToken
+    from registry.units import get_person
+
+    rt = _runtime()
+    token = secrets.token_urlsafe(32)
+    with rt.transaction() as session:
+        get_person(session, person)
+        now = rt.clock.now()
+        row = ApiToken(person_id=person, token_hash=hash_token(token), label=label, created_at=now)
+        session.add(row)
+        session.flush()
+        append_event(session, kind="token.created", entity="person", entity_id=person, actor=Actor(None, "cli"),
+                     at=now, data={"token_id": row.id, "label": label})
+    typer.echo(token)
+
+
+@bench.command("registry")
+def bench_registry(
+    letters: Annotated[int, typer.Option(help="จำนวนหนังสือสำหรับทดสอบการค้นหา")] = 100_000,
+    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+) -> None:
+    """Registrations/s and p50/p99 for 1 and 8 writers beside a bare-SQL baseline; search p95."""
+    from bench.registry_bench import main
+
+    raise typer.Exit(main(search_letters=letters, postgres_url=postgres_url or None))
+
+
+@bench.command("parse")
+def bench_parse() -> None:
+    """Messages/s on one core, start-up time and peak RSS of the Thai parser."""
+    from bench.parse_bench import main
+
+    raise typer.Exit(main([]))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

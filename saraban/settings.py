@@ -1,0 +1,60 @@
+"""One settings class for the whole service (environment prefix ``SARABAN_``, ``.env`` read too)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values people paste from documentation; running production with one of them is refused.
+PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "placeholder", "your-token", "test"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SARABAN_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./saraban.db"
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base_url: str = "https://api.line.me"
+    telegram_bot_token: SecretStr | None = None
+    telegram_secret_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_mode: Literal["webhook", "polling"] = "webhook"
+    admin_token: SecretStr | None = None
+    timezone: str = "Asia/Bangkok"
+    attachments_dir: str = "./attachments"
+    demo: bool = False
+    run_worker: bool = True  # ``serve`` runs the outbox deliverer in-process unless told not to
+    public_url: str = "http://127.0.0.1:8000"
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> "Settings":
+        if self.demo:
+            return self
+        for name in (
+            "line_channel_secret",
+            "line_channel_access_token",
+            "telegram_bot_token",
+            "telegram_secret_token",
+            "admin_token",
+        ):
+            value = getattr(self, name)
+            if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDERS:
+                raise ValueError(f"SARABAN_{name.upper()} is a placeholder; set a real secret")
+        return self
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

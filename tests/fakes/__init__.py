@@ -1,0 +1,1 @@
+"""Fakes of the ports (one per outside thing), shared by every test folder."""
