@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from registry.models import ChainHead, Event
@@ -79,11 +80,17 @@ def append_event(
     at: dt.datetime,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to the chain inside the caller's transaction."""
-    head = session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one_or_none()
+    """Append one event to the chain inside the caller's transaction.
+
+    The chain head row is locked from here to the end of the transaction; callers append
+    their events last, so the lock is held only for the insert and the commit.
+    """
+    session.flush()  # the caller's rows first, so their ids are in the event
+    conn = session.connection()
+    head = conn.execute(select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1).with_for_update()).first()
     if head is None:
-        head = ChainHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+        _create_head(session)
+        head = conn.execute(select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1).with_for_update()).one()
     event = Event(
         seq=head.seq + 1,
         occurred_at=at.astimezone(dt.UTC),
@@ -96,10 +103,18 @@ def append_event(
         prev_hash=head.hash,
     )
     event.hash = link_hash(head.hash, event)
-    head.seq = event.seq
-    head.hash = event.hash
-    session.add(event)
+    # Core statements: the ORM's unit of work would cost more than the rows themselves here.
+    conn.execute(insert(Event).values(
+        seq=event.seq, occurred_at=event.occurred_at, actor_id=event.actor_id, channel=event.channel, kind=kind,
+        entity=entity, entity_id=entity_id, data=event.data, prev_hash=event.prev_hash, hash=event.hash))
+    conn.execute(update(ChainHead).where(ChainHead.id == 1).values(seq=event.seq, hash=event.hash))
     return event
+
+
+def _create_head(session: Session) -> None:
+    dialect = session.get_bind().dialect.name
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ChainHead).values(id=1, seq=0, hash=GENESIS)
+    session.execute(ins.on_conflict_do_nothing(index_elements=["id"]))
 
 
 @dataclass(frozen=True)

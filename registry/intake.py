@@ -20,7 +20,7 @@ from registry.commands import (
 from registry.errors import InvalidInput
 from registry.events import Actor, append_event
 from registry.models import Letter, Registration
-from registry.numbering import display_number, take_number
+from registry.numbering import take_number
 from registry.permissions import require
 from registry.refkey import ref_key
 from registry.search import index_terms
@@ -88,7 +88,7 @@ def register_incoming(
         fields = dict.fromkeys(fields)  # record that it arrived, and nothing of its content
     duplicates = find_duplicates(session, unit.id, fields["ref_no"], cmd.letter_date, fields["sender"])
 
-    book, number = take_number(session, unit, "incoming", received_at, sandbox=cmd.sandbox)
+    taken = take_number(session, unit, "incoming", received_at, sandbox=cmd.sandbox)
     letter = Letter(
         unit_id=unit.id, direction="incoming", kind=kind, ref_no=fields["ref_no"],
         ref_no_norm=ref_key(fields["ref_no"]), letter_date=cmd.letter_date, sender=fields["sender"],
@@ -98,17 +98,15 @@ def register_incoming(
         search_text=build_search_text(fields["subject"], fields["sender"], fields["addressee"], fields["ref_no"]),
         created_by=actor.person_id, created_at=now, updated_at=now,
     )
+    letter.registration = registration = Registration(
+        book_id=taken.book_id, number=taken.number, received_at=received_at, created_at=now, created_by=actor.person_id)
     session.add(letter)
     session.flush()
-    registration = Registration(book_id=book.id, number=number, letter_id=letter.id, received_at=received_at,
-                                created_at=now, created_by=actor.person_id)
-    session.add(registration)
-    session.flush()
     append_event(session, kind="letter.registered", entity="letter", entity_id=letter.id, actor=actor, at=now,
-                 data={"book_id": book.id, "year": book.year, "number": number, "received_at": received_at,
+                 data={"book_id": taken.book_id, "year": taken.year, "number": taken.number, "received_at": received_at,
                        "unit_id": unit.id, "after": _letter_facts(letter), "duplicates": duplicates})
-    return Registered(letter.id, registration.id, book.id, "incoming", book.year, number, received_at,
-                      display_number(book, number), tuple(duplicates))
+    return Registered(letter.id, registration.id, taken.book_id, "incoming", taken.year, taken.number, received_at,
+                      taken.display, tuple(duplicates))
 
 
 def register_outgoing(
@@ -132,8 +130,8 @@ def register_outgoing(
     if secrecy == "top_secret":
         subject = addressee = None
     direction = "circular" if cmd.circular else "outgoing"
-    book, number = take_number(session, unit, direction, issued_at, sandbox=cmd.sandbox)
-    ref_no = display_number(book, number)
+    taken = take_number(session, unit, direction, issued_at, sandbox=cmd.sandbox)
+    ref_no = taken.display
     letter = Letter(
         unit_id=unit.id, direction=direction, kind=kind, ref_no=ref_no, ref_no_norm=ref_key(ref_no),
         letter_date=cmd.letter_date or issued_at.date(), sender=unit.name, addressee=addressee, subject=subject,
@@ -143,16 +141,14 @@ def register_outgoing(
         search_text=build_search_text(subject, addressee, ref_no), created_by=actor.person_id,
         created_at=now, updated_at=now,
     )
+    letter.registration = registration = Registration(
+        book_id=taken.book_id, number=taken.number, received_at=issued_at, created_at=now, created_by=actor.person_id)
     session.add(letter)
     session.flush()
-    registration = Registration(book_id=book.id, number=number, letter_id=letter.id, received_at=issued_at,
-                                created_at=now, created_by=actor.person_id)
-    session.add(registration)
-    session.flush()
     append_event(session, kind="letter.number_issued", entity="letter", entity_id=letter.id, actor=actor, at=now,
-                 data={"book_id": book.id, "year": book.year, "number": number, "direction": direction,
+                 data={"book_id": taken.book_id, "year": taken.year, "number": taken.number, "direction": direction,
                        "unit_id": unit.id, "after": _letter_facts(letter)})
-    return Registered(letter.id, registration.id, book.id, direction, book.year, number, issued_at, ref_no)
+    return Registered(letter.id, registration.id, taken.book_id, direction, taken.year, taken.number, issued_at, ref_no)
 
 
 def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:

@@ -1,7 +1,7 @@
 """Gapless per-book numbers.
 
 A book is (unit, direction, year). Its row is locked for the rest of the transaction that
-inserts the registration (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every write
+inserts the registration (the row lock of ``UPDATE`` on PostgreSQL; on SQLite every write
 transaction already holds the database lock from ``BEGIN IMMEDIATE``), so two writers can
 never take the same number and a rolled-back transaction gives its number back.
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,38 +29,63 @@ def book_year(at: dt.datetime, reset: str) -> int:
     return year
 
 
+@dataclass(frozen=True)
+class Taken:
+    """A number taken from a book (the book row stays locked until the transaction ends)."""
+
+    book_id: int
+    year: int
+    direction: str
+    number: int
+    unit_code: str
+
+    @property
+    def display(self) -> str:
+        return format_number(self.direction, self.number, self.year, self.unit_code)
+
+
 def take_number(
     session: Session, unit: Unit, direction: str, at: dt.datetime, *, sandbox: bool = False
-) -> tuple[Book, int]:
-    """Lock the book in force at *at* (creating it if new) and take its next number."""
+) -> Taken:
+    """Lock the book in force at *at* (creating it if new) and take its next number.
+
+    One ``UPDATE … RETURNING`` both locks the row and bumps the counter, so the common case
+    is a single statement on either engine.
+    """
     year = book_year(at, unit.book_reset)
-    book_id = _ensure_book(session, unit, direction, year, sandbox, at)
-    book = session.execute(
-        select(Book).where(Book.id == book_id).with_for_update(of=Book).execution_options(populate_existing=True)
-    ).scalar_one()
-    book.last_number += 1
-    return book, book.last_number
+    bump = (
+        update(Book)
+        .where(Book.unit_id == unit.id, Book.direction == direction, Book.year == year, Book.sandbox == sandbox)
+        .values(last_number=Book.last_number + 1)
+        .returning(Book.id, Book.last_number)
+        .execution_options(synchronize_session=False)
+    )
+    row = session.execute(bump).first()
+    if row is None:
+        _create_book(session, unit, direction, year, sandbox, at)
+        row = session.execute(bump).one()
+    return Taken(row.id, year, direction, row.last_number, unit.code)
 
 
-def _ensure_book(session: Session, unit: Unit, direction: str, year: int, sandbox: bool, at: dt.datetime) -> int:
-    key = (Book.unit_id == unit.id, Book.direction == direction, Book.year == year, Book.sandbox == sandbox)
-    found = session.execute(select(Book.id).where(*key)).scalar_one_or_none()
-    if found is not None:
-        return found
-    # Two first registrations of a new year may race to create the book: let the database
-    # keep one and both use it.
+def _create_book(session: Session, unit: Unit, direction: str, year: int, sandbox: bool, at: dt.datetime) -> None:
+    # Two first registrations of a new year may race to create the book: the database keeps
+    # one and both then bump it.
     values = dict(unit_id=unit.id, direction=direction, year=year, reset=unit.book_reset,
                   sandbox=sandbox, last_number=0, created_at=at)
     dialect = session.get_bind().dialect.name
     ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Book).values(**values)
     session.execute(ins.on_conflict_do_nothing(index_elements=["unit_id", "direction", "year", "sandbox"]))
-    return session.execute(select(Book.id).where(*key)).scalar_one()
+
+
+def format_number(direction: str, number: int, year: int, unit_code: str) -> str:
+    """How a number is written: ``15/2569`` incoming, ``มท 0201.2/15`` outgoing, ``มท 0201.2/ว 15`` circular."""
+    if direction == "incoming":
+        return f"{number}/{year}"
+    if direction == "circular":
+        return f"{unit_code}/ว {number}"
+    return f"{unit_code}/{number}"
 
 
 def display_number(book: Book, number: int) -> str:
-    """How the number is written: ``15/2569`` for incoming, ``มท 0201.2/15`` or ``มท 0201.2/ว 15``."""
-    if book.direction == "incoming":
-        return f"{number}/{book.year}"
-    if book.direction == "circular":
-        return f"{book.unit.code}/ว {number}"
-    return f"{book.unit.code}/{number}"
+    """The written form of a registration's number in *book*."""
+    return format_number(book.direction, number, book.year, book.unit.code)

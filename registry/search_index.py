@@ -54,4 +54,9 @@ def _before_drop(_target, connection, **_kw) -> None:
     drop(connection)
 
 
-__all__ = ["install", "drop", "DDL"]
+__all__ = ["install", "drop", "include_name", "DDL"]
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic autogenerate hook: the index is managed here, not by the models."""
+    return not (name or "").startswith(("letters_fts", "ix_letters_search"))

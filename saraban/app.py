@@ -40,7 +40,8 @@ def _install_channels(app: FastAPI, runtime: Runtime, settings: Settings) -> Non
     import importlib
     import importlib.util
 
-    if importlib.util.find_spec("bot") is None:
+    spec = importlib.util.find_spec("bot")
+    if spec is None or spec.origin is None:  # no bot room in this checkout (an empty folder is a namespace)
         return
     bot = importlib.import_module("bot")
     bot.install(app, runtime, settings)

@@ -6,6 +6,7 @@ from alembic import context
 
 from registry.db import make_engine
 from registry.models import Base
+from registry.search_index import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,7 +32,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,0 +1,237 @@
+"""``saraban bench registry``: registrations/s and latency of the one writer, beside bare SQL.
+
+For SQLite (a file, WAL) and PostgreSQL, with 1 and 8 writer threads: each registration is one
+transaction through ``registry.intake.register_incoming`` (book lock, letter, registration,
+hash-chained event). The baseline does the same row writes with hand-written SQL in the same
+run, so the figures show what the domain layer costs over the database itself. Then search
+p95 over 100,000 letters (bulk-loaded; the same index the service maintains).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import random
+import statistics
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+
+from registry.commands import RegisterIncoming
+from registry.db import make_engine, normalise_url
+from registry.demo import load_demo, load_holidays
+from registry.events import Actor
+from registry.intake import register_incoming
+from registry.models import Unit
+from registry.runtime import Runtime
+from registry.schema import upgrade
+from registry.search import LetterQuery, index_terms, search_letters
+
+SUBJECTS = [
+    "ขอเชิญประชุมคณะกรรมการบริหารงานจังหวัดแบบบูรณาการ ครั้งที่ {n}/2569",
+    "ขอความร่วมมือรายงานผลการเบิกจ่ายงบประมาณ ไตรมาสที่ {q}",
+    "แนวทางปฏิบัติในการจัดซื้อจัดจ้างด้วยวิธีเฉพาะเจาะจง",
+    "การเตรียมความพร้อมรับมือสถานการณ์อุทกภัยและวาตภัย",
+    "ขอส่งรายชื่อผู้เข้ารับการฝึกอบรมหลักสูตรนักบริหาร รุ่นที่ {n}",
+    "ขออนุมัติเดินทางไปราชการต่างจังหวัด",
+    "ประกาศรับสมัครบุคคลเพื่อเลือกสรรเป็นพนักงานราชการ",
+    "การตรวจสอบภายในประจำปีงบประมาณ พ.ศ. 2569",
+    "ขอเชิญร่วมพิธีเนื่องในวันคล้ายวันสถาปนากระทรวงมหาดไทย",
+    "การป้องกันและแก้ไขปัญหายาเสพติดในพื้นที่",
+]
+SENDERS = ["กรมบัญชีกลาง", "สำนักงานจังหวัดระยอง", "กรมการปกครอง", "กรมป้องกันและบรรเทาสาธารณภัย",
+           "สำนักงาน ก.พ.", "กรมส่งเสริมการปกครองท้องถิ่น", "สำนักงบประมาณ", "กรมที่ดิน"]
+QUERIES = ["ประชุม", "งบประมาณ", "อุทกภัย", "จัดซื้อจัดจ้าง", "กรมบัญชีกลาง", "ระยอง", "ฝึกอบรม", "ยาเสพติด",
+           "ตรวจสอบภายใน", "คณะกรรมการ จังหวัด", "พนักงานราชการ", "๒๕๖๙", "1234", "เดินทาง ราชการ"]
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def _prepare(url: str) -> tuple[Runtime, int]:
+    rt = Runtime.from_url(url)
+    upgrade(rt.engine)
+    with rt.transaction() as s:
+        load_holidays(s)
+        load_demo(s)
+    with rt.read() as s:
+        unit_id = s.execute(select(Unit.id).where(Unit.code == "มท 0201")).scalar_one()
+    return rt, unit_id
+
+
+def _run(writers: int, per_writer: int, op) -> dict:
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def work(w: int) -> None:
+        mine = []
+        for i in range(per_writer):
+            t0 = time.perf_counter()
+            op(w, i)
+            mine.append(time.perf_counter() - t0)
+        with lock:
+            latencies.extend(mine)
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(writers) as pool:
+        list(pool.map(work, range(writers)))
+    elapsed = time.perf_counter() - t0
+    return {"rate": len(latencies) / elapsed, "p50_ms": _pct(latencies, 50) * 1000, "p99_ms": _pct(latencies, 99) * 1000}
+
+
+def _service_op(rt: Runtime, unit_id: int):
+    actor = Actor(None, "bench")
+
+    def op(w: int, i: int) -> None:
+        with rt.transaction() as s:
+            register_incoming(s, RegisterIncoming(
+                unit_id=unit_id, subject=SUBJECTS[i % len(SUBJECTS)].format(n=i, q=i % 4 + 1),
+                sender=SENDERS[w % len(SENDERS)], ref_no=f"กค 0402.{w}/ว {i}", letter_date=dt.date(2026, 2, 27)), actor=actor)
+    return op
+
+
+def _bare_op(rt: Runtime, unit_id: int, book_id: int):
+    """The same rows with hand-written SQL: lock/bump the book, letter, registration, chained event."""
+    pg = rt.engine.dialect.name == "postgresql"
+    terms = " ".join(index_terms(SUBJECTS[0], SENDERS[0]))
+
+    def op(w: int, i: int) -> None:
+        now = dt.datetime.now(dt.UTC)
+        stamp = now if pg else now.replace(tzinfo=None)
+        with rt.engine.begin() as c:
+            number = c.execute(text("UPDATE books SET last_number = last_number + 1 WHERE id = :b RETURNING last_number"),
+                               {"b": book_id}).scalar_one()
+            letter_id = c.execute(text(
+                "INSERT INTO letters (unit_id, direction, kind, ref_no, ref_no_norm, letter_date, sender, subject, priority,"
+                " retention, status, sandbox, search_text, created_at, updated_at) VALUES (:u, 'incoming', 'external', :r, :rn,"
+                " :d, :s, :subj, 'normal', '10y', 'registered', false, :t, :now, :now) RETURNING id"),
+                {"u": unit_id, "r": f"bare {w}/{i}", "rn": f"bare{w}/{i}", "d": dt.date(2026, 2, 27), "s": SENDERS[0], "subj": SUBJECTS[0],
+                 "t": terms, "now": stamp}).scalar_one()
+            c.execute(text("INSERT INTO registrations (book_id, number, letter_id, received_at, created_at)"
+                           " VALUES (:b, :n, :l, :now, :now)"), {"b": book_id, "n": number, "l": letter_id, "now": stamp})
+            head = c.execute(text("SELECT seq, hash FROM chain_head WHERE id = 1" + (" FOR UPDATE" if pg else ""))).one()
+            h = hashlib.sha256(f"{head.hash}{letter_id}".encode()).hexdigest()
+            c.execute(text("INSERT INTO events (seq, occurred_at, channel, kind, entity, entity_id, data, prev_hash, hash)"
+                           " VALUES (:q, :now, 'bench', 'bare', 'letter', :l, '{}', :p, :h)"),
+                      {"q": head.seq + 1, "now": stamp, "l": letter_id, "p": head.hash, "h": h})
+            c.execute(text("UPDATE chain_head SET seq = :q, hash = :h WHERE id = 1"), {"q": head.seq + 1, "h": h})
+    return op
+
+
+def bench_engine(label: str, url: str, *, per_writer_1: int, per_writer_8: int) -> list[dict]:
+    rt, unit_id = _prepare(url)
+    rows = []
+    for writers, per in ((1, per_writer_1), (8, per_writer_8)):
+        svc = _run(writers, per, _service_op(rt, unit_id))
+        with rt.read() as s:
+            book_id = s.execute(text("SELECT id FROM books WHERE unit_id = :u AND direction = 'incoming'"), {"u": unit_id}).scalar_one()
+        bare = _run(writers, per, _bare_op(rt, unit_id, book_id))
+        rows.append({"engine": label, "writers": writers, "service": svc, "bare": bare})
+    rt.engine.dispose()
+    return rows
+
+
+def load_letters(rt: Runtime, unit_ids: list[int], n: int) -> None:
+    """Bulk-load *n* letters with registrations (the same columns and index the service writes)."""
+    rng = random.Random(7)
+    pg = rt.engine.dialect.name == "postgresql"
+    now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    stamp = now if pg else now.replace(tzinfo=None)
+    variants = []
+    for subj in SUBJECTS:
+        for k in range(20):
+            s = subj.format(n=k + 1, q=k % 4 + 1)
+            for sender in SENDERS:
+                variants.append((s, sender, " ".join(index_terms(s, sender))))
+    with rt.engine.begin() as c:
+        book_ids = {}
+        for u in unit_ids:
+            book_ids[u] = c.execute(text("INSERT INTO books (unit_id, direction, year, reset, sandbox, last_number, created_at)"
+                                         " VALUES (:u, 'incoming', 2568, 'calendar', false, :n, :now) RETURNING id"),
+                                    {"u": u, "n": n, "now": stamp}).scalar_one()
+        first = c.execute(text("SELECT coalesce(max(id), 0) FROM letters")).scalar_one() + 1
+        batch = 5000
+        for start in range(0, n, batch):
+            letters, regs = [], []
+            for j in range(start, min(n, start + batch)):
+                subj, sender, terms = variants[rng.randrange(len(variants))]
+                u = unit_ids[j % len(unit_ids)]
+                lid = first + j
+                at = stamp - dt.timedelta(minutes=j)
+                letters.append({"id": lid, "u": u, "r": f"กค 0402.2/ว {j}", "rn": f"กค0402.2/ว{j}", "s": sender, "subj": subj, "t": f"{terms} {j}", "at": at})
+                regs.append({"b": book_ids[u], "n": j // len(unit_ids) + 1, "l": lid, "at": at})
+            c.execute(text("INSERT INTO letters (id, unit_id, direction, kind, ref_no, ref_no_norm, sender, subject, priority,"
+                           " retention, status, sandbox, search_text, created_at, updated_at) VALUES (:id, :u, 'incoming',"
+                           " 'external', :r, :rn, :s, :subj, 'normal', '10y', 'registered', false, :t, :at, :at)"), letters)
+            c.execute(text("INSERT INTO registrations (book_id, number, letter_id, received_at, created_at)"
+                           " VALUES (:b, :n, :l, :at, :at)"), regs)
+        if pg:
+            c.execute(text("SELECT setval(pg_get_serial_sequence('letters', 'id'), (SELECT max(id) FROM letters))"))
+            c.execute(text("ANALYZE"))
+
+
+def bench_search(label: str, url: str, n: int) -> dict:
+    rt, unit_id = _prepare(url)
+    with rt.read() as s:
+        units = list(s.execute(select(Unit.id).order_by(Unit.id)).scalars())[:6]
+    t0 = time.perf_counter()
+    load_letters(rt, units, n)
+    load_s = time.perf_counter() - t0
+    timings = []
+    for rep in range(5):
+        for q in QUERIES:
+            for unit in (None, units[rep % len(units)]):
+                t1 = time.perf_counter()
+                with rt.read() as s:
+                    search_letters(s, LetterQuery(q=q, unit_id=unit, limit=20))
+                timings.append(time.perf_counter() - t1)
+    rt.engine.dispose()
+    return {"engine": label, "letters": n, "load_s": load_s, "queries": len(timings),
+            "p50_ms": _pct(timings, 50) * 1000, "p95_ms": _pct(timings, 95) * 1000, "max_ms": max(timings) * 1000}
+
+
+def _pg_database(base_url: str, name: str) -> str | None:
+    try:
+        url = make_url(normalise_url(base_url))
+        admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return url.set(database=name).render_as_string(hide_password=False)
+    except Exception as exc:  # the bench reports a missing engine instead of failing the other half
+        print(f"PostgreSQL skipped: {exc.__class__.__name__}: {exc}")
+        return None
+
+
+def main(*, search_letters: int = 100_000, postgres_url: str | None = None, quick: bool = False) -> int:
+    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+    per1, per8 = (200, 40) if quick else (2000, 300)
+    tmp = tempfile.mkdtemp(prefix="saraban-bench-")
+    targets = [("sqlite", f"sqlite:///{tmp}/bench.db", f"sqlite:///{tmp}/search.db")]
+    if postgres_url:
+        reg = _pg_database(postgres_url, "saraban_bench")
+        srch = _pg_database(postgres_url, "saraban_bench_search") if reg else None
+        if reg and srch:
+            targets.append(("postgresql", reg, srch))
+    print("registrations (each one transaction: book lock, letter, registration, chained event)")
+    print(f"{'engine':<11} {'writers':>7} | {'service/s':>9} {'p50 ms':>7} {'p99 ms':>7} | {'bare SQL/s':>10} {'p50 ms':>7} {'p99 ms':>7}")
+    for label, url, _ in targets:
+        for row in bench_engine(label, url, per_writer_1=per1, per_writer_8=per8):
+            s, b = row["service"], row["bare"]
+            print(f"{label:<11} {row['writers']:>7} | {s['rate']:>9.0f} {s['p50_ms']:>7.2f} {s['p99_ms']:>7.2f} | "
+                  f"{b['rate']:>10.0f} {b['p50_ms']:>7.2f} {b['p99_ms']:>7.2f}")
+    print(f"\nsearch over {search_letters:,} letters (Thai words, numbers; with and without a unit filter; count + first page)")
+    for label, _, url in targets:
+        r = bench_search(label, url, search_letters)
+        print(f"{label:<11} load {r['load_s']:.1f} s | {r['queries']} queries: p50 {r['p50_ms']:.1f} ms, "
+              f"p95 {r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms")
+    print("\ntargets: ≥ 500 registrations/s with 1 writer on SQLite; ≥ 300/s with 8 writers on PostgreSQL; search p95 < 50 ms")
+    return 0

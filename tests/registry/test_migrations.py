@@ -1,0 +1,56 @@
+"""Alembic builds exactly the schema the models describe, and `saraban init` is idempotent."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from registry.db import make_engine
+from registry.models import Base
+from registry.schema import upgrade
+from registry.search_index import include_name
+
+
+def _fresh_url(database_url: str, tmp_path) -> str:
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path}/migrated.db"
+    from tests.db import test_database_url
+
+    return test_database_url(str(tmp_path), "migrations_" + os.environ.get("PYTEST_XDIST_WORKER", "main"))
+
+
+def test_migrations_match_models(database_url, tmp_path):
+    engine = make_engine(_fresh_url(database_url, tmp_path))
+    upgrade(engine)
+    upgrade(engine)  # a second run changes nothing
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False, "include_name": include_name}), Base.metadata)
+        assert diff == []
+        # the full-text index came with the migration
+        if engine.dialect.name == "sqlite":
+            assert conn.execute(text("SELECT name FROM sqlite_master WHERE name='letters_fts'")).first()
+        else:
+            assert conn.execute(text("SELECT 1 FROM pg_indexes WHERE indexname='ix_letters_search'")).first()
+    engine.dispose()
+
+
+def test_init_demo_twice_then_people_json(database_url, tmp_path):
+    url = _fresh_url(database_url, tmp_path)
+    env = {**os.environ, "SARABAN_DATABASE_URL": url}
+    cli = [sys.executable, "-m", "saraban.cli"]
+    first = subprocess.run([*cli, "init", "--demo"], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run([*cli, "init", "--demo"], env=env, capture_output=True, text=True)
+    assert second.returncode == 0 and "โหลดข้อมูลตัวอย่าง" not in second.stdout
+    people = json.loads(subprocess.run([*cli, "admin", "people", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
+    roles = {r["role"] for p in people for r in p["roles"]}
+    assert {"clerk", "owner", "head", "admin", "auditor"} <= roles
+    assert all({"id", "name", "unit", "roles"} <= p.keys() for p in people)
+    verify = subprocess.run([*cli, "verify"], env=env, capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stderr
