@@ -1,0 +1,319 @@
+"""Which command a chat message is, and the command's arguments.
+
+Intents are exactly those of SPEC F2. A command is recognised by its Thai (or short English)
+keyword at the start of the message, after an optional emoji, @mention, slash or polite prefix
+(ช่วย / กรุณา / รบกวน / ขอ / ดู); a few also read with the number first ("12 รับทราบ").
+
+Works on normalised text (see :mod:`nlp.normalize`); positions are in that text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+INTENTS = (
+    "register_incoming", "register_outgoing", "forward", "acknowledge", "reject", "close", "search",
+    "status", "my_tasks", "help", "link_account", "audit_sample", "training", "cancel", "unknown",
+)  # fmt: skip
+
+# (intent, keyword, may a Thai word follow without a space?) — short, common words must stand
+# alone ("หา" would otherwise read "หากมีข้อสงสัย" as a search).
+_KEYWORDS: tuple[tuple[str, str, bool], ...] = (
+    ("register_incoming", "ลงทะเบียนรับหนังสือ", True),
+    ("register_incoming", "ลงทะเบียนหนังสือรับ", True),
+    ("register_incoming", "บันทึกหนังสือรับ", True),
+    ("register_incoming", "บันทึกรับหนังสือ", True),
+    ("register_incoming", "เพิ่มหนังสือรับ", True),
+    ("register_incoming", "ลงทะเบียนรับ", True),
+    ("register_incoming", "ลงรับหนังสือใหม่", True),
+    ("register_incoming", "รับหนังสือใหม่", True),
+    ("register_incoming", "หนังสือใหม่", True),
+    ("register_incoming", "ลงรับหนังสือ", True),
+    ("register_incoming", "รับหนังสือ", True),
+    ("register_incoming", "ลงรับ", True),
+    ("register_incoming", "บันทึกรับ", True),
+    ("register_incoming", "รับเรื่อง", True),
+    ("register_incoming", "หนังสือรับ", False),  # not "หนังสือรับรอง" (a certificate)
+    ("register_incoming", "รับเข้า", False),
+    ("register_incoming", "หนังสือเข้า", True),
+    ("register_outgoing", "ออกเลขหนังสือส่ง", True),
+    ("register_outgoing", "ออกเลขหนังสือ", True),
+    ("register_outgoing", "ออกเลขที่หนังสือ", True),
+    ("register_outgoing", "ออกเลขส่ง", True),
+    ("register_outgoing", "ขอเลขหนังสือส่ง", True),
+    ("register_outgoing", "ขอเลขหนังสือ", True),
+    ("register_outgoing", "ขอเลขส่ง", True),
+    ("register_outgoing", "ลงทะเบียนส่ง", True),
+    ("register_outgoing", "ออกเลข", True),
+    ("register_outgoing", "ขอเลข", True),
+    ("register_outgoing", "หนังสือส่ง", True),
+    ("forward", "ส่งต่อ", True),
+    ("forward", "มอบหมาย", True),
+    ("forward", "ส่งเรื่อง", True),
+    ("forward", "มอบให้", True),
+    ("forward", "ส่งให้", True),
+    ("forward", "มอบ", False),
+    ("forward", "เสนอ", False),
+    ("acknowledge", "รับทราบ", True),
+    ("acknowledge", "ทราบแล้ว", True),
+    ("acknowledge", "ทราบ", False),
+    ("acknowledge", "ack", False),
+    ("reject", "ไม่ใช่งานของฉัน", True),
+    ("reject", "ไม่ใช่งานของผม", True),
+    ("reject", "ไม่ใช่งานของหนู", True),
+    ("reject", "ไม่ใช่งานของเรา", True),
+    ("reject", "ไม่ใช่งานฉัน", True),
+    ("reject", "ไม่ใช่งานเรา", True),
+    ("reject", "ไม่ใช่ของฉัน", True),
+    ("reject", "ไม่ใช่งาน", True),
+    ("reject", "ส่งคืน", True),
+    ("reject", "ส่งกลับ", True),
+    ("reject", "ตีกลับ", True),
+    ("reject", "คืนเรื่อง", True),
+    ("reject", "ปฏิเสธ", True),
+    ("reject", "reject", False),
+    ("close", "ปิดเรื่อง", True),
+    ("close", "ปิดงาน", True),
+    ("close", "จบเรื่อง", True),
+    ("close", "เก็บเรื่อง", True),
+    ("close", "ปิด", False),
+    ("close", "close", False),
+    ("search", "ค้นหา", True),
+    ("search", "ค้น", False),
+    ("search", "หา", False),
+    ("search", "search", False),
+    ("status", "เช็คสถานะ", True),
+    ("status", "ตรวจสอบสถานะ", True),
+    ("status", "สถานะ", True),
+    ("status", "ติดตามเรื่อง", True),
+    ("status", "ติดตาม", True),
+    ("status", "ตามเรื่อง", True),
+    ("status", "status", False),
+    ("my_tasks", "งานของฉัน", True),
+    ("my_tasks", "งานของผม", True),
+    ("my_tasks", "งานของหนู", True),
+    ("my_tasks", "งานที่ค้าง", True),
+    ("my_tasks", "งานที่ต้องทำ", True),
+    ("my_tasks", "งานค้าง", True),
+    ("my_tasks", "เรื่องค้าง", True),
+    ("my_tasks", "เรื่องของฉัน", True),
+    ("my_tasks", "รายการของฉัน", True),
+    ("my_tasks", "งานฉัน", True),
+    ("my_tasks", "mytasks", False),
+    ("my_tasks", "tasks", False),
+    ("help", "ช่วยเหลือ", True),
+    ("help", "วิธีใช้งาน", True),
+    ("help", "วิธีใช้", True),
+    ("help", "ทำอะไรได้บ้าง", True),
+    ("help", "ใช้งานอย่างไร", True),
+    ("help", "ใช้งานยังไง", True),
+    ("help", "ใช้ยังไง", True),
+    ("help", "ช่วยด้วย", True),
+    ("help", "คู่มือ", False),
+    ("help", "เมนู", False),
+    ("help", "help", False),
+    ("help", "menu", False),
+    ("help", "start", False),
+    ("link_account", "ผูกบัญชี", True),
+    ("link_account", "เชื่อมบัญชี", True),
+    ("link_account", "เชื่อมต่อบัญชี", True),
+    ("link_account", "link", False),
+    ("audit_sample", "สุ่มตรวจ", True),
+    ("audit_sample", "สุ่มตัวอย่าง", True),
+    ("audit_sample", "audit", False),
+    ("training", "ฝึกใช้งาน", True),
+    ("training", "ฝึกอบรม", True),
+    ("training", "เริ่มฝึก", True),
+    ("training", "แบบฝึกหัด", True),
+    ("training", "สอนใช้งาน", True),
+    ("training", "สอนการใช้งาน", True),
+    ("training", "ทดลองใช้งาน", True),
+    ("training", "training", False),
+    ("cancel", "ยกเลิก", True),
+    ("cancel", "cancel", False),
+)
+_BY_KEYWORD = {kw.lower(): (intent, glue) for intent, kw, glue in _KEYWORDS}
+_ALTERNATION = "|".join(re.escape(kw) for kw in sorted(_BY_KEYWORD, key=len, reverse=True))
+# Before the keyword: an emoji or bullet, an @mention, a slash, a polite ช่วย/กรุณา/รบกวน/ขอ/ดู.
+_LEAD = r"\s*(?:[^\w\s]+\s*)?(?:@\S+\s+)?/?(?:(?:ช่วย|กรุณา|รบกวน|ขอดู|ขอ|ดู)\s*)?"
+_COMMAND_RE = re.compile(_LEAD + r"(?P<kw>" + _ALTERNATION + r")", re.IGNORECASE)
+_NUMBER_FIRST_RE = re.compile(
+    r"\s*(?P<num>\d{1,7}(?:\s*/\s*\d{2,4})?)\s+(?P<kw>" + _ALTERNATION + r")", re.IGNORECASE
+)
+_NUMBER_FIRST_INTENTS = {"acknowledge", "reject", "close", "status", "cancel"}
+# "ส่ง 12 ให้ …": ส่ง alone is too common a word; it forwards only when a number and ให้ follow.
+_SEND_RE = re.compile(r"\s*ส่ง\s*(?:เลข(?:รับ)?(?:ที่)?\s*)?\d{1,7}(?:\s*/\s*\d{2,4})?\s*(?:ให้|ถึง|ไปยัง|แก่)")
+# "12 ถึงไหนแล้ว": asking where a letter is, number first.
+_STATUS_SUFFIX_RE = re.compile(
+    r"\s*(?:เลข(?:รับ)?(?:ที่)?\s*)?\d{1,7}(?:\s*/\s*\d{2,4})?\s*(?:ถึงไหนแล้ว|ไปถึงไหน|อยู่ที่ไหน|สถานะ)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    intent: str
+    start: int  # keyword span
+    end: int
+    confidence: float
+    number_first: tuple[int, int] | None = None  # "12 รับทราบ": where the number was
+
+
+def detect_command(text: str) -> Command | None:
+    """The command keyword at the start of normalised *text*, if any."""
+    m = _COMMAND_RE.match(text)
+    if m is not None:
+        intent, glue = _BY_KEYWORD[m.group("kw").lower()]
+        after = text[m.end() : m.end() + 1]
+        if glue or not after or not ("\u0e01" <= after <= "\u0e4e" or after.isalpha()):
+            return Command(intent, m.start("kw"), m.end(), 0.95)
+    m = _NUMBER_FIRST_RE.match(text)
+    if m is not None:
+        intent, _ = _BY_KEYWORD[m.group("kw").lower()]
+        if intent in _NUMBER_FIRST_INTENTS:
+            return Command(intent, m.start("kw"), m.end(), 0.85, number_first=m.span("num"))
+    m = _SEND_RE.match(text)
+    if m is not None:
+        start = text.index("ส่ง")
+        return Command("forward", start, start + 3, 0.85)
+    if _STATUS_SUFFIX_RE.match(text):
+        return Command("status", 0, 0, 0.7)
+    return None
+
+
+# --- arguments ------------------------------------------------------------------------------
+
+NUMBER_RE = re.compile(
+    r"(?:เลข(?:ทะเบียน)?(?:รับ|ส่ง)?(?:ที่)?\s*|#\s*|no\.?\s*)?"
+    r"(?<![\d/.])(?P<n>\d{1,7})(?:\s*/\s*(?P<y>\d{4}|\d{2}))?(?![\d.]|/\d)",
+    re.IGNORECASE,
+)
+_RECIPIENT_MARK = re.compile(r"(?<![ก-๎])(?:ให้แก่|ให้กับ|ให้|ไปยัง|ไปที่|ถึง|แก่)\s*")
+PURPOSES = {
+    "ทราบ": "information",  # เพื่อทราบ
+    "พิจารณา": "consideration",  # เพื่อพิจารณา
+    "ดำเนินการ": "action",  # เพื่อดำเนินการ
+    "ลงนาม": "signature",  # เพื่อลงนาม
+}
+_PURPOSE_RE = re.compile(r"(?<![ก-๎])เพื่อ\s*(?:โปรด\s*)?(?P<p>ทราบ|พิจารณา|ดำเนินการ|ลงนาม)")
+_PURPOSE_AT_END = re.compile(r"(?<=[ก-๎ ])(?P<p>ทราบ|พิจารณา|ดำเนินการ|ลงนาม)(?:\s*(?:ครับ|ค่ะ|คะ|ด้วย|นะ))*\s*$")
+# Particles that end a polite request: the strong ones also when glued to the word before
+# ("น้ำท่วมครับ"); the weak ones only after a space, since words end in them too (ฐานะ, นาที).
+_POLITE_STRONG = ("ครับผม", "นะครับ", "นะคะ", "ครับ", "ค่ะ", "คะ", "จ้า", "จ้ะ", ".", "!", "?")
+_POLITE_WEAK = ("หน่อย", "ด้วย", "นะ", "ที")
+_QUERY_FILLER = re.compile(r"\s*(?:หนังสือ|เรื่อง|คำว่า)\s*(?=\S)")
+_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{3,39}")
+_SAMPLE_RE = re.compile(
+    r"(?:จำนวน\s*)?(?<![\d./])(?P<n>\d{1,5})(?![\d./])\s*(?:เรื่อง|รายการ|ราย|ฉบับ|ตัวอย่าง|ชุด|รายการ)?"
+)
+_PERIOD_WORDS = re.compile(r"\s(?:ปี|ประจำปี|ช่วง|ระหว่าง|เดือน|ตั้งแต่|ไตรมาส)")
+
+
+def strip_polite(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim spaces and trailing ครับ/ค่ะ/นะ… from ``text[start:end]`` (never the whole of it)."""
+    while True:
+        while end > start and text[end - 1] in " \t\n:,-":
+            end -= 1
+        for word in _POLITE_STRONG + _POLITE_WEAK:
+            at = end - len(word)
+            if at > start and text.startswith(word, at) and (word in _POLITE_STRONG or text[at - 1].isspace()):
+                end = at
+                break
+        else:
+            break
+    while start < end and text[start] in " \t\n:,-":
+        start += 1
+    return start, end
+
+
+def find_number(text: str, start: int, end: int | None = None) -> tuple[str, int, int] | None:
+    """A registration number "15" or "15/2569" (year always พ.ศ., four digits)."""
+    m = NUMBER_RE.search(text, start, len(text) if end is None else end)
+    if m is None:
+        return None
+    number = str(int(m.group("n")))
+    if m.group("y"):
+        y = int(m.group("y"))
+        if len(m.group("y")) == 2:
+            y += 2500
+        elif y <= 2400:
+            y += 543
+        number = f"{number}/{y}"
+    return number, m.start(), m.end()
+
+
+def forward_args(text: str, start: int) -> dict[str, tuple[object, int, int, float]]:
+    """``ส่งต่อ 12 ให้ กองคลัง เพื่อดำเนินการ``: number, recipient, purpose."""
+    args: dict[str, tuple[object, int, int, float]] = {}
+    end = len(text)
+    purpose = _PURPOSE_RE.search(text, start)
+    if purpose is None:  # "ให้กองคลังดำเนินการ": the purpose glued to the end, without เพื่อ
+        purpose = _PURPOSE_AT_END.search(text, start)
+    if purpose is not None:
+        args["purpose"] = (PURPOSES[purpose.group("p")], purpose.start(), purpose.end(), 0.9)
+        end = purpose.start()
+    mark = _RECIPIENT_MARK.search(text, start, end)
+    if mark is not None:
+        number = find_number(text, start, mark.start()) or find_number(text, mark.end(), end)
+        rs, re_, confidence = mark.end(), end, 0.9
+    else:
+        number = find_number(text, start, end)
+        rs, re_, confidence = (number[2] if number else start), end, 0.6
+    if number is not None:
+        args["number"] = (number[0], number[1], number[2], 0.95)
+        if rs <= number[1] < re_:
+            re_ = number[1]  # "ส่งต่อ ให้ กองคลัง เลขรับ 12": the number is not part of the name
+    rs, re_ = strip_polite(text, rs, re_)
+    if re_ > rs:
+        args["recipient"] = (None, rs, re_, confidence)
+    return args
+
+
+def number_args(text: str, start: int, number_first: tuple[int, int] | None = None) -> dict:
+    args: dict[str, tuple[object, int, int, float]] = {}
+    number = find_number(text, *number_first) if number_first else find_number(text, start)
+    if number is not None:
+        args["number"] = (number[0], number[1], number[2], 0.95)
+    return args
+
+
+def search_args(text: str, start: int) -> dict:
+    s, e = strip_polite(text, start, len(text))
+    filler = _QUERY_FILLER.match(text, s, e)
+    if filler is not None:
+        s = filler.end()
+    return {"query": (None, s, e, 0.9)} if e > s else {}
+
+
+def link_args(text: str, start: int) -> dict:
+    m = _CODE_RE.search(text, start)
+    return {"code": (m.group(), m.start(), m.end(), 0.95)} if m else {}
+
+
+def audit_args(text: str, start: int) -> dict:
+    """``สุ่มตรวจ กองกลาง 20`` / ``สุ่มตรวจ 20 เรื่อง กองกลาง``: unit and sample size."""
+    args: dict[str, tuple[object, int, int, float]] = {}
+    end = len(text)
+    sample = None
+    for m in _SAMPLE_RE.finditer(text, start, end):
+        n = int(m.group("n"))
+        if n >= 1900 and not m.group().startswith("จำนวน"):
+            continue  # a year (ปี 2569), not a sample size
+        sample = m
+        if m.group().startswith("จำนวน") or m.group().rstrip() != m.group("n"):
+            break  # "จำนวน 20" / "20 เรื่อง" is unmistakable
+    if sample is not None:
+        args["sample_size"] = (int(sample.group("n")), sample.start("n"), sample.end("n"), 0.95)
+    # The unit is the longest stretch of words around the sample size, before any period words.
+    pieces = [(start, sample.start()), (sample.end(), end)] if sample else [(start, end)]
+    best = None
+    for a, b in pieces:
+        period = _PERIOD_WORDS.search(text, a, b)
+        if period is not None:
+            b = period.start()
+        a, b = strip_polite(text, a, b)
+        if b > a and (best is None or b - a > best[1] - best[0]):
+            best = (a, b)
+    if best is not None:
+        args["unit"] = (None, best[0], best[1], 0.85)
+    return args

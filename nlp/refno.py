@@ -1,0 +1,107 @@
+"""Reference numbers (ที่) as letters print them, and their normalised form for matching.
+
+Shape (SARABAN.md "Reference numbers (ที่) in the wild"): an agency prefix (``มท``, a province
+code such as ``รย``, sometimes dotted or with a unit in brackets), a numeric code with optional
+``.sub-unit``, a slash (or a hyphen), optional extra segments (``พิเศษ/``), an optional ``ว`` for a
+circular, then the sender's number, which may be missing. Digits may be Thai or Arabic and the
+spacing is anything. The text is always kept as written; :func:`normalize_ref_no` gives the key
+used to compare two of them.
+
+The patterns here work on normalised text (Arabic digits, see :mod:`nlp.normalize`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from nlp.normalize import to_arabic_digits, remove_zero_width
+
+_WS = re.compile(r"\s+")
+# A dot survives only between two digits (0201.2); ``กค.`` and ``ว.61`` lose theirs.
+_LONE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+
+
+def normalize_ref_no(text: str) -> str:
+    """The matching key of a reference number (the rule of shared/data/README.md).
+
+    NFKC, Thai digits to Arabic, all spaces removed, dots not between two digits dropped:
+    ``กค. 0530.3/ว.61`` and ``กค 0530.3/ว61`` give the same key. Zero-width characters, which are
+    invisible in the pasted text, are removed as well, and the result is NFKC again so that the
+    function is idempotent.
+    """
+    t = to_arabic_digits(remove_zero_width(unicodedata.normalize("NFKC", text)))
+    t = _LONE_DOT.sub("", _WS.sub("", t))
+    # Removing a space can leave a combining mark next to a letter it composes with; composing
+    # once more makes the key of a key the key itself.
+    return t if t.isascii() else unicodedata.normalize("NFKC", t)
+
+
+_BRACKET = r"(?:\( ?[^()\n]{1,24}\) ?)"
+_PREFIX = (
+    r"(?!พ\.? ?ศ|ค\.? ?ศ|ลว\.? ?\d|ลง ?\d)"  # "พ.ศ. 2571 - 2575" and "ลว. 2026-02-02" are not references
+    r"(?>[ก-ฮ]{1,6}\.?(?:[ก-ฮ]{1,5}\.?){0,4})"  # มท, กค., สกพอ, ศอ.ปส.จ.รย (atomic: no backtracking)
+)
+_CODE = r"\d{1,6}(?:\.\d{1,4}){0,3}"
+_TAIL = (
+    r"(?P<sep>/|-| - )\s{0,2}"
+    r"(?P<extra>(?:(?!ว[ .\d])[ก-ฮ][ก-๎]{0,10} ?/ ?){0,2})"  # กค ๐๔๒๒.๒/พิเศษ/ว ๒
+    r"(?P<circ>ว ?(?:\( ?[ก-ฮ]{1,3} ?\) ?)?\.? ?)?"  # ว, ว., ว(ล) for a secret circular
+    r"(?P<num>\d{1,15})?"
+)
+
+# A reference number that stands on its own, without the ที่ label: it must have the agency
+# prefix, the code and the number, or it is too easily something else.
+_STRICT_BODY = r"(?P<prefix>" + _PREFIX + r") ?" + _BRACKET + r"?(?P<code>" + _CODE + r") ?" + _BRACKET + r"?" + _TAIL
+STRICT_RE = re.compile(r"(?<![ก-๎A-Za-z0-9./])" + _STRICT_BODY)
+_STRICT_AT_RE = re.compile(_STRICT_BODY)
+# ``ว 10``: a bare circular number, accepted after the ที่ label or inside brackets.
+BARE_CIRCULAR_RE = re.compile(r"(?<![ก-๎A-Za-z0-9])ว ?\.? ?\d{1,6}(?![\d/])")
+_BARE_CIRCULAR_AT_RE = re.compile(r"ว ?\.? ?\d{1,6}(?![\d/])")
+# After ที่, the reference runs to the number that follows its last slash or hyphen.
+_LABELLED_END = re.compile(
+    r"[^\n]*?(?:/|-)\s{0,2}(?:[^\s\d/][^\s\d/]{0,10} ?/ ?){0,2}(?:[^\s\d/]{1,6} ?)?\d{1,15}"
+)
+_LABELLED_NO_NUMBER = re.compile(r"[^\n/]{1,40}?/ ?(?:ว ?\.?)?(?=\s|$)")
+_LABELLED_NO_SLASH = re.compile(r"(?:" + _PREFIX + r" ?)?" + _BRACKET + r"?" + _CODE)
+
+
+def find_strict(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """The first stand-alone reference number in ``text[start:end]`` that has its number."""
+    end = len(text) if end is None else end
+    for m in STRICT_RE.finditer(text, start, end):
+        if m.group("num"):
+            return m
+    return None
+
+
+def strict_at(text: str, pos: int) -> re.Match[str] | None:
+    """A reference number (strict, or a bare circular) starting exactly at *pos*."""
+    m = _STRICT_AT_RE.match(text, pos)
+    if m and m.group("num"):
+        return m
+    return _BARE_CIRCULAR_AT_RE.match(text, pos)
+
+
+def labelled_extent(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the reference number ends in ``text[start:end]``, the text after a ที่ label.
+
+    Lenient on purpose: whatever the agency put before the slash is kept
+    (``สำนักงาน ศอ.ปส.จ.รย/ว 2428``, ``มท (กปภก) 0606/ว 4471``).
+    """
+    while start < end and text[start] in " \t\n:":
+        start += 1
+    if start >= end:
+        return None
+    region = text[start:end]
+    for pattern in (_LABELLED_END, _LABELLED_NO_NUMBER, BARE_CIRCULAR_RE, _LABELLED_NO_SLASH):
+        m = pattern.match(region)
+        if m and m.end() > 0:
+            return start, start + m.end()
+    return None
+
+
+def is_circular(ref_no: str) -> bool:
+    """True for a circular (หนังสือเวียน): a ``ว`` right before the sender's number."""
+    key = normalize_ref_no(ref_no)
+    return re.search(r"(?:^|[/-])ว\d*$", key) is not None
