@@ -24,7 +24,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=40, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip per checkout on the hot path; recycle stale connections instead.
+    return create_engine(url, pool_size=pool_size, max_overflow=40, pool_recycle=1800)
 
 
 def _configure_sqlite(engine: Engine) -> None:

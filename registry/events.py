@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -80,17 +80,17 @@ def append_event(
     at: dt.datetime,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to the chain inside the caller's transaction.
+    """Append one event to the chain inside the caller's transaction (the returned Event is transient).
 
     The chain head row is locked from here to the end of the transaction; callers append
     their events last, so the lock is held only for the insert and the commit.
     """
     session.flush()  # the caller's rows first, so their ids are in the event
     conn = session.connection()
-    head = conn.execute(select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1).with_for_update()).first()
+    head = conn.execute(_HEAD).first()
     if head is None:
         _create_head(session)
-        head = conn.execute(select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1).with_for_update()).one()
+        head = conn.execute(_HEAD).one()
     event = Event(
         seq=head.seq + 1,
         occurred_at=at.astimezone(dt.UTC),
@@ -104,11 +104,18 @@ def append_event(
     )
     event.hash = link_hash(head.hash, event)
     # Core statements: the ORM's unit of work would cost more than the rows themselves here.
-    conn.execute(insert(Event).values(
-        seq=event.seq, occurred_at=event.occurred_at, actor_id=event.actor_id, channel=event.channel, kind=kind,
-        entity=entity, entity_id=entity_id, data=event.data, prev_hash=event.prev_hash, hash=event.hash))
-    conn.execute(update(ChainHead).where(ChainHead.id == 1).values(seq=event.seq, hash=event.hash))
+    conn.execute(_INSERT, {
+        "seq": event.seq, "occurred_at": event.occurred_at, "actor_id": event.actor_id, "channel": event.channel,
+        "kind": kind, "entity": entity, "entity_id": entity_id, "data": event.data, "prev_hash": event.prev_hash,
+        "hash": event.hash})
+    conn.execute(_MOVE_HEAD, {"q": event.seq, "h": event.hash})
     return event
+
+
+# Built once: every change appends an event, and building statements costs more than running them.
+_HEAD = select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1).with_for_update()
+_INSERT = insert(Event)
+_MOVE_HEAD = update(ChainHead).where(ChainHead.id == 1).values(seq=bindparam("q"), hash=bindparam("h"))
 
 
 def _create_head(session: Session) -> None:

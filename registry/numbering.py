@@ -12,7 +12,7 @@ import datetime as dt
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,18 +53,23 @@ def take_number(
     is a single statement on either engine.
     """
     year = book_year(at, unit.book_reset)
-    bump = (
-        update(Book)
-        .where(Book.unit_id == unit.id, Book.direction == direction, Book.year == year, Book.sandbox == sandbox)
-        .values(last_number=Book.last_number + 1)
-        .returning(Book.id, Book.last_number)
-        .execution_options(synchronize_session=False)
-    )
-    row = session.execute(bump).first()
+    conn = session.connection()
+    params = {"u": unit.id, "d": direction, "y": year, "s": sandbox}
+    row = conn.execute(_BUMP, params).first()
     if row is None:
         _create_book(session, unit, direction, year, sandbox, at)
-        row = session.execute(bump).one()
+        row = conn.execute(_BUMP, params).one()
     return Taken(row.id, year, direction, row.last_number, unit.code)
+
+
+# Built once: this runs for every registration, and building statements costs more than running them.
+_BUMP = (
+    update(Book)
+    .where(Book.unit_id == bindparam("u"), Book.direction == bindparam("d"), Book.year == bindparam("y"),
+           Book.sandbox == bindparam("s"))
+    .values(last_number=Book.last_number + 1)
+    .returning(Book.id, Book.last_number)
+)
 
 
 def _create_book(session: Session, unit: Unit, direction: str, year: int, sandbox: bool, at: dt.datetime) -> None:

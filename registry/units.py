@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from registry.errors import PersonNotFound, UnitNotFound
@@ -26,6 +26,18 @@ def get_unit(session: Session, ident: int | str) -> Unit:
     if unit is None:
         raise UnitNotFound(ident)
     return unit
+
+
+_UNIT_BY_ID = select(Unit.id, Unit.code, Unit.name, Unit.book_reset, Unit.valid_from, Unit.valid_to).where(
+    Unit.id == bindparam("id"))
+
+
+def unit_row(session: Session, unit_id: int):
+    """The few unit facts the writers need, without loading the ORM object (hot path of ลงรับ)."""
+    row = session.connection().execute(_UNIT_BY_ID, {"id": int(unit_id)}).first()
+    if row is None:
+        raise UnitNotFound(unit_id)
+    return row
 
 
 def unit_is_valid(unit: Unit, on: dt.date) -> bool:
