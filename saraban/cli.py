@@ -68,6 +68,33 @@ def serve(
 
 
 @app.command()
+def worker(once: Annotated[bool, typer.Option("--once", help="ส่งรอบเดียวแล้วจบ")] = False) -> None:
+    """Deliver the outbox (notices, reminders) to LINE and Telegram with retries; runs until stopped."""
+    import asyncio
+    import logging
+
+    from bot.worker import run_worker
+    from saraban.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    rt = _runtime()
+    sent = asyncio.run(run_worker(rt, get_settings(), once=once))
+    if once:
+        typer.echo(f"ส่งแล้ว {sent} ข้อความ")
+    rt.engine.dispose()
+
+
+@app.command()
+def chat(person: Annotated[int, typer.Option("--as", help="id ของผู้ใช้ที่จะคุยในนาม")]) -> None:
+    """Chat with the bot in the terminal as the given person (same handlers as LINE and Telegram)."""
+    from bot.terminal import TerminalChat
+
+    rt = _runtime()
+    TerminalChat(rt, person).run()
+    rt.engine.dispose()
+
+
+@app.command()
 def verify() -> None:
     """Recompute the event hash chain; exit 1 naming the first broken link."""
     from registry.events import verify_chain
@@ -80,6 +107,19 @@ def verify() -> None:
         return
     typer.echo(f"ห่วงโซ่เหตุการณ์เสียหาย: เหตุการณ์แรกที่ไม่ถูกต้องคือ id={report.first_broken} ({report.reason})", err=True)
     raise typer.Exit(1)
+
+
+@app.command()
+def backup(target: Annotated[str, typer.Argument(help="ไฟล์ปลายทาง")] = "") -> None:
+    """Write a consistent snapshot of the database (SQLite backup API or pg_dump)."""
+    from pathlib import Path
+
+    from registry.backup import backup as take
+
+    rt = _runtime()
+    name = target or f"saraban-backup-{dt.datetime.now():%Y%m%d-%H%M%S}.{'db' if rt.engine.dialect.name == 'sqlite' else 'dump'}"
+    path = take(rt.engine, Path(name))
+    typer.echo(f"สำรองข้อมูลแล้ว: {path} ({path.stat().st_size:,} ไบต์)")
 
 
 @app.command()
@@ -135,6 +175,34 @@ def admin_token(person: Annotated[int, typer.Argument(help="id ของผู�
         append_event(session, kind="token.created", entity="person", entity_id=person, actor=Actor(None, "cli"),
                      at=now, data={"token_id": row.id, "label": label})
     typer.echo(token)
+
+
+@admin.command("link-code")
+def admin_link_code(
+    person: Annotated[int, typer.Argument(help="id ของผู้ใช้")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Issue a one-time chat link code for a person (expires in 30 minutes; single use)."""
+    from registry.accounts import issue_link_code
+    from registry.errors import RegistryError
+    from registry.events import Actor
+
+    rt = _runtime()
+    try:
+        with rt.transaction() as session:
+            issued = issue_link_code(session, person, actor=Actor(None, "cli"), clock=rt.clock)
+    except RegistryError as exc:
+        typer.echo(exc.message_th, err=True)
+        raise typer.Exit(1) from None
+    finally:
+        rt.engine.dispose()
+    if as_json:
+        typer.echo(json.dumps({"code": issued.code, "expires_at": issued.expires_at.isoformat()}))
+        return
+    from registry.timeutil import thai_datetime
+
+    typer.echo(f"{issued.code}  (ใช้ได้ครั้งเดียว หมดอายุ {thai_datetime(issued.expires_at)}; "
+               f"ให้ผู้ใช้พิมพ์ “ผูกบัญชี {issued.code}” ในแชตส่วนตัวกับบอต)")
 
 
 @bench.command("registry")
