@@ -63,7 +63,9 @@ def serve(
 
     if no_worker:
         os.environ["SARABAN_RUN_WORKER"] = "0"
-    uvicorn.run("saraban.asgi:app", host=host, port=port, workers=workers, log_level="info",
+    from saraban.logs import uvicorn_log_config
+
+    uvicorn.run("saraban.asgi:app", host=host, port=port, workers=workers, log_config=uvicorn_log_config(),
                 proxy_headers=False, access_log=False)
 
 
