@@ -5,12 +5,19 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from admin_api.errors import install_handlers
-from admin_api.routes import health, integrity, letters, units
+from admin_api.metrics import install_metrics
+from admin_api.metrics import router as metrics_router
+from admin_api.routes import admin, audits, health, integrity, letters, pages, reports, units
 
-ROUTERS = (health.router, units.router, letters.router, integrity.router)
+ROUTERS = (
+    health.router, metrics_router, units.router, admin.router, letters.router, letters.assignments_router,
+    audits.router, reports.router, integrity.router, pages.router,
+)
 
 
 def install(app: FastAPI) -> None:
     install_handlers(app)
+    pages.install_redirect(app)
+    install_metrics(app)
     for router in ROUTERS:
         app.include_router(router)

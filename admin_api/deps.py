@@ -13,11 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.events import Actor
-from registry.models import ApiToken
+from registry.models import ApiToken, Person
 from registry.permissions import roles_of
 from registry.runtime import Runtime
 
 _bearer = HTTPBearer(auto_error=False, description="Bearer token (SARABAN_ADMIN_TOKEN หรือโทเคนของผู้ใช้)")
+# The web pages keep the same token in an HttpOnly, SameSite=Strict cookie after sign-in.
+COOKIE = "saraban_token"
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -45,12 +47,22 @@ class Principal:
     roles: tuple[tuple[int, str], ...]
     is_admin: bool
 
+    channel: str = "api"
+
     @property
     def actor(self) -> Actor:
-        return Actor(self.person_id, "api")
+        return Actor(self.person_id, self.channel)
 
     def has(self, *roles: str) -> bool:
         return self.is_admin or any(r in roles for _, r in self.roles)
+
+    def units_with(self, *roles: str) -> list[int]:
+        return sorted({u for u, r in self.roles if r in roles})
+
+    @property
+    def oversees_all(self) -> bool:
+        """Admins and auditors see every unit's register (auditors read, never change)."""
+        return self.has("admin", "auditor")
 
 
 def hash_token(token: str) -> str:
@@ -62,20 +74,34 @@ def get_principal(
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None or not credentials.credentials:
+    channel = "api"
+    token = credentials.credentials if credentials is not None else None
+    if not token:
+        token, channel = request.cookies.get(COOKIE), "web"
+    if not token:
         raise HTTPException(401, "กรุณาเข้าสู่ระบบ (ต้องมี Bearer token)", headers={"WWW-Authenticate": "Bearer"})
-    token = credentials.credentials
+    principal = principal_for_token(request, runtime, token, channel=channel)
+    if principal is None:
+        raise HTTPException(401, "โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว", headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+def principal_for_token(request: Request, runtime: Runtime, token: str, *, channel: str = "api") -> Principal | None:
+    """The principal a token stands for, or None (bootstrap admin token, or a person's stored hash)."""
     bootstrap = getattr(request.app.state, "admin_token", None)
     if bootstrap is not None and _same(token, bootstrap.get_secret_value()):
-        return Principal(None, (), True)
+        return Principal(None, (), True, channel)
     with runtime.read() as session:
         row = session.execute(
             select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
         ).scalar_one_or_none()
         if row is None:
-            raise HTTPException(401, "โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว", headers={"WWW-Authenticate": "Bearer"})
+            return None
+        person = session.get(Person, row.person_id)
+        if person is None or not person.active:
+            return None
         roles = tuple(roles_of(session, row.person_id))
-    return Principal(row.person_id, roles, any(r == "admin" for _, r in roles))
+    return Principal(row.person_id, roles, any(r == "admin" for _, r in roles), channel)
 
 
 def _same(a: str, b: str) -> bool:
@@ -99,3 +125,16 @@ def require_roles(*roles: str):
 
 
 CurrentAdmin = Annotated[Principal, Depends(require_roles("admin"))]
+# Who may read audits and reports (auditors read everything, change nothing but their audits).
+Overseer = Annotated[Principal, Depends(require_roles("admin", "auditor"))]
+# Who may act on letters: registry services check the unit; an auditor never gets this far.
+Actor_ = Annotated[Principal, Depends(require_roles("clerk", "owner", "head", "admin"))]
+
+
+def may_see_unit(session: Session, principal: Principal, unit_id: int) -> bool:
+    """Admins and auditors see every unit; staff their own units and those below them."""
+    if principal.oversees_all or principal.person_id is None:
+        return True
+    from registry.permissions import has_role
+
+    return has_role(session, principal.person_id, unit_id, ("clerk", "owner", "head"))

@@ -81,7 +81,7 @@ _ORG_HEAD = re.compile(
 _ABBREVIATION = re.compile(r"[ก-ฮ]{1,5}\.")  # สพป.ระยอง, ศอ.ปส.จ.รย
 _THAI_LETTERS = re.compile(r"[ก-ฮA-Za-z]")
 _BODY_OPENERS = re.compile(r"(?:ตามที่|ด้วย|อนุสนธิ|ตามหนังสือ|เนื่องด้วย|เนื่องจาก)")
-_TRIM = " \t\n,;:|-–"
+_TRIM = " \t\n,;:|/-–"
 
 
 @dataclass(slots=True)
@@ -131,7 +131,7 @@ def extract_letter_fields(
     is never guessed from unlabelled words.
     """
     out = LetterFields(outgoing=outgoing)
-    labels = _accepted_labels(text, start, today)
+    labels = _accepted_labels(text, start, today, outgoing)
     out.labels = len(labels)
     free: list[tuple[int, int]] = []  # regions no label explains
     first = labels[0].start if labels else len(text)
@@ -162,7 +162,7 @@ def extract_letter_fields(
 # --- labels -------------------------------------------------------------------------------
 
 
-def _accepted_labels(text: str, start: int, today: dt.date | None) -> list[_Label]:
+def _accepted_labels(text: str, start: int, today: dt.date | None, outgoing: bool = False) -> list[_Label]:
     accepted: list[_Label] = []
     taken: set[str] = set()
     current = "pre"
@@ -175,6 +175,8 @@ def _accepted_labels(text: str, start: int, today: dt.date | None) -> list[_Labe
         lab = _Label(kind, m.start() + start, m.end() + start, gap is None, gap is not None and ":" in gap)
         if not _acceptable(text, lab, word, taken, current, current_content, today):
             continue
+        if kind == "subject" and not lab.colon and not outgoing and _inside_unlabelled_subject(text, lab.start, start, accepted):
+            continue
         if accepted:
             accepted[-1].end = lab.start
         accepted.append(lab)
@@ -184,6 +186,31 @@ def _accepted_labels(text: str, start: int, today: dt.date | None) -> list[_Labe
     if accepted:
         accepted[-1].end = len(text)
     return accepted
+
+
+def _inside_unlabelled_subject(text: str, pos: int, start: int, accepted: list[_Label]) -> bool:
+    """A mid-line เรื่อง after unlabelled words that are not a sender is part of the subject:
+    "ขอแจ้งประกาศคณะกรรมการทรัพยากรน้ำแห่งชาติ เรื่อง ผังน้ำ 22 ลุ่มน้ำ" pasted without labels."""
+    if _line_start(text, pos):
+        return False
+    line = text.rfind("\n", 0, pos) + 1
+    if accepted and accepted[-1].start >= line:
+        return False  # "จาก … เรื่อง …": the words before belong to the label before
+    cell = max(text.rfind("\t", line, pos), text.rfind("|", line, pos))
+    a = max(line, start, cell + 1)
+    lead = _PRE_LEAD.match(text, a, pos)
+    a = lead.end() if lead else a
+    letter = _LETTER_WORD.match(text, a, pos)
+    a = letter.end() if letter else a
+    a, b = _trimmed(text, a, pos)
+    if b <= a or any(ch.isdigit() for ch in text[a:b]):
+        return False
+    if _org_like(text, a):
+        split = _org_prefix(text, a, b)
+        if split is None:
+            return False  # only a name before เรื่อง: the sender
+        a, b = _trimmed(text, split, b)
+    return len(_THAI_LETTERS.findall(text, a, b)) >= 6
 
 
 def _line_start(text: str, pos: int) -> bool:
@@ -200,6 +227,8 @@ def _acceptable(
     if kind in taken and kind != "phone":
         return False
     at_line_start = _line_start(text, lab.start)
+    if current in ("reference", "enclosures") and not at_line_start:
+        return False  # "อ้างถึง หนังสือ … ที่ … ลงวันที่ …" names another letter, not this one
     in_subject = current == "subject" and not at_line_start and not lab.colon
     if in_subject and _depth(text, current_content, lab.start) > 0:
         return False  # inside brackets of the subject: the tail logic reads those
@@ -207,8 +236,8 @@ def _acceptable(
         return current in ("sender", "pre")
     if kind == "ref":
         shaped = refno.strict_at(text, lab.content) is not None
-        if lab.glued:
-            return shaped
+        if lab.glued:  # "ที่สำนักงาน ศอ.ปส.จ.รย/ว 2428": glued, but the agency's own reference
+            return shaped or refno.AGENCY_AT_RE.match(text, lab.content) is not None
         if in_subject:
             return shaped or _agency_ref_ahead(text, lab.content)
         ahead = text[lab.content : lab.content + 60].split("\n", 1)[0]
@@ -286,6 +315,8 @@ def _ref_region(text: str, lab: _Label, out: LetterFields, free: list, today: dt
         free.append((lab.content, lab.end))
         return
     s, e = _trimmed(text, *extent, chars=" \t,;:")
+    if e - s > 3 and text[e - 2 : e] == " /" and text[e - 3].isdigit():
+        s, e = _trimmed(text, s, e - 1, chars=" \t,;:")  # "ว 2383 / ลว.: …": a slash between fields
     strict = refno.strict_at(text, s)
     confidence = 0.95 if strict is not None and strict.end() >= e else 0.85
     out.take("ref_no", None, s, e, confidence)
@@ -394,9 +425,13 @@ def _is_item_line(text: str, s: int, e: int, out: LetterFields, today: dt.date |
 
 def _strip_tail(text: str, s: int, e: int, out: LetterFields, today: dt.date | None) -> tuple[int, int]:
     """Cut "(ที่ … ลว. …)", a bare reference number, or ด่วน/ลับ words off the end of a subject."""
-    for _ in range(6):
+    for _ in range(8):
         if e - s < 2:
             break
+        chatter = _CHATTER_TAIL.search(text, s, e)
+        if chatter is not None and chatter.start() > s:
+            s, e = _trimmed(text, s, chatter.start())
+            continue
         flags = _flag_matches(text, max(s, e - 12), e)
         if flags and flags[-1][1] == e and flags[-1][0] > s and text[flags[-1][0] - 1] in " \t":
             a, b, word = flags[-1]  # "เรื่อง … ด่วนที่สุด ลับมาก": flags typed after the subject
@@ -420,6 +455,15 @@ def _strip_tail(text: str, s: int, e: int, out: LetterFields, today: dt.date | N
                 continue
         break
     return s, e
+
+
+# What a clerk adds after the header in chat: ครับ/ค่ะ, thanks, emoji. Only as separate words
+# (or symbols), never the end of a word.
+_CHATTER_TAIL = re.compile(
+    r"(?:(?<=\s)(?:ขอบคุณ(?:มาก)?(?:ครับผม|ครับ|ค่ะ|คะ|จ้า|จ้ะ|นะคะ|นะครับ)?|(?:นะ)?(?:ครับผม|ครับ|ค่ะ|คะ|จ้า|จ้ะ)|"
+    r"รบกวนด้วย(?:ครับ|ค่ะ)?|ด้วยครับ|ด้วยค่ะ)"
+    r"|[^\w\s\u0e00-\u0e7f()\[\]{}<>.,;:!?\"'/\\&%+*#=~^`|_@$-]+)[\s!.]*$"
+)
 
 
 def _matching_open(text: str, lo: int, close: int) -> int | None:
@@ -521,7 +565,14 @@ def _flag_matches(text: str, start: int, end: int) -> list[tuple[int, int, str]]
 
 
 def _items(
-    text: str, start: int, end: int, out: LetterFields, today: dt.date | None, *, all_kinds: bool = False
+    text: str,
+    start: int,
+    end: int,
+    out: LetterFields,
+    today: dt.date | None,
+    *,
+    all_kinds: bool = False,
+    loose: bool = False,
 ) -> list[tuple[int, int, str]]:
     """Things that stand on their own in ``text[start:end]``: dates, references, ด่วน/ลับ words."""
     items: list[tuple[int, int, str]] = []
@@ -529,6 +580,8 @@ def _items(
         items.append((d.start, d.end, "date"))
     if all_kinds or "ref_no" not in out.found:
         m = refno.find_strict(text, start, end)
+        if m is None and loose:  # unlabelled lines only: a sender may be named so after จาก
+            m = refno.find_agency(text, start, end)
         if m is not None:
             items.append((m.start(), m.end(), "ref"))
     items.extend(_flag_matches(text, start, end))
@@ -548,7 +601,8 @@ def _take_items(items: list[tuple[int, int, str]], out: LetterFields) -> None:
 
 def _pre_region(text: str, start: int, end: int, out: LetterFields, free: list, today: dt.date | None) -> None:
     """Before the first label: ด่วน/ลับ words, and the sender a web list names after หนังสือ."""
-    m = _LETTER_WORD.match(text, start, end)
+    lead = _PRE_LEAD.match(text, start, end)
+    m = _LETTER_WORD.match(text, lead.end() if lead else start, end)
     if m and not out.outgoing:
         s = m.end()
         items = _items(text, s, end, out, today)
@@ -557,11 +611,62 @@ def _pre_region(text: str, start: int, end: int, out: LetterFields, free: list, 
             label = _REF_WORD_BEFORE.search(text, max(s, cut - 12), cut)
             cut = label.start() if label else cut
         ns, ne = _trimmed(text, s, _line_end(text, s, cut))
-        if ne > ns and _THAI_LETTERS.search(text, ns, ne):
+        if ne > ns and _THAI_LETTERS.search(text, ns, ne) and _org_like(text, ns):
+            split = _org_prefix(text, ns, ne)
+            if split is not None:  # "หนังสือกองคลัง กรม… โอนเงินจัดสรร …": the name, then the subject
+                ne = split
             out.take("sender", None, ns, ne, 0.8)
+            if lead is not None and lead.end() > start:
+                free.append((start, lead.end()))  # ด่วน / ลับ typed before หนังสือ
             free.append((ne, end))
             return
     free.append((start, end))
+
+
+# Before "หนังสือ…" in the pre-label region: flags, a colon, the rest of a polite request.
+_PRE_LEAD = re.compile(
+    r"(?:[\s:,;|\-]+|ด่วนที่สุด|ด่วนมาก|ด่วน|ลับที่สุด|ลับมาก|ลับ|ให้หน่อย|หน่อย|ให้ด้วย|ด้วย|ครับผม|ครับ|ค่ะ|คะ|นะ|จ้า)+"
+)
+_CHUNK = re.compile(r"\S+")
+
+
+_BARE_ABBREVIATION = re.compile(r"[ก-ฮ]{2,6}(?![ก-๎])")  # สพฐ, กปภ: initials without dots
+
+
+def _org_like(text: str, pos: int) -> bool:
+    """Does an organisation's name start at *pos*? (หนังสือในศูนย์… is a subject, not a sender)"""
+    return (
+        _ORG_HEAD.match(text, pos) is not None
+        or _ABBREVIATION.match(text, pos) is not None
+        or _BARE_ABBREVIATION.match(text, pos) is not None
+    )
+
+
+def _org_chunk(text: str, a: int, b: int) -> bool:
+    return (
+        _ORG_HEAD.match(text, a) is not None
+        or _ABBREVIATION.match(text, a) is not None
+        or (b - a <= 3 and text[a:b].isdigit())  # กองทุนพัฒนาไฟฟ้าจังหวัดระยอง 1
+    )
+
+
+def _org_prefix(text: str, s: int, e: int) -> int | None:
+    """Where an organisation's name ends when a subject follows it on the same line, or None.
+
+    The name is the run of space-separated words that each read as part of an organisation
+    (กองคลัง กรมป้องกันและบรรเทาสาธารณภัย); the first word that does not starts the subject.
+    """
+    if _ORG_HEAD.match(text, s) is None and _ABBREVIATION.match(text, s) is None:
+        return None
+    last = None
+    for m in _CHUNK.finditer(text, s, e):
+        if last is not None and not _org_chunk(text, m.start(), m.end()):
+            rest = text[m.start() : e]
+            if len(_THAI_LETTERS.findall(rest)) >= 4:
+                return last
+            return None
+        last = m.end()
+    return None
 
 
 _DEADLINE = re.compile(r"ภายใน(?:วันที่)?\s*$")
@@ -571,11 +676,17 @@ _FILLER = re.compile(r"[\s,;:|/\-–()\[\]]*")
 
 
 def _free_line(
-    text: str, start: int, end: int, out: LetterFields, today: dt.date | None, pieces: list[tuple[int, int]]
+    text: str,
+    start: int,
+    end: int,
+    out: LetterFields,
+    today: dt.date | None,
+    pieces: list[tuple[int, int]],
+    loose: bool = False,
 ) -> None:
     if _FILLER.fullmatch(text, start, end):
         return
-    items = _items(text, start, end, out, today)
+    items = _items(text, start, end, out, today, loose=loose)
     # Items overlap rarely (a date inside a reference); keep the first of overlapping ones.
     kept: list[tuple[int, int, str]] = []
     for item in items:
@@ -617,7 +728,19 @@ def _free_line(
     _piece(text, pos, end, pieces)
 
 
+_CELL = re.compile(r"\t|\|| {4,}")  # cells of a row copied from a table or a register
+_LEAD_CHATTER = re.compile(r"(?:(?:ครับผม|ครับ|ค่ะ|คะ|นะคะ|นะครับ|จ้า|ให้หน่อย|หน่อย)(?![ก-๎])\s*)+")
+
+
 def _piece(text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> None:
+    cell = _CELL.search(text, start, end)
+    if cell is not None:  # each cell is a piece of its own
+        _piece(text, start, cell.start(), pieces)
+        _piece(text, cell.end(), end, pieces)
+        return
+    chatter = _LEAD_CHATTER.match(text, start, end)
+    if chatter is not None:
+        start = chatter.end()
     s, e = _trimmed_piece(text, start, end)
     if e - s >= 2 and len(_THAI_LETTERS.findall(text, s, e)) >= 2:
         pieces.append((s, e))
@@ -631,6 +754,8 @@ def _free_regions(text: str, free: list[tuple[int, int]], out: LetterFields, tod
     it is part of them ("สรุปการประชุม … เมื่อวันที่ 16 กุมภาพันธ์ 2569").
     """
     pieces: list[tuple[int, int]] = []
+    # an agency reference without a code only when no reference with one stands anywhere
+    loose = "ref_no" not in out.found and not any(refno.find_strict(text, a, b) for a, b in free)
     for start, end in sorted(free):
         line_start = start
         while line_start < end:
@@ -638,7 +763,7 @@ def _free_regions(text: str, free: list[tuple[int, int]], out: LetterFields, tod
             ls, _ = _trimmed(text, line_start, line_end)
             if line_start > 0 and text[line_start - 1] == "\n" and _BODY_OPENERS.match(text, ls):
                 break  # the body of a pasted letter ("ตามที่ …") is not its header
-            _free_line(text, line_start, line_end, out, today, pieces)
+            _free_line(text, line_start, line_end, out, today, pieces, loose)
             line_start = line_end + 1
     if not pieces:
         return
@@ -646,8 +771,13 @@ def _free_regions(text: str, free: list[tuple[int, int]], out: LetterFields, tod
         # Only a piece that reads as an organisation: a wrong sender is worse than none.
         for s, e in pieces:
             if _ORG_HEAD.match(text, s) or _ABBREVIATION.match(text, s):
-                out.take("sender", None, s, e, 0.6)
                 pieces.remove((s, e))
+                split = _org_prefix(text, s, e)
+                if split is not None:
+                    rest = _trimmed_piece(text, split, e)
+                    pieces.insert(0, rest)
+                    e = split
+                out.take("sender", None, s, e, 0.6)
                 break
     if "subject" not in out.found and ("ref_no" in out.found or "letter_date" in out.found) and pieces:
         s, e = max(pieces, key=lambda p: p[1] - p[0])

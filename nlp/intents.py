@@ -209,6 +209,9 @@ _SAMPLE_RE = re.compile(
 _PERIOD_WORDS = re.compile(r"\s(?:ปี|ประจำปี|ช่วง|ระหว่าง|เดือน|ตั้งแต่|ไตรมาส)")
 
 
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(])[ก-ฮ.]{1,8}\.$")
+
+
 def strip_polite(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim spaces and trailing ครับ/ค่ะ/นะ… from ``text[start:end]`` (never the whole of it)."""
     while True:
@@ -216,6 +219,8 @@ def strip_polite(text: str, start: int, end: int) -> tuple[int, int]:
             end -= 1
         for word in _POLITE_STRONG + _POLITE_WEAK:
             at = end - len(word)
+            if word == "." and _ABBREVIATION_END.search(text, start, end):
+                continue  # "ปภ." / "สป.มท.": the dot belongs to an abbreviation
             if at > start and text.startswith(word, at) and (word in _POLITE_STRONG or text[at - 1].isspace()):
                 end = at
                 break

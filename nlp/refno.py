@@ -69,10 +69,31 @@ _LABELLED_NO_SLASH = re.compile(r"(?:" + _PREFIX + r" ?)?" + _BRACKET + r"?" + _
 def find_strict(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
     """The first stand-alone reference number in ``text[start:end]`` that has its number."""
     end = len(text) if end is None else end
+    if start < end and "\u0e01" <= text[start] <= "\u0e2e" and start > 0 and "\u0e01" <= text[start - 1] <= "\u0e4e":
+        # a region that starts right after a glued word ("รับหนังสือรย. 52001/0459"): the region
+        # start is a word start even though a Thai letter comes before it
+        m = _STRICT_AT_RE.match(text, start, end)
+        if m is not None and m.group("num"):
+            return m
     for m in STRICT_RE.finditer(text, start, end):
         if m.group("num"):
             return m
     return None
+
+
+# An agency reference without a numeric code, found without the ที่ label: an abbreviation with
+# dots (optionally after one organisation word) right before the slash: สำนักงาน ศอ.ปส.จ.รย/ว 2428.
+_AGENCY_BODY = r"(?:(?!ที่)[ก-ฮ][ก-๎]{1,14} )?[ก-ฮ]{1,5}\.(?:[ก-ฮ]{1,5}\.?){1,5} ?/ ?(?:ว ?\.? ?)?\d{1,7}(?![\d/])"
+AGENCY_RE = re.compile(r"(?<![ก-๎A-Za-z0-9./])" + _AGENCY_BODY)
+AGENCY_AT_RE = re.compile(_AGENCY_BODY)
+
+
+def find_agency(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """The first agency reference without a numeric code (see AGENCY_RE) in ``text[start:end]``;
+    at *start* itself a glued word before it does not matter (``รับหนังสือสำนักงาน ศอ.ปส.จ.รย/ว 2428``)."""
+    end = len(text) if end is None else end
+    m = AGENCY_AT_RE.match(text, start, end)
+    return m if m is not None else AGENCY_RE.search(text, start, end)
 
 
 def strict_at(text: str, pos: int) -> re.Match[str] | None:

@@ -6,19 +6,38 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
 
-from admin_api.deps import Principal, PrincipalDep, RuntimeDep, SessionDep, require_roles
-from admin_api.schemas import EventOut, IncomingIn, LetterDetail, LetterPage, RegisteredOut, RegistrationOut
+from fastapi import Path, UploadFile
+from fastapi.responses import FileResponse
+
+from admin_api.deps import Actor_, Principal, PrincipalDep, RuntimeDep, SessionDep, require_roles
+from admin_api.schemas import (
+    AssignmentOut,
+    AttachmentOut,
+    EventOut,
+    ForwardedOut,
+    ForwardIn,
+    IncomingIn,
+    LetterFull,
+    LetterOut,
+    LetterPage,
+    NoteIn,
+    ReasonIn,
+    RegisteredOut,
+    RegistrationOut,
+)
 from admin_api.views import assignment_out, letter_out, may_read
+from registry import assignments as flow
 from registry.assignments import get_letter
-from registry.commands import RegisterIncoming
+from registry.commands import Forward, Recipient, RegisterIncoming
 from registry.errors import LetterNotFound, PermissionDenied
 from registry.intake import register_incoming
-from registry.models import Event, Person
+from registry.models import Attachment, Event, Person
 from registry.permissions import has_role
 from registry.search import LetterQuery, search_letters
 from registry.units import get_unit
 
 router = APIRouter(prefix="/api/v1/letters", tags=["letters"])
+Id = Annotated[int, Path(ge=1, le=2**62)]
 Clerk = Annotated[Principal, Depends(require_roles("clerk", "head", "admin"))]
 
 
@@ -40,13 +59,15 @@ def post_incoming(body: IncomingIn, session: SessionDep, runtime: RuntimeDep, pr
 def list_letters(
     session: SessionDep,
     principal: PrincipalDep,
-    unit: int | None = None,
+    unit: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     year: Annotated[int | None, Query(description="ปี พ.ศ. ของทะเบียน", ge=2400, le=2700)] = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
-    status: str | None = None,
-    priority: str | None = None,
-    direction: str | None = None,
-    owner: int | None = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    priority: Annotated[str | None, Query(max_length=16)] = None,
+    direction: Annotated[str | None, Query(max_length=16)] = None,
+    owner: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    number: Annotated[int | None, Query(ge=1, le=10_000_000, description="เลขทะเบียน")] = None,
+    ref_no: Annotated[str | None, Query(max_length=200, description="ที่ (เลขหนังสือ)")] = None,
     received_from: dt.date | None = None,
     received_to: dt.date | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
@@ -56,7 +77,8 @@ def list_letters(
     unit_id = unit if principal.has("admin", "auditor") else _visible_unit(session, principal, unit)
     total, rows = search_letters(session, LetterQuery(
         q=q, unit_id=unit_id, year=year, status=status, priority=priority, direction=direction, owner_id=owner,
-        received_from=received_from, received_to=received_to, limit=limit, offset=offset))
+        number=number, ref_no=ref_no, received_from=received_from, received_to=received_to, limit=limit,
+        offset=offset))
     viewer = session.get(Person, principal.person_id) if principal.person_id else None
     return LetterPage(total=total, limit=limit, offset=offset,
                       items=[letter_out(l, readable=may_read(principal, l, viewer)) for l in rows])
@@ -71,20 +93,124 @@ def _visible_unit(session, principal: Principal, unit: int | None) -> int | None
     return principal.roles[0][0] if principal.roles else -1
 
 
-@router.get("/{letter_id}", response_model=LetterDetail)
-def get_letter_detail(letter_id: int, session: SessionDep, principal: PrincipalDep) -> LetterDetail:
-    """รายละเอียดหนังสือ พร้อมเลขทะเบียน การส่งต่อ และประวัติเหตุการณ์."""
+def visible_letter(session, principal: Principal, letter_id: int):
+    """The letter if the caller may see it at all; a stranger's unit answers 404 (no existence leak)."""
     letter = get_letter(session, letter_id)
-    if not principal.has("admin", "auditor"):
+    if not principal.oversees_all and principal.person_id is not None:
         mine = any(a.person_id == principal.person_id for a in letter.assignments)
         if not mine and not has_role(session, principal.person_id, letter.unit_id, ("clerk", "owner", "head")):
             raise LetterNotFound(letter_id)
+    return letter
+
+
+def readable(session, principal: Principal, letter) -> bool:
     viewer = session.get(Person, principal.person_id) if principal.person_id else None
-    readable = may_read(principal, letter, viewer)
+    return may_read(principal, letter, viewer)
+
+
+@router.get("/{letter_id}", response_model=LetterFull)
+def get_letter_detail(letter_id: Id, session: SessionDep, principal: PrincipalDep) -> LetterFull:
+    """รายละเอียดหนังสือ พร้อมเลขทะเบียน การส่งต่อ ไฟล์แนบ และประวัติเหตุการณ์ (timeline)."""
+    letter = visible_letter(session, principal, letter_id)
+    can_read = readable(session, principal, letter)
     events = session.execute(
         select(Event).where(Event.entity == "letter", Event.entity_id == letter.id).order_by(Event.seq)).scalars()
-    return letter_out(letter, readable=readable, cls=LetterDetail,
+    return letter_out(letter, readable=can_read, cls=LetterFull,
                       assignments=[assignment_out(a) for a in letter.assignments],
+                      attachments=[AttachmentOut(id=f.id, filename=f.filename if can_read else None,
+                                                 content_type=f.content_type, size=f.size, sha256=f.sha256,
+                                                 created_at=f.created_at) for f in letter.attachments],
                       events=[EventOut(id=e.id, seq=e.seq, occurred_at=e.occurred_at, actor_id=e.actor_id,
-                                       channel=e.channel, kind=e.kind, data=e.data if readable else {})
+                                       channel=e.channel, kind=e.kind, data=e.data if can_read else {})
                               for e in events])
+
+
+@router.get("/{letter_id}/attachments/{attachment_id}", response_class=FileResponse,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def download_attachment(letter_id: Id, attachment_id: Id, session: SessionDep, runtime: RuntimeDep,
+                        principal: PrincipalDep):
+    """ดาวน์โหลดไฟล์แนบ (เฉพาะผู้มีสิทธิ์อ่านเนื้อหา)."""
+    from pathlib import Path as FsPath
+
+    from registry.errors import NotFound
+
+    letter = visible_letter(session, principal, letter_id)
+    if not readable(session, principal, letter):
+        raise PermissionDenied("เปิดไฟล์แนบของหนังสือลับ")
+    f = session.get(Attachment, attachment_id)
+    if f is None or f.letter_id != letter.id:
+        raise NotFound(f"ไฟล์แนบ {attachment_id}", attachment_id)
+    path = FsPath(f.storage_path)
+    if not path.is_absolute():
+        path = runtime.attachments_dir / path
+    if not path.is_file():
+        raise NotFound(f"ไฟล์แนบ {attachment_id}", attachment_id)
+    return FileResponse(path, media_type=f.content_type, filename=f.filename or path.name)
+
+
+@router.post("/{letter_id}/attachments", status_code=201, response_model=AttachmentOut)
+async def upload_attachment(letter_id: Id, file: UploadFile, session: SessionDep, runtime: RuntimeDep,
+                            principal: Actor_) -> AttachmentOut:
+    """แนบไฟล์ (รูปภาพหรือ PDF) กับหนังสือ."""
+    from registry.attachments import attach_file
+
+    visible_letter(session, principal, letter_id)
+    data = await file.read()
+    row = attach_file(session, letter_id, data, directory=runtime.attachments_dir, actor=principal.actor,
+                      content_type=file.content_type, filename=file.filename, clock=runtime.clock)
+    return AttachmentOut(id=row.id, filename=row.filename, content_type=row.content_type, size=row.size,
+                         sha256=row.sha256, created_at=row.created_at)
+
+
+def _letter_after(session, principal: Principal, letter_id: int) -> LetterOut:
+    session.flush()
+    letter = get_letter(session, letter_id)
+    session.refresh(letter)
+    return letter_out(letter, readable=readable(session, principal, letter))
+
+
+@router.post("/{letter_id}/forward", status_code=201, response_model=ForwardedOut)
+def forward_letter(letter_id: Id, body: ForwardIn, session: SessionDep, runtime: RuntimeDep,
+                   principal: Actor_) -> ForwardedOut:
+    """ส่งต่อให้เจ้าของเรื่อง (และสำเนา) พร้อมวัตถุประสงค์และข้อสั่งการ."""
+    visible_letter(session, principal, letter_id)
+    done = flow.forward(session, Forward(letter_id, tuple(Recipient(r.person_id, r.unit_id, r.role) for r in body.recipients),
+                                         body.purpose, body.instruction), actor=principal.actor, clock=runtime.clock)
+    return ForwardedOut(letter_id=done.letter_id, assignment_ids=list(done.assignment_ids),
+                        unit_letter_ids=list(done.unit_letter_ids))
+
+
+@router.post("/{letter_id}/close", response_model=LetterOut)
+def close_letter(letter_id: Id, body: NoteIn, session: SessionDep, runtime: RuntimeDep, principal: Actor_) -> LetterOut:
+    """ปิดเรื่อง (เริ่มนับอายุการเก็บ)."""
+    visible_letter(session, principal, letter_id)
+    flow.close_letter(session, letter_id, note=body.note, actor=principal.actor, clock=runtime.clock)
+    return _letter_after(session, principal, letter_id)
+
+
+@router.post("/{letter_id}/cancel", response_model=LetterOut)
+def cancel_letter(letter_id: Id, body: ReasonIn, session: SessionDep, runtime: RuntimeDep, principal: Actor_) -> LetterOut:
+    """ยกเลิกการลงทะเบียน (เลขยังคงอยู่ในทะเบียนและแสดงว่ายกเลิก)."""
+    visible_letter(session, principal, letter_id)
+    flow.cancel_letter(session, letter_id, body.reason, actor=principal.actor, clock=runtime.clock)
+    return _letter_after(session, principal, letter_id)
+
+
+assignments_router = APIRouter(prefix="/api/v1/assignments", tags=["letters"])
+
+
+@assignments_router.post("/{assignment_id}/acknowledge", response_model=AssignmentOut)
+def acknowledge(assignment_id: Id, session: SessionDep, runtime: RuntimeDep, principal: Actor_) -> AssignmentOut:
+    """รับทราบ (เจ้าของเรื่องหรือผู้รักษาการแทน)."""
+    a = flow.acknowledge(session, assignment_id, actor=principal.actor, clock=runtime.clock)
+    return assignment_out(a)
+
+
+@assignments_router.post("/{assignment_id}/return", response_model=AssignmentOut)
+def return_assignment(assignment_id: Id, body: ReasonIn, session: SessionDep, runtime: RuntimeDep,
+                      principal: Actor_) -> AssignmentOut:
+    """ไม่ใช่งานของฉัน: ส่งคืนพร้อมเหตุผล."""
+    a = flow.return_assignment(session, assignment_id, body.reason, actor=principal.actor, clock=runtime.clock)
+    return assignment_out(a)
+
+
