@@ -48,7 +48,8 @@ def forward(session: Session, cmd: Forward, *, actor: Actor, clock: Clock = SYST
     """
     now = clock.now()
     letter = get_letter(session, cmd.letter_id, lock=True)
-    require(session, actor, letter.unit_id, ("clerk", "head", "admin"), "ส่งต่อหนังสือของหน่วยงานนี้")
+    if not letter.sandbox:  # a trainee forwards their own practice letter (F5)
+        require(session, actor, letter.unit_id, ("clerk", "head", "admin"), "ส่งต่อหนังสือของหน่วยงานนี้")
     t = transition(letter.status, "forward")
     purpose = choice("purpose", cmd.purpose, PURPOSES, "วัตถุประสงค์")
     instruction = clean_text("instruction", cmd.instruction)
@@ -108,7 +109,7 @@ def forward(session: Session, cmd: Forward, *, actor: Actor, clock: Clock = SYST
                      data={"assignment_id": a.id, "person_id": a.person_id, "unit_id": a.unit_id, "role": a.role,
                            "purpose": purpose, "instruction": instruction, "due_at": due,
                            "before": before, "after": t.target})
-        for person_id in _notice_targets(session, a):
+        for person_id in ([] if letter.sandbox else _notice_targets(session, a)):  # practice sends no notices
             notify_person(session, person_id, kind="assignment", at=now, assignment_id=a.id,
                           dedupe_key=f"assignment:{a.id}:{person_id}",
                           payload={"assignment_id": a.id, "letter_id": a.unit_letter_id or letter.id})
