@@ -12,7 +12,18 @@ The approach, and why:
 * Text outside labelled regions is scanned for what stands on its own: a reference number with
   prefix, code and number; a date; ด่วน…/ลับ… as whole words; a sender named after "หนังสือ".
   Priority and secrecy words inside a subject are never read ("…เร่งด่วนของกระทรวง…").
-* A subject may end with the reference and date in brackets: "(ที่ มท 0808.2/ว 1095 ลว. 5 ต.ค. 67)".
+* A subject may end with the reference and date in brackets: "(ที่ มท 0808.2/ว 1095 ลว. 5 ต.ค. 67)",
+  with ด่วน/ลับ words (also bracketed), or with chat: ครับ/ค่ะ, emoji, "ลงรับด้วยครับ"; all are cut off.
+* A mid-line เรื่อง after unlabelled words that do not name an organisation is part of an
+  unlabelled subject ("ขอแจ้งประกาศ … เรื่อง ผังน้ำ"); after a name it is the subject label.
+* Unlabelled names: "หนังสือ<name>" in web lists, a line or cell that reads as an organisation
+  (or title), split from a subject that follows it on the same line; cells of a copied table row
+  (tabs, bars, wide gaps) are pieces of their own; with nothing organisation-like, the one other
+  whole line before the subject.
+* An agency reference without a numeric code ("สำนักงาน ศอ.ปส.จ.รย/ว 2428") and a bare ``ว 10``
+  followed by a date marker are accepted without the ที่ label, when no fuller reference is present.
+* Labels after อ้างถึง / สิ่งที่ส่งมาด้วย on the same line belong to the cited letter, until that
+  citation has its own reference and date.
 
 Everything here is positions in the normalised text; :mod:`nlp.parse` maps them back to the
 original message and takes field text from there, as written.
@@ -20,6 +31,7 @@ original message and takes field text from there, as written.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -31,13 +43,14 @@ PRIORITY_WORDS = {"ด่วนที่สุด": "most_urgent", "ด่วน
 SECRECY_WORDS = {"ลับที่สุด": "top_secret", "ลับมาก": "secret", "ลับ": "confidential"}
 
 _LABEL_WORDS = {
-    "enclosures": r"สิ่งที่ส่งมาด้วย",
+    "enclosures": r"สิ่งที่ส่งมาด้วย|สิ่งที่แนบมาด้วย|สิ่งที่แนบ|เอกสารแนบ",
     "reference": r"อ้างถึง",
-    "priority": r"ชั้นความเร็ว|ชั้นความเร่งด่วน|ชั้นความด่วน|ความเร่งด่วน",
-    "secrecy": r"ชั้นความลับ",
-    "date": r"ลงวันที่|ลว\.?(?=[\s\d:.]|$)|ลง(?= {0,3}\d)|วันที่(?= {0,3}\d)",
+    "priority": r"ระดับความเร่งด่วน|ชั้นความเร็ว|ชั้นความเร่งด่วน|ชั้นความด่วน|ความเร่งด่วน|ความเร็ว",
+    "secrecy": r"ระดับชั้นความลับ|ระดับความลับ|ชั้นความลับ|ความลับ",
+    "date": r"วันที่หนังสือ|วันที่ลงนาม|ลงวันที่|ลว\.?(?=[\s\d:.]|$)|ลง(?= {0,3}\d)|วันที่(?= {0,3}\d)",
     "ref": r"เลขที่หนังสือ|เลขหนังสือ|ที่หนังสือ|หนังสือที่|เลขที่|ที่",
-    "sender": r"จาก|ส่วนราชการ|หน่วยงานผู้ส่ง|หน่วยงาน|ผู้ส่ง",
+    "sender": r"จาก|ส่วนราชการเจ้าของเรื่อง|ส่วนราชการที่ส่ง|ส่วนราชการ|หน่วยงานผู้ส่ง|หน่วยงานที่ส่ง|"
+    r"หน่วยงานต้นเรื่อง|หน่วยงานเจ้าของเรื่อง|หน่วยงาน|ผู้ส่ง",
     "addressee": r"เรียน|ถึง|ผู้รับ",
     "subject": r"ชื่อเรื่อง|เรื่อง",
     "remarks": r"หมายเหตุ",
@@ -45,18 +58,28 @@ _LABEL_WORDS = {
 }
 # Which kind each matched label word is (the words are distinct across kinds).
 _KIND_OF = {
-    "สิ่งที่ส่งมาด้วย": "enclosures",
+    **dict.fromkeys(("สิ่งที่ส่งมาด้วย", "สิ่งที่แนบมาด้วย", "สิ่งที่แนบ", "เอกสารแนบ"), "enclosures"),
     "อ้างถึง": "reference",
-    **dict.fromkeys(("ชั้นความเร็ว", "ชั้นความเร่งด่วน", "ชั้นความด่วน", "ความเร่งด่วน"), "priority"),
-    "ชั้นความลับ": "secrecy",
-    **dict.fromkeys(("ลงวันที่", "ลว.", "ลว", "ลง", "วันที่"), "date"),
+    **dict.fromkeys(
+        ("ระดับความเร่งด่วน", "ชั้นความเร็ว", "ชั้นความเร่งด่วน", "ชั้นความด่วน", "ความเร่งด่วน", "ความเร็ว"), "priority"
+    ),
+    **dict.fromkeys(("ระดับชั้นความลับ", "ระดับความลับ", "ชั้นความลับ", "ความลับ"), "secrecy"),
+    **dict.fromkeys(("วันที่หนังสือ", "วันที่ลงนาม", "ลงวันที่", "ลว.", "ลว", "ลง", "วันที่"), "date"),
     **dict.fromkeys(("เลขที่หนังสือ", "เลขหนังสือ", "ที่หนังสือ", "หนังสือที่", "เลขที่", "ที่"), "ref"),
-    **dict.fromkeys(("จาก", "ส่วนราชการ", "หน่วยงานผู้ส่ง", "หน่วยงาน", "ผู้ส่ง"), "sender"),
+    **dict.fromkeys(
+        (
+            "จาก", "ส่วนราชการเจ้าของเรื่อง", "ส่วนราชการที่ส่ง", "ส่วนราชการ", "หน่วยงานผู้ส่ง", "หน่วยงานที่ส่ง",
+            "หน่วยงานต้นเรื่อง", "หน่วยงานเจ้าของเรื่อง", "หน่วยงาน", "ผู้ส่ง",
+        ),
+        "sender",
+    ),  # fmt: skip
     **dict.fromkeys(("เรียน", "ถึง", "ผู้รับ"), "addressee"),
     **dict.fromkeys(("ชื่อเรื่อง", "เรื่อง"), "subject"),
     "หมายเหตุ": "remarks",
     **dict.fromkeys(("โทร", "โทร.", "โทรศัพท์"), "phone"),
 }
+# Synonyms that are ordinary words too: labels only with a colon or at a line start.
+_WEAK_LABELS = frozenset(("สิ่งที่แนบ", "เอกสารแนบ", "ความเร็ว", "ความลับ"))
 
 _LABEL_RE = re.compile(
     # the look-ahead on first letters is only a fast filter (the regex runs over every message)
@@ -66,17 +89,23 @@ _LABEL_RE = re.compile(
 )
 # ด่วน… / ลับ… standing as words (boundaries checked in code so "ด่วนที่สุดลับมาก" also reads).
 _FLAG_RE = re.compile(r"ด่วนที่สุด|ด่วนมาก|ด่วน|ลับที่สุด|ลับมาก|ลับ|ปกติ")
-_FLAG_FOLLOWERS = ("ด่วน", "ลับ", "ภายใน", "ที่", "เรื่อง", "จาก")  # may follow a flag without a space
+# may follow a flag without a space ("ด่วนที่สุดลับมาก", "ด่วนที่สุดครับ")
+_FLAG_FOLLOWERS = ("ด่วน", "ลับ", "ภายใน", "ที่", "เรื่อง", "จาก", "ของ", "ครับ", "ค่ะ", "คะ", "นะ", "จ้า")
 
 # "หนังสือกรมบัญชีกลาง ด่วนที่สุด ที่ …": a web list names the sender right after หนังสือ.
-_LETTER_WORD = re.compile(r"\s*หนังสือ(?:เวียน|ราชการ|ภายนอก|ภายใน|ประทับตรา|สั่งการ)?\s*(?:จาก|ของ)?\s*")
+_LETTER_WORD = re.compile(
+    r"\s*(?:ได้รับ|มี)?หนังสือ(?:เวียน|ราชการ|ภายนอก|ภายใน|ประทับตรา|สั่งการ)?\s*(?:มา)?(?:จาก|ของ)?\s*"
+)
 
 # How organisations' names begin: used to tell an unlabelled sender from an unlabelled subject.
 _ORG_HEAD = re.compile(
     r"(?:กรม|กอง|สำนัก|สนง\.|กระทรวง|จังหวัด|อำเภอ|ที่ว่าการ|ที่ทำการ|เทศบาล|องค์การ|องค์กร|อบต|อบจ|ศูนย์|"
     r"มหาวิทยาลัย|วิทยาลัย|โรงพยาบาล|โรงเรียน|สถานี|สถาบัน|การไฟฟ้า|การประปา|การท่าเรือ|การรถไฟ|ธนาคาร|บริษัท|"
     r"สภา|คณะ|ศาล|ตำรวจ|ผู้ว่าราชการ|นายอำเภอ|ปลัด|ผู้อำนวยการ|หน่วย|ฝ่าย|ส่วน|ด่าน|กองทุน|สหกรณ์|มูลนิธิ|"
-    r"สมาคม|ท่าอากาศยาน|เขต|ภาค|สำนักงาน)"
+    r"สมาคม|ท่าอากาศยาน|เขต|ภาค|สำนักงาน|"
+    r"หัวหน้า|นายก|ประธาน|อธิบดี|อธิการบดี|คณบดี|เลขาธิการ|รอง(?:ผู้|ปลัด|นายก|อธิบดี|เลขาธิการ)|ผู้บัญชาการ|"
+    r"ผู้กำกับ|ผู้บังคับการ|กลุ่มงาน|กลุ่ม|วัด|ชมรม|สโมสร|ห้างหุ้นส่วน|หจก|บจก|บมจ|แขวง|เรือนจำ|ทัณฑสถาน|"
+    r"ไปรษณีย์|อุทยาน|นิคม|โครงการชลประทาน|ชลประทาน|ทางหลวง|ค่าย)"
 )
 _ABBREVIATION = re.compile(r"[ก-ฮ]{1,5}\.")  # สพป.ระยอง, ศอ.ปส.จ.รย
 _THAI_LETTERS = re.compile(r"[ก-ฮA-Za-z]")
@@ -104,6 +133,7 @@ class LetterFields:
     labels: int = 0  # how many labels were accepted: a measure of "this is a letter header"
     first_label: int = 0  # where the first label starts (or the end of the text)
     outgoing: bool = False
+    cells: tuple[int, ...] = ()  # positions where the original had a tab or a wide gap
 
     def take(self, name: str, value: object, start: int, end: int, confidence: float) -> bool:
         if name in self.found:
@@ -123,34 +153,40 @@ class _Label:
 
 
 def extract_letter_fields(
-    text: str, start: int = 0, *, today: dt.date | None = None, outgoing: bool = False
+    text: str,
+    start: int = 0,
+    *,
+    today: dt.date | None = None,
+    outgoing: bool = False,
+    cells: tuple[int, ...] = (),
 ) -> LetterFields:
     """Letter fields of normalised *text* from *start* (just after any command word).
 
     *outgoing*: a request for a sending number, where the sender is the clerk's own unit and
     is never guessed from unlabelled words.
     """
-    out = LetterFields(outgoing=outgoing)
-    labels = _accepted_labels(text, start, today, outgoing)
+    out = LetterFields(outgoing=outgoing, cells=cells)
+    labels = _accepted_labels(text, start, today, outgoing, cells)
     out.labels = len(labels)
     free: list[tuple[int, int]] = []  # regions no label explains
     first = labels[0].start if labels else len(text)
     out.first_label = first
     _pre_region(text, start, first, out, free, today)
     subject_label = None
+    subject_labelled = any(lab.kind == "subject" for lab in labels)
     for lab in labels:
         if lab.kind == "ref":
             _ref_region(text, lab, out, free, today)
         elif lab.kind == "date":
             _date_region(text, lab, out, free, today)
         elif lab.kind in ("sender", "addressee"):
-            _name_region(text, lab, out, free, today)
+            _name_region(text, lab, out, free, today, subject_labelled)
         elif lab.kind == "enclosures":
             _enclosures_region(text, lab, out, free)
         elif lab.kind == "priority":
-            _flag_region(text, lab, out, "priority")
+            _flag_region(text, lab, out, "priority", free)
         elif lab.kind == "secrecy":
-            _flag_region(text, lab, out, "secrecy")
+            _flag_region(text, lab, out, "secrecy", free)
         elif lab.kind == "subject":
             subject_label = lab
     if subject_label is not None:
@@ -162,7 +198,9 @@ def extract_letter_fields(
 # --- labels -------------------------------------------------------------------------------
 
 
-def _accepted_labels(text: str, start: int, today: dt.date | None, outgoing: bool = False) -> list[_Label]:
+def _accepted_labels(
+    text: str, start: int, today: dt.date | None, outgoing: bool = False, cells: tuple[int, ...] = ()
+) -> list[_Label]:
     accepted: list[_Label] = []
     taken: set[str] = set()
     current = "pre"
@@ -173,9 +211,11 @@ def _accepted_labels(text: str, start: int, today: dt.date | None, outgoing: boo
         kind = _KIND_OF[word]
         gap = m.group("gap")
         lab = _Label(kind, m.start() + start, m.end() + start, gap is None, gap is not None and ":" in gap)
-        if not _acceptable(text, lab, word, taken, current, current_content, today):
+        if not _acceptable(text, lab, word, taken, current, current_content, today, outgoing):
             continue
-        if kind == "subject" and not lab.colon and not outgoing and _inside_unlabelled_subject(text, lab.start, start, accepted):
+        if kind == "subject" and not lab.colon and not outgoing and _inside_unlabelled_subject(
+            text, lab.start, start, accepted, cells
+        ):
             continue
         if accepted:
             accepted[-1].end = lab.start
@@ -188,15 +228,33 @@ def _accepted_labels(text: str, start: int, today: dt.date | None, outgoing: boo
     return accepted
 
 
-def _inside_unlabelled_subject(text: str, pos: int, start: int, accepted: list[_Label]) -> bool:
+def _inside_unlabelled_subject(
+    text: str, pos: int, start: int, accepted: list[_Label], cells: tuple[int, ...] = ()
+) -> bool:
     """A mid-line เรื่อง after unlabelled words that are not a sender is part of the subject:
     "ขอแจ้งประกาศคณะกรรมการทรัพยากรน้ำแห่งชาติ เรื่อง ผังน้ำ 22 ลุ่มน้ำ" pasted without labels."""
     if _line_start(text, pos):
         return False
     line = text.rfind("\n", 0, pos) + 1
     if accepted and accepted[-1].start >= line:
-        return False  # "จาก … เรื่อง …": the words before belong to the label before
-    cell = max(text.rfind("\t", line, pos), text.rfind("|", line, pos))
+        # "จาก … เรื่อง …": the words before belong to the label before, unless that is a name
+        # followed by words that are not ("จาก กองคลัง ขอส่งสำเนาหนังสือ… เรื่องแนวทาง…")
+        prev = accepted[-1]
+        if prev.kind != "sender":
+            return False
+        a, b = _trimmed(text, prev.content, pos)
+        split = _org_prefix(text, a, b) if b > a else None
+        return (
+            split is not None
+            and _SUBJECT_OPENER.match(text, _trimmed(text, split, b)[0]) is not None
+            and not any(ch.isdigit() for ch in text[split:b])
+            and len(_THAI_LETTERS.findall(text, split, b)) >= 6
+        )
+    slash = text.rfind(" / ", line, pos)
+    cell = max(text.rfind("\t", line, pos), text.rfind("|", line, pos), slash + 2 if slash >= 0 else -1)
+    i = bisect.bisect_left(cells, pos)
+    if i > 0 and cells[i - 1] >= line:
+        cell = max(cell, cells[i - 1])
     a = max(line, start, cell + 1)
     lead = _PRE_LEAD.match(text, a, pos)
     a = lead.end() if lead else a
@@ -213,22 +271,53 @@ def _inside_unlabelled_subject(text: str, pos: int, start: int, accepted: list[_
     return len(_THAI_LETTERS.findall(text, a, b)) >= 6
 
 
+# A list marker typed before a label: "- ที่ …", "• เรื่อง …", "2. ลว. …", "📌 จาก …" (a label after
+# one is at its line's start); _LIST_MARK is the same followed by a space, opening a list item.
+_BULLET = re.compile(r"[ \t]*(?:[-–•*·▪►➢✓✔>]|\d{1,2}[.)]|[^\w\s\u0e00-\u0e7f(\[]{1,3})[ \t]*")
+_LIST_MARK = re.compile(r"[ \t]*(?:[-–•*·▪►➢✓✔>]|\d{1,2}[.)]|[^\w\s\u0e00-\u0e7f(\[\"'“]{1,3})[ \t]")
+
+
+def _mark_kind(mark: str) -> str:
+    mark = mark.strip()
+    return "number" if mark[:1].isdigit() else mark
+
+
 def _line_start(text: str, pos: int) -> bool:
     i = pos - 1
     while i >= 0 and text[i] in " \t":
         i -= 1
-    return i < 0 or text[i] == "\n"
+    if i < 0 or text[i] == "\n":
+        return True
+    if "\u0e01" <= text[i] <= "\u0e4e":
+        return False  # a Thai word before it, not a list marker
+    low = max(0, pos - 7)
+    nl = text.rfind("\n", low, pos)
+    if nl < 0 and low > 0:
+        return False  # more than a list marker before it on its line
+    return _BULLET.fullmatch(text, nl + 1, pos) is not None
 
 
 def _acceptable(
-    text: str, lab: _Label, word: str, taken: set[str], current: str, current_content: int, today: dt.date | None
+    text: str,
+    lab: _Label,
+    word: str,
+    taken: set[str],
+    current: str,
+    current_content: int,
+    today: dt.date | None,
+    outgoing: bool = False,
 ) -> bool:
     kind = lab.kind
     if kind in taken and kind != "phone":
         return False
     at_line_start = _line_start(text, lab.start)
     if current in ("reference", "enclosures") and not at_line_start:
-        return False  # "อ้างถึง หนังสือ … ที่ … ลงวันที่ …" names another letter, not this one
+        # "อ้างถึง หนังสือ … ที่ … ลงวันที่ …" names another letter, not this one; a label after
+        # that letter's own reference and date belongs to this one again
+        if current == "enclosures" or not _names_a_letter(text, current_content, lab.start, today):
+            return False
+    if word in _WEAK_LABELS and not (lab.colon or at_line_start):
+        return False
     in_subject = current == "subject" and not at_line_start and not lab.colon
     if in_subject and _depth(text, current_content, lab.start) > 0:
         return False  # inside brackets of the subject: the tail logic reads those
@@ -243,6 +332,8 @@ def _acceptable(
         ahead = text[lab.content : lab.content + 60].split("\n", 1)[0]
         return shaped or any(ch.isdigit() for ch in ahead)
     if kind == "date":
+        if in_subject and _OTHER_DOC_NUMBER.search(text, max(current_content, lab.start - 30), lab.start):
+            return False  # "ขอส่งสำเนาคำสั่ง ที่ 12/2569 ลงวันที่ 1 มีนาคม 2569": another document's date
         date = match_date_at(text, lab.content, today=today)
         if word.startswith("ลง") and word != "ลงวันที่" or word == "วันที่":
             if date is None:
@@ -254,10 +345,19 @@ def _acceptable(
             )
         return date is not None or not in_subject
     if kind == "addressee" and word == "ถึง":
-        return not in_subject
+        # "ขอเลขส่ง เรื่อง … ถึง นายอำเภอ…": after an outgoing subject, ถึง + a name is the addressee
+        return not in_subject or (outgoing and not lab.glued and _org_like(text, lab.content))
     if kind == "sender" and word not in ("จาก", "ผู้ส่ง") and in_subject:
         return False
     return True
+
+
+_OTHER_DOC_NUMBER = re.compile(r"(?<![ก-๎])(?:ที่|ฉบับที่|เลขที่)\s*\d{1,5}\s*/\s*\d{2,4}\s*$")
+
+
+def _names_a_letter(text: str, start: int, end: int, today: dt.date | None) -> bool:
+    """Does ``text[start:end]`` already hold a reference number and a date (a whole citation)?"""
+    return refno.find_strict(text, start, end) is not None and bool(find_dates(text, start, end, today=today))
 
 
 def _field_ends(text: str, pos: int) -> bool:
@@ -352,13 +452,38 @@ def _take_date(out: LetterFields, found: DateMatch, *, labelled: bool) -> None:
     out.take("letter_date", found.value.isoformat(), found.start, found.end, confidence)
 
 
-def _name_region(text: str, lab: _Label, out: LetterFields, free: list, today: dt.date | None) -> None:
-    """จาก / ถึง / เรียน: the name runs to the end of its line or the first thing it cannot be."""
+def _name_region(
+    text: str, lab: _Label, out: LetterFields, free: list, today: dt.date | None, subject_labelled: bool = True
+) -> None:
+    """จาก / ถึง / เรียน: the name runs to the end of its line or the first thing it cannot be.
+
+    Without a เรื่อง label anywhere, "จาก สำนักงาน… ขอเชิญประชุม…" is the name and then the subject.
+    """
     stop = _line_end(text, lab.content, lab.end)
-    items = _items(text, lab.content, stop, out, today)
     name = "sender" if lab.kind == "sender" else "addressee"
+    if not subject_labelled and name == "sender":
+        s, e = _trimmed(text, lab.content, stop)
+        split = _org_prefix(text, s, e) if e > s else None
+        # the rest of the line is the subject when it opens like one, or when no other line is left
+        # for a subject (names have spaces too: "สำนักงานปลัดกระทรวงการอุดมศึกษา วิทยาศาสตร์ …")
+        if (
+            split is not None
+            and (
+                _SUBJECT_OPENER.match(text, _trimmed(text, split, e)[0]) is not None
+                or not _THAI_LETTERS.search(text, stop, lab.end)
+            )
+            and not _items(text, s, split, out, today)
+        ):
+            s, e = _trimmed(text, s, split)
+            out.take(name, None, s, e, 0.75)
+            free.append((split, lab.end))  # the words after the name: the subject, read as free text
+            return
+    items = _items(text, lab.content, stop, out, today)
     cut = items[0][0] if items else stop
-    s, e = _trimmed(text, lab.content, cut)
+    s, e = _trimmed_piece(text, lab.content, cut)  # "จาก กรม… (มท 0642/ว 193 ลว. …)": not the "("
+    cut = _glued_polite_start(text, s, e)  # "จากสำนักงานจังหวัดระยองให้หน่อยครับ ที่ …"
+    if cut < e:
+        s, e = _trimmed_piece(text, s, cut)
     if e > s:
         out.take(name, None, s, e, 0.9)
     if items:
@@ -382,29 +507,45 @@ def _enclosures_region(text: str, lab: _Label, out: LetterFields, free: list) ->
     free.append((end, lab.end))
 
 
-def _flag_region(text: str, lab: _Label, out: LetterFields, name: str) -> None:
+def _flag_region(text: str, lab: _Label, out: LetterFields, name: str, free: list) -> None:
+    """ชั้นความเร็ว / ชั้นความลับ: the first word of that kind; what follows it is read as free text
+    ("ชั้นความลับ: ลับ / ระดับความเร่งด่วน: ด่วนที่สุด / …")."""
     stop = _line_end(text, lab.content, lab.end)
     words = PRIORITY_WORDS if name == "priority" else SECRECY_WORDS
     for m in _FLAG_RE.finditer(text, lab.content, stop):
         if m.group() in words:
             out.take(name, words[m.group()], m.start(), m.end(), 0.95)
+            free.append((m.end(), lab.end))
             return
         if name == "secrecy" and m.group() == "ปกติ":
             out.take(name, None, m.start(), m.end(), 0.9)  # explicitly not secret
+            free.append((m.end(), lab.end))
             return
+    free.append((stop, lab.end))
 
 
 def _subject_region(text: str, lab: _Label, out: LetterFields, free: list, today: dt.date | None) -> None:
     start = lab.content
     end = _line_end(text, start, lab.end)
+    line = text.rfind("\n", 0, lab.start) + 1
+    own = _LIST_MARK.match(text, line) if lab.start > line else None  # "- เรื่อง …" / "4. เรื่อง …"
     # A subject pasted over several lines continues until a blank line or a line that is
     # something else: a date, a reference, ด่วน/ลับ, or (no sender yet) an organisation.
     while end < lab.end:
         nxt = end + 1
         line_end = _line_end(text, nxt, lab.end)
         s, e = _trimmed(text, nxt, line_end)
-        if e == s or _is_item_line(text, s, e, out, today) or _BODY_OPENERS.match(text, s):
+        if e == s or _BODY_OPENERS.match(text, s) or _BULLET.fullmatch(text, nxt, line_end):
             break
+        mark = _LIST_MARK.match(text, nxt) if own is not None else None
+        if mark is not None and _mark_kind(mark.group()) == _mark_kind(own.group()):
+            break  # the next item of the list the subject is one item of
+        if (
+            text[s] not in "(["  # "(1 ตุลาคม 2568)" wrapped onto its own line; brackets are read as a tail
+            and _is_item_line(text, s, e, out, today)
+            and not _DATE_PHRASE.search(text, max(start, end - 12), end)
+        ):
+            break  # (but "… เมื่อวันที่⏎21 มกราคม 2569" is one subject broken before its date)
         if "sender" not in out.found and _ORG_HEAD.match(text, s):
             break
         end = line_end
@@ -420,6 +561,9 @@ def _is_item_line(text: str, s: int, e: int, out: LetterFields, today: dt.date |
     if not items:
         return False
     covered = sum(len(text[a:b].replace(" ", "")) for a, b, _ in items)
+    chatter = _CHATTER_WORDS.search(text, max(s, e - _TAIL_WINDOW), e) if _may_chat(text, s, e) else None
+    if chatter is not None and chatter.end() == e:  # "ด่วนที่สุดครับ"
+        e = chatter.start()
     return covered >= len(text[s:e].replace(" ", "")) * 0.9
 
 
@@ -428,7 +572,7 @@ def _strip_tail(text: str, s: int, e: int, out: LetterFields, today: dt.date | N
     for _ in range(8):
         if e - s < 2:
             break
-        chatter = _CHATTER_TAIL.search(text, s, e)
+        chatter = _CHATTER_TAIL.search(text, max(s, e - _TAIL_WINDOW), e) if _may_chat(text, s, e) else None
         if chatter is not None and chatter.start() > s:
             s, e = _trimmed(text, s, chatter.start())
             continue
@@ -442,6 +586,9 @@ def _strip_tail(text: str, s: int, e: int, out: LetterFields, today: dt.date | N
                 continue
         if text[e - 1] in ")]":
             opener = _matching_open(text, s, e - 1)
+            if opener is not None and opener > s and _flags_only(text, opener + 1, e - 1, out):
+                s, e = _trimmed(text, s, opener)  # "… (ด่วนที่สุด)"
+                continue
             if opener is not None and opener > s and _read_bracket(text, opener + 1, e - 1, out, today):
                 s, e = _trimmed(text, s, opener)
                 continue
@@ -457,13 +604,71 @@ def _strip_tail(text: str, s: int, e: int, out: LetterFields, today: dt.date | N
     return s, e
 
 
+_TAIL_WINDOW = 48  # chat endings are short: look for them only near the end (regex search is costly)
+_CHAT_HINTS = ("ครับ", "ค่ะ", "คะ", "จ้", "ขอบคุณ", "ลงรับ", "รับหนังสือ", "บันทึกรับ", "ด้วย", "ไฟล์", "ดาวน์", "PDF", "pdf",
+               "ใหม่", "new", "NEW", "คลิก", "เอกสารแนบ")  # fmt: skip
+_CHAT_HINT_RE = re.compile("|".join(map(re.escape, _CHAT_HINTS)))
+_CHAT_STARTS = ("สวัสดี", "ขอบคุณ", "ให้หน่อย", "หน่อย", "ครับ", "ค่ะ", "คะ", "นะคะ", "นะครับ", "จ้า")
+_STRONG_POLITE = ("ครับผม", "ครับ", "ค่ะ", "คะ", "จ้า")
+
+
+def _may_chat(text: str, s: int, e: int) -> bool:
+    """A cheap test before the chat-ending regexes: a symbol at the end, or a chat word near it."""
+    while e > s and text[e - 1] in " \t\n!.":
+        e -= 1
+    if e <= s:
+        return False
+    last = text[e - 1]
+    if not ("\u0e00" <= last <= "\u0e7f" or last.isalnum()):
+        return True
+    return _CHAT_HINT_RE.search(text, max(s, e - _TAIL_WINDOW), e) is not None
+
+
+def _glued_polite_start(text: str, s: int, e: int) -> int:
+    """Where a polite ending glued to a name begins ("…ระยองให้หน่อยครับ"), or *e* when there is none."""
+    while e > s and text[e - 1] in " \t":
+        e -= 1
+    if e <= s or text[e - 1] not in "บมะาย":  # how ครับผม ครับ ค่ะ คะ จ้า หน่อย ด้วย end
+        return e
+    end, found = e, False
+    for words in (_STRONG_POLITE, ("นะ",), ("หน่อย", "ด้วย"), ("ให้",)):
+        for w in words:
+            if e - len(w) > s and text.startswith(w, e - len(w)):
+                if words is _STRONG_POLITE or w in ("หน่อย", "ด้วย"):
+                    found = True
+                e -= len(w)
+                break
+    return e if found else end
 # What a clerk adds after the header in chat: ครับ/ค่ะ, thanks, emoji. Only as separate words
 # (or symbols), never the end of a word.
 _CHATTER_TAIL = re.compile(
     r"(?:(?<=\s)(?:ขอบคุณ(?:มาก)?(?:ครับผม|ครับ|ค่ะ|คะ|จ้า|จ้ะ|นะคะ|นะครับ)?|(?:นะ)?(?:ครับผม|ครับ|ค่ะ|คะ|จ้า|จ้ะ)|"
-    r"รบกวนด้วย(?:ครับ|ค่ะ)?|ด้วยครับ|ด้วยค่ะ)"
-    r"|[^\w\s\u0e00-\u0e7f()\[\]{}<>.,;:!?\"'/\\&%+*#=~^`|_@$-]+)[\s!.]*$"
+    r"รบกวนด้วย(?:ครับ|ค่ะ)?|ด้วยครับ|ด้วยค่ะ|"
+    # the request typed after the paste: "… ลงรับด้วยครับ", "ช่วยลงรับให้หน่อยค่ะ"
+    r"(?:ช่วย|รบกวน|กรุณา|ฝาก)?(?:ลงทะเบียนรับ|ลงรับ|รับหนังสือ|บันทึกรับ)(?:หนังสือ)?(?:ให้)?(?:ด้วย|หน่อย)?"
+    r"(?:นะ)?(?:ครับผม|ครับ|ค่ะ|คะ|จ้า)?)"
+    r"|[\[(](?:ไฟล์แนบ|เอกสารแนบ|ดาวน์โหลด|ดาวน์โหลดเอกสาร|คลิก|PDF|pdf|ใหม่|new|NEW)[\])]"  # web-list links
+    r"|[^\w\s\u0e00-\u0e7f()\[\]{}<>.,;:!?\"'“”‘’«»/\\&%+*#=~^`|_@$-]+)[\s!.]*$"
 )
+
+
+_CHATTER_WORDS = re.compile(r"(?:\s*(?:ครับผม|ครับ|ค่ะ|คะ|นะคะ|นะครับ|จ้า|จ้ะ|[^\w\s\u0e00-\u0e7f]))+\s*$")
+
+
+def _flags_only(text: str, s: int, e: int, out: LetterFields) -> bool:
+    """``text[s:e]`` holds only ด่วน… / ลับ… words: take them."""
+    flags = _flag_matches(text, s, e)
+    if not flags:
+        return False
+    rest = text[s:e]
+    for a, b, _ in reversed(flags):
+        rest = rest[: a - s] + rest[b - s :]
+    if rest.strip(" ,/"):
+        return False
+    for a, b, word in flags:
+        name, words = ("priority", PRIORITY_WORDS) if word in PRIORITY_WORDS else ("secrecy", SECRECY_WORDS)
+        out.take(name, words[word], a, b, 0.85)
+    return True
 
 
 def _matching_open(text: str, lo: int, close: int) -> int | None:
@@ -524,6 +729,9 @@ def _read_bracket(text: str, s: int, e: int, out: LetterFields, today: dt.date |
 def _trimmed_piece(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim a leftover piece, including a bracket left open by what was cut out of it."""
     s, e = _trimmed(text, start, end)
+    seg = text[s:e]
+    if "(" not in seg and ")" not in seg and "[" not in seg and "]" not in seg:
+        return s, e
     depth = _depth(text, s, e)
     while e > s and (text[e - 1] in "([" or (text[e - 1] in ")]" and depth < 0)):
         depth += 1 if text[e - 1] in ")]" else -1
@@ -582,11 +790,21 @@ def _items(
         m = refno.find_strict(text, start, end)
         if m is None and loose:  # unlabelled lines only: a sender may be named so after จาก
             m = refno.find_agency(text, start, end)
+            if m is None:  # the date marker that proves it may lie just past this region
+                stop = min(len(text), end + 12)
+                m = _BARE_BEFORE_DATE_AT.match(text, start, stop) or _BARE_BEFORE_DATE.search(text, start, stop)
+                m = m if m is not None and m.end() <= end else None
         if m is not None:
             items.append((m.start(), m.end(), "ref"))
     items.extend(_flag_matches(text, start, end))
     items.sort()
     return items
+
+
+# "ว 10 ลว. 5 ต.ค. 67": a bare circular number stands alone when a letter date follows it.
+_BARE_BEFORE_DATE_BODY = r"ว ?\.? ?\d{1,6}(?![\d/])(?= {0,3}(?:ลงวันที่|ลว|ลง ?\d))"
+_BARE_BEFORE_DATE = re.compile(r"(?<![ก-๎A-Za-z0-9/])" + _BARE_BEFORE_DATE_BODY)
+_BARE_BEFORE_DATE_AT = re.compile(r"\s*" + _BARE_BEFORE_DATE_BODY)  # right after the command: "ลงรับว 6114 ลว. …"
 
 
 def _take_items(items: list[tuple[int, int, str]], out: LetterFields) -> None:
@@ -602,7 +820,9 @@ def _take_items(items: list[tuple[int, int, str]], out: LetterFields) -> None:
 def _pre_region(text: str, start: int, end: int, out: LetterFields, free: list, today: dt.date | None) -> None:
     """Before the first label: ด่วน/ลับ words, and the sender a web list names after หนังสือ."""
     lead = _PRE_LEAD.match(text, start, end)
-    m = _LETTER_WORD.match(text, lead.end() if lead else start, end)
+    at = lead.end() if lead else start
+    # "หนังสือกรม…", or จาก/ของ glued to the command or a flag: "ลงรับหนังสือด่วนที่สุดจากสำนักงาน…"
+    m = _LETTER_WORD.match(text, at, end) or _FROM_WORD.match(text, at, end)
     if m and not out.outgoing:
         s = m.end()
         items = _items(text, s, end, out, today)
@@ -610,11 +830,19 @@ def _pre_region(text: str, start: int, end: int, out: LetterFields, free: list, 
         if items and items[0][2] == "ref":
             label = _REF_WORD_BEFORE.search(text, max(s, cut - 12), cut)
             cut = label.start() if label else cut
-        ns, ne = _trimmed(text, s, _line_end(text, s, cut))
-        if ne > ns and _THAI_LETTERS.search(text, ns, ne) and _org_like(text, ns):
+        ns, ne = _trimmed_piece(text, s, _line_end(text, s, cut))
+        cut = _glued_polite_start(text, ns, ne)  # "…ของเทศบาลนครระยองให้หน่อยครับ ที่ …"
+        if cut < ne:
+            ns, ne = _trimmed_piece(text, ns, cut)
+        # "หนังสือ<name> ด่วนที่สุด ที่ …": a name the web list follows with flags or ที่ is the sender
+        # even when it does not read as an organisation ("หนังสือการท่องเที่ยวแห่งประเทศไทย ที่ …")
+        listed = (
+            (items[0][2] in PRIORITY_WORDS or items[0][2] in SECRECY_WORDS) if items else text.startswith(_WEB_NEXT, end)
+        ) and ne - ns <= 60 and not any(c in "()[]" for c in text[ns : cut if items else end])
+        if ne > ns and _THAI_LETTERS.search(text, ns, ne) and (listed or _org_like(text, ns)):
             split = _org_prefix(text, ns, ne)
             if split is not None:  # "หนังสือกองคลัง กรม… โอนเงินจัดสรร …": the name, then the subject
-                ne = split
+                ns, ne = _trimmed(text, ns, split)
             out.take("sender", None, ns, ne, 0.8)
             if lead is not None and lead.end() > start:
                 free.append((start, lead.end()))  # ด่วน / ลับ typed before หนังสือ
@@ -625,12 +853,21 @@ def _pre_region(text: str, start: int, end: int, out: LetterFields, free: list, 
 
 # Before "หนังสือ…" in the pre-label region: flags, a colon, the rest of a polite request.
 _PRE_LEAD = re.compile(
-    r"(?:[\s:,;|\-]+|ด่วนที่สุด|ด่วนมาก|ด่วน|ลับที่สุด|ลับมาก|ลับ|ให้หน่อย|หน่อย|ให้ด้วย|ด้วย|ครับผม|ครับ|ค่ะ|คะ|นะ|จ้า)+"
+    r"(?:[\s:,;|\-()\[\]]+|ด่วนที่สุด|ด่วนมาก|ด่วน|ลับที่สุด|ลับมาก|ลับ|ให้หน่อย|หน่อย|ให้ด้วย|ด้วย|ครับผม|ครับ|ค่ะ|คะ|นะ|จ้า)+"
 )
+_WEB_NEXT = ("ที่", "เลขที่", "ลงวันที่", "ลว")
+# How subjects usually begin: after a labelled name (จาก …), only such words start a subject, since
+# names have spaces too ("สำนักงานปลัดกระทรวงการอุดมศึกษา วิทยาศาสตร์ วิจัยและนวัตกรรม").
+_SUBJECT_OPENER = re.compile(
+    r"(?:ขอ|แจ้ง|ส่ง|เชิญ|การ|รายงาน|ประชาสัมพันธ์|ประกาศ|คำสั่ง|แนวทาง|มาตรการ|โครงการ|สรุป|ซักซ้อม|ติดตาม|"
+    r"เร่งรัด|หลักเกณฑ์|กำหนด|ผลการ|ยกเลิก|แก้ไข|อนุมัติ|สำรวจ|จัดส่ง|จัดทำ|เตรียม|ชี้แจง|ตอบ|นำส่ง|โอน|"
+    r"รับสมัคร|คัดเลือก|ประชุม|ใบแจ้ง|หนังสือ)"
+)
+_FROM_WORD = re.compile(r"(?:จาก|ของ)\s*")
 _CHUNK = re.compile(r"\S+")
 
 
-_BARE_ABBREVIATION = re.compile(r"[ก-ฮ]{2,6}(?![ก-๎])")  # สพฐ, กปภ: initials without dots
+_BARE_ABBREVIATION = re.compile(r"[ก-ฮ]{3,6}(?![ก-๎])")  # สพฐ, กปภ: initials without dots
 
 
 def _org_like(text: str, pos: int) -> bool:
@@ -711,10 +948,10 @@ def _free_line(
                 cut[i] = changed = True
     pos = start
     for (a, b, kind), is_cut in zip(kept, cut):
-        if not is_cut:
-            continue
+        if not is_cut or (kind == "date" and "letter_date" in out.found):
+            continue  # once the letter date is known, other dates are words of the subject
         label = _REF_WORD_BEFORE.search(text, max(pos, a - 12), a) if kind == "ref" else None
-        _piece(text, pos, label.start() if label else a, pieces)  # "หนังสือกรมบัญชีกลางที่ กค …"
+        _piece(text, pos, label.start() if label else a, pieces, out.cells)  # "หนังสือกรมบัญชีกลางที่ กค …"
         if kind == "date":
             # "ด่วนภายใน 5 ต.ค. 67" is a deadline, not the date of the letter.
             deadline = _DEADLINE.search(text, max(start, a - 12), a) is not None
@@ -725,25 +962,38 @@ def _free_line(
         else:
             _take_items([(a, b, kind)], out)
         pos = b
-    _piece(text, pos, end, pieces)
+    _piece(text, pos, end, pieces, out.cells)
 
 
-_CELL = re.compile(r"\t|\|| {4,}")  # cells of a row copied from a table or a register
-_LEAD_CHATTER = re.compile(r"(?:(?:ครับผม|ครับ|ค่ะ|คะ|นะคะ|นะครับ|จ้า|ให้หน่อย|หน่อย)(?![ก-๎])\s*)+")
+_CELL = re.compile(r"\t|\|| {4,}| / ")  # cells of a row copied from a table or a register
+_LEAD_CHATTER = re.compile(
+    r"(?:(?:สวัสดี|ขอบคุณมาก|ขอบคุณ|ให้หน่อย|หน่อย|ครับผม|ครับ|ค่ะ|คะ|นะคะ|นะครับ|จ้า)+(?![ก-๎])\s*)+"
+)
 
 
-def _piece(text: str, start: int, end: int, pieces: list[tuple[int, int]]) -> None:
-    cell = _CELL.search(text, start, end)
-    if cell is not None:  # each cell is a piece of its own
-        _piece(text, start, cell.start(), pieces)
-        _piece(text, cell.end(), end, pieces)
-        return
-    chatter = _LEAD_CHATTER.match(text, start, end)
-    if chatter is not None:
-        start = chatter.end()
-    s, e = _trimmed_piece(text, start, end)
-    if e - s >= 2 and len(_THAI_LETTERS.findall(text, s, e)) >= 2:
-        pieces.append((s, e))
+def _piece(text: str, start: int, end: int, pieces: list[tuple[int, int]], cells: tuple[int, ...] = ()) -> None:
+    """Add ``text[start:end]`` as a piece of leftover words, each cell of a table row on its own."""
+    bounds: list[tuple[int, int]] = []
+    if text.find("|", start, end) >= 0 or text.find(" / ", start, end) >= 0 or text.find("    ", start, end) >= 0:
+        bounds = [(m.start(), m.end()) for m in _CELL.finditer(text, start, end)]
+    if cells:
+        i = bisect.bisect_left(cells, start)
+        while i < len(cells) and cells[i] < end:  # a tab or a wide gap in the original text
+            bounds.append((cells[i], cells[i] + 1))
+            i += 1
+    bounds.sort()
+    pos = start
+    for a, b in bounds + [(end, end)]:
+        if a < pos:
+            continue
+        seg_start = pos
+        chatter = _LEAD_CHATTER.match(text, seg_start, a) if text.startswith(_CHAT_STARTS, seg_start) else None
+        if chatter is not None:
+            seg_start = chatter.end()
+        s, e = _trimmed_piece(text, seg_start, a)
+        if e - s >= 2 and len(_THAI_LETTERS.findall(text, s, e)) >= 2:
+            pieces.append((s, e))
+        pos = b
 
 
 def _free_regions(text: str, free: list[tuple[int, int]], out: LetterFields, today: dt.date | None) -> None:
@@ -776,10 +1026,31 @@ def _free_regions(text: str, free: list[tuple[int, int]], out: LetterFields, tod
                 if split is not None:
                     rest = _trimmed_piece(text, split, e)
                     pieces.insert(0, rest)
-                    e = split
+                    s, e = _trimmed(text, s, split)
                 out.take("sender", None, s, e, 0.6)
                 break
     if "subject" not in out.found and ("ref_no" in out.found or "letter_date" in out.found) and pieces:
-        s, e = max(pieces, key=lambda p: p[1] - p[0])
+        # the longest piece, but an organisation or a title (an addressee cell) only when nothing else is left
+        s, e = max(pieces, key=lambda p: (not _org_like(text, p[0]), p[1] - p[0]))
         if e - s >= 6:
             out.take("subject", None, s, e, 0.5)
+            pieces.remove((s, e))
+            if "sender" not in out.found and not out.outgoing and pieces:
+                _line_sender(text, s, pieces, out)
+
+
+def _line_sender(text: str, subject_start: int, pieces: list[tuple[int, int]], out: LetterFields) -> None:
+    """A paste of lines without labels whose name line does not read as an organisation
+    ("โครงการชลประทานระยอง⏎มท … ⏎17 มี.ค. 69⏎ขอความร่วมมือ …"): the one other line of words
+    before the subject, if there is exactly one, is the sender (with a low confidence)."""
+    lines = []
+    for a, b in pieces:
+        if a > subject_start or any(ch.isdigit() for ch in text[a:b]) or b - a > 80:
+            continue
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = _line_end(text, b, len(text))
+        if line_start == 0 or (a, b) != _trimmed(text, line_start, line_end):
+            continue  # the first line is the command's or chatter; only whole lines of their own
+        lines.append((a, b))
+    if len(lines) == 1:
+        out.take("sender", None, *lines[0], 0.4)

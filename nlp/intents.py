@@ -97,6 +97,10 @@ _KEYWORDS: tuple[tuple[str, str, bool], ...] = (
     ("my_tasks", "งานที่ต้องทำ", True),
     ("my_tasks", "งานค้าง", True),
     ("my_tasks", "เรื่องค้าง", True),
+    ("my_tasks", "มีงานค้าง", True),
+    ("my_tasks", "รายการค้าง", True),
+    ("my_tasks", "เรื่องที่ค้าง", True),
+    ("my_tasks", "งานที่ได้รับมอบหมาย", True),
     ("my_tasks", "เรื่องของฉัน", True),
     ("my_tasks", "รายการของฉัน", True),
     ("my_tasks", "งานฉัน", True),
@@ -136,7 +140,10 @@ _KEYWORDS: tuple[tuple[str, str, bool], ...] = (
 _BY_KEYWORD = {kw.lower(): (intent, glue) for intent, kw, glue in _KEYWORDS}
 _ALTERNATION = "|".join(re.escape(kw) for kw in sorted(_BY_KEYWORD, key=len, reverse=True))
 # Before the keyword: an emoji or bullet, an @mention, a slash, a polite ช่วย/กรุณา/รบกวน/ขอ/ดู.
-_LEAD = r"\s*(?:[^\w\s]+\s*)?(?:@\S+\s+)?/?(?:(?:ช่วย|กรุณา|รบกวน|ขอดู|ขอ|ดู)\s*)?"
+_LEAD = (
+    r"\s*(?:[^\w\s]+\s*)?(?:@\S+\s+)?(?:สวัสดี(?:ครับ|ค่ะ|คะ)?[\s,]+)?(?:(?:ok|okay|โอเค|ครับ|ค่ะ)[\s,]+)?/?"
+    r"(?:(?:ช่วย|กรุณา|รบกวน|ขอดู|ขอ|ดู)\s*)?"
+)
 _COMMAND_RE = re.compile(_LEAD + r"(?P<kw>" + _ALTERNATION + r")", re.IGNORECASE)
 _NUMBER_FIRST_RE = re.compile(
     r"\s*(?P<num>\d{1,7}(?:\s*/\s*\d{2,4})?)\s+(?P<kw>" + _ALTERNATION + r")", re.IGNORECASE
@@ -146,7 +153,20 @@ _NUMBER_FIRST_INTENTS = {"acknowledge", "reject", "close", "status", "cancel"}
 _SEND_RE = re.compile(r"\s*ส่ง\s*(?:เลข(?:รับ)?(?:ที่)?\s*)?\d{1,7}(?:\s*/\s*\d{2,4})?\s*(?:ให้|ถึง|ไปยัง|แก่)")
 # "12 ถึงไหนแล้ว": asking where a letter is, number first.
 _STATUS_SUFFIX_RE = re.compile(
-    r"\s*(?:เลข(?:รับ)?(?:ที่)?\s*)?\d{1,7}(?:\s*/\s*\d{2,4})?\s*(?:ถึงไหนแล้ว|ไปถึงไหน|อยู่ที่ไหน|สถานะ)"
+    r"\s*(?:(?:เลข(?:รับ)?(?:ที่)?|เรื่อง(?:เลข)?(?:ที่)?|หนังสือ(?:เลข)?(?:ที่)?)\s*)?"
+    r"\d{1,7}(?:\s*/\s*\d{2,4})?\s*(?:ถึงไหนแล้ว|ไปถึงไหน|อยู่ที่ไหน|สถานะ)"
+)
+
+
+# Keywords unmistakable enough to read after other words ("ดำเนินการเสร็จแล้ว ปิดเรื่อง 15"), when a
+# registration number follows and the message does not look like a letter header.
+_LATE_KEYWORDS = (
+    "ปิดเรื่อง", "รับทราบ", "ไม่ใช่งานของฉัน", "ไม่ใช่งานของผม", "ไม่ใช่งานของเรา", "ส่งคืน", "ยกเลิก", "สถานะ", "ส่งต่อ",
+)  # fmt: skip
+_LETTERISH = re.compile(r"[ก-ฮ]{2,5}\.? ?\d{2,6}(?:\.\d+)*\s*[/-]|(?<![ก-๎])(?:ลว\.?|ลงวันที่|ที่)\s*[ก-ฮ]{2,5}")
+_LATE_COMMAND_RE = re.compile(
+    r"(?<![ก-๎])(?P<kw>" + "|".join(_LATE_KEYWORDS) + r")\s*(?:เลข(?:รับ)?(?:ที่)?\s*)?"
+    r"\d{1,7}(?:\s*/\s*\d{2,4})?(?![\d./])"
 )
 
 
@@ -172,6 +192,16 @@ def detect_command(text: str) -> Command | None:
         intent, _ = _BY_KEYWORD[m.group("kw").lower()]
         if intent in _NUMBER_FIRST_INTENTS:
             return Command(intent, m.start("kw"), m.end(), 0.85, number_first=m.span("num"))
+    m = _LATE_COMMAND_RE.search(text, 0, 80) if len(text) <= 80 and "\n" not in text else None
+    if (
+        m is not None
+        and not any(ch.isdigit() for ch in text[: m.start()])
+        and "เรื่อง" not in text[: m.start()]
+        and _LETTERISH.search(text) is None  # a header that mentions ยกเลิก / ส่งต่อ is not a command
+    ):
+        # "ดำเนินการเสร็จแล้ว ปิดเรื่อง 15": the command after a few words, with its number
+        intent, _ = _BY_KEYWORD[m.group("kw").lower()]
+        return Command(intent, m.start("kw"), m.end("kw"), 0.75)
     m = _SEND_RE.match(text)
     if m is not None:
         start = text.index("ส่ง")
@@ -199,13 +229,17 @@ _PURPOSE_RE = re.compile(r"(?<![ก-๎])เพื่อ\s*(?:โปรด\s*)?(
 _PURPOSE_AT_END = re.compile(r"(?<=[ก-๎ ])(?P<p>ทราบ|พิจารณา|ดำเนินการ|ลงนาม)(?:\s*(?:ครับ|ค่ะ|คะ|ด้วย|นะ))*\s*$")
 # Particles that end a polite request: the strong ones also when glued to the word before
 # ("น้ำท่วมครับ"); the weak ones only after a space, since words end in them too (ฐานะ, นาที).
-_POLITE_STRONG = ("ครับผม", "นะครับ", "นะคะ", "ครับ", "ค่ะ", "คะ", "จ้า", "จ้ะ", ".", "!", "?")
-_POLITE_WEAK = ("หน่อย", "ด้วย", "นะ", "ที")
-_QUERY_FILLER = re.compile(r"\s*(?:หนังสือ|เรื่อง|คำว่า)\s*(?=\S)")
+_POLITE_STRONG = (
+    "ด้วยนะครับ", "ด้วยนะคะ", "ด้วยครับ", "ด้วยค่ะ", "ด้วยจ้า", "หน่อยครับ", "หน่อยค่ะ",
+    "ครับผม", "นะครับ", "นะคะ", "ครับ", "ค่ะ", "คะ", "จ้า", "จ้ะ", "หน่อย", ".", "!", "?",
+)  # fmt: skip
+_POLITE_WEAK = ("ด้วย", "นะ", "ที")
+_QUERY_FILLER = re.compile(r"(?:\s*(?:หนังสือ|เรื่อง|คำว่า))+\s*(?=\S)")
 _CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{3,39}")
 _SAMPLE_RE = re.compile(
     r"(?:จำนวน\s*)?(?<![\d./])(?P<n>\d{1,5})(?![\d./])\s*(?:เรื่อง|รายการ|ราย|ฉบับ|ตัวอย่าง|ชุด|รายการ)?"
 )
+_UNIT_LEAD = re.compile(r"(?:จาก|ของ|ใน|หน่วยงาน|หน่วย)\s*(?=[ก-๎])")
 _PERIOD_WORDS = re.compile(r"\s(?:ปี|ประจำปี|ช่วง|ระหว่าง|เดือน|ตั้งแต่|ไตรมาส)")
 
 
@@ -317,6 +351,9 @@ def audit_args(text: str, start: int) -> dict:
         if period is not None:
             b = period.start()
         a, b = strip_polite(text, a, b)
+        lead = _UNIT_LEAD.match(text, a, b)
+        if lead is not None and lead.end() < b:
+            a = lead.end()
         if b > a and (best is None or b - a > best[1] - best[0]):
             best = (a, b)
     if best is not None:

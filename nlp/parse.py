@@ -32,7 +32,9 @@ def parse_message(text: str, *, today: dt.date | None = None, directory=None) ->
 
     if command is None or command.intent in ("register_incoming", "register_outgoing"):
         outgoing = command is not None and command.intent == "register_outgoing"
-        letter = extract_letter_fields(t, command.end if command else 0, today=today, outgoing=outgoing)
+        letter = extract_letter_fields(
+            t, command.end if command else 0, today=today, outgoing=outgoing, cells=_cell_breaks(w)
+        )
         if command is not None:
             intent, confidence = command.intent, command.confidence
         elif _looks_like_letter(letter):
@@ -50,9 +52,29 @@ def parse_message(text: str, *, today: dt.date | None = None, directory=None) ->
     return _result(w, intent, confidence, raw, errors, directory)
 
 
+def _cell_breaks(w: Working) -> tuple[int, ...]:
+    """Spaces of the working text that stand for a tab or a wide gap of the original: the
+    borders of cells in a row copied from a table, or of columns in a letter's layout."""
+    if "\t" not in w.original and "    " not in w.original:
+        return ()
+    t, index, original = w.text, w.index, w.original
+    out = []
+    for i, ch in enumerate(t):
+        if ch != " ":
+            continue
+        o = index[i] if index is not None else i
+        nxt = index[i + 1] if index is not None and i + 1 < len(t) else o + 1
+        if original[o] == "\t" or nxt - o >= 4:
+            out.append(i)
+    return tuple(out)
+
+
 def _looks_like_letter(letter: LetterFields) -> bool:
-    core = sum(name in letter.found for name in ("ref_no", "letter_date", "subject", "sender"))
-    return core >= 2 or (core >= 1 and letter.labels >= 2)
+    found = letter.found
+    core = sum(name in found for name in ("ref_no", "letter_date", "subject", "sender"))
+    # a date and some words alone are chat ("ประชุมที่ห้อง 301 วันที่ 5 มี.ค. นะครับ"), not a header
+    named = "ref_no" in found or "sender" in found
+    return (core >= 2 and named) or (core >= 1 and letter.labels >= 2)
 
 
 def _outgoing_recipient(t: str, start: int, stop: int, raw: dict) -> None:

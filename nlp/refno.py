@@ -83,7 +83,7 @@ def find_strict(text: str, start: int = 0, end: int | None = None) -> re.Match[s
 
 # An agency reference without a numeric code, found without the ที่ label: an abbreviation with
 # dots (optionally after one organisation word) right before the slash: สำนักงาน ศอ.ปส.จ.รย/ว 2428.
-_AGENCY_BODY = r"(?:(?!ที่)[ก-ฮ][ก-๎]{1,14} )?[ก-ฮ]{1,5}\.(?:[ก-ฮ]{1,5}\.?){1,5} ?/ ?(?:ว ?\.? ?)?\d{1,7}(?![\d/])"
+_AGENCY_BODY = r"(?:(?!ที่)[ก-ฮ][ก-๎]{1,14} )?[ก-ฮ]{1,5}\.(?:[ก-๎]{1,6}\.?){1,5} ?/ ?(?:ว ?\.? ?)?\d{1,7}(?![\d/])"
 AGENCY_RE = re.compile(r"(?<![ก-๎A-Za-z0-9./])" + _AGENCY_BODY)
 AGENCY_AT_RE = re.compile(_AGENCY_BODY)
 
