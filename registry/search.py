@@ -47,61 +47,125 @@ def index_terms(*texts: str | None) -> list[str]:
     return list(seen)
 
 
-def _fts_condition(session: Session, tokens: list[str]):
-    if session.get_bind().dialect.name == "sqlite":
-        # FTS5 query: each token a quoted prefix term, all must match.
-        # Numbers match whole ("2" must not find "2569"); words match as prefixes.
-        match = " AND ".join('"' + t.replace('"', '""') + '"' + ("" if t.isdigit() else "*") for t in tokens)
-        return Letter.id.in_(select(literal_column("rowid")).select_from(text("letters_fts")).where(
-            text("letters_fts MATCH :m").bindparams(m=match)))
+# A word query is answered in two steps. First the word index gives at most CAP + 1 matching
+# ids. A rare word (≤ CAP hits) then restricts the query to exactly those ids, so the page and
+# the count cost what the hits cost. A common word (more hits) is checked letter by letter while
+# walking the newest letters backwards, which stops after one page; its count comes from the
+# word index alone. Either way the cost stays bounded on 100,000+ letters, where a single plan
+# is fast for one kind of word and slow for the other.
+CAP = 1000
+
+
+def _match_sqlite(tokens: list[str]):
+    # FTS5 query: each token quoted; numbers match whole ("2" must not find "2569"), words as prefixes.
+    match = " AND ".join('"' + t.replace('"', '""') + '"' + ("" if t.isdigit() else "*") for t in tokens)
+    return Letter.id.in_(select(literal_column("rowid")).select_from(text("letters_fts")).where(
+        text("letters_fts MATCH :m").bindparams(m=match)))
+
+
+def _match_postgres(tokens: list[str]):
     query = " & ".join("'" + t.replace("'", "''").replace("\\", "") + "'" + ("" if t.isdigit() else ":*") for t in tokens)
     return func.to_tsvector(literal_column("'simple'"), Letter.search_text).op("@@")(
         func.to_tsquery(literal_column("'simple'"), query))
 
 
-def build_query(session: Session, f: LetterQuery) -> Select:
-    stmt = select(Letter).join(Registration, Registration.letter_id == Letter.id).join(Book, Book.id == Registration.book_id)
+def _word_match(session: Session, tokens: list[str]):
+    return (_match_sqlite if session.get_bind().dialect.name == "sqlite" else _match_postgres)(tokens)
+
+
+def _letter_filters(f: LetterQuery) -> list:
+    """The filters on the letters table alone (usable before joining registrations)."""
+    where = []
     if not f.include_sandbox:
-        stmt = stmt.where(Letter.sandbox.is_(False))
+        where.append(Letter.sandbox.is_(False))
     if f.unit_id is not None:
-        stmt = stmt.where(Letter.unit_id == f.unit_id)
-    if f.year is not None:
-        stmt = stmt.where(Book.year == f.year)
+        where.append(Letter.unit_id == f.unit_id)
     if f.status:
-        stmt = stmt.where(Letter.status == f.status)
+        where.append(Letter.status == f.status)
     if f.priority:
-        stmt = stmt.where(Letter.priority == f.priority)
+        where.append(Letter.priority == f.priority)
     if f.direction:
-        stmt = stmt.where(Letter.direction == f.direction)
-    if f.number is not None:
-        stmt = stmt.where(Registration.number == f.number)
+        where.append(Letter.direction == f.direction)
     if f.ref_no:
-        stmt = stmt.where(Letter.ref_no_norm == ref_key(f.ref_no))
-    if f.received_from:
-        stmt = stmt.where(Registration.received_at >= dt.datetime.combine(f.received_from, dt.time(), dt.UTC) - dt.timedelta(hours=7))
-    if f.received_to:
-        stmt = stmt.where(Registration.received_at < dt.datetime.combine(f.received_to, dt.time(), dt.UTC) + dt.timedelta(hours=17))
+        where.append(Letter.ref_no_norm == ref_key(f.ref_no))
     if f.owner_id is not None:
-        stmt = stmt.where(Letter.id.in_(select(Assignment.letter_id).where(Assignment.person_id == f.owner_id)))
-    if f.q and f.q.strip():
-        number = _NUMBER.match(fold(f.q))
-        tokens = index_terms(f.q)
-        if number:
-            # "15" or "15/2569": a registration number, or a word that happens to be digits
-            by_number = Registration.number == int(number.group(1))
-            if number.group(2):
-                by_number = by_number & (Book.year == int(number.group(2)))
-            stmt = stmt.where(by_number | _fts_condition(session, tokens) if tokens else by_number)
-        elif tokens:
-            stmt = stmt.where(_fts_condition(session, tokens))
+        where.append(Letter.id.in_(select(Assignment.letter_id).where(Assignment.person_id == f.owner_id)))
+    return where
+
+
+def _joined_filters(f: LetterQuery) -> list:
+    where = []
+    if f.year is not None:
+        where.append(Book.year == f.year)
+    if f.number is not None:
+        where.append(Registration.number == f.number)
+    if f.received_from:
+        where.append(Registration.received_at >= dt.datetime.combine(f.received_from, dt.time(), dt.UTC) - dt.timedelta(hours=7))
+    if f.received_to:
+        where.append(Registration.received_at < dt.datetime.combine(f.received_to, dt.time(), dt.UTC) + dt.timedelta(hours=17))
+    return where
+
+
+def _base(f: LetterQuery) -> Select:
+    return (select(Letter).join(Registration, Registration.letter_id == Letter.id)
+            .join(Book, Book.id == Registration.book_id).where(*_letter_filters(f), *_joined_filters(f)))
+
+
+def build_query(session: Session, f: LetterQuery) -> Select:
+    """All letters matching *f* (words matched through the index, without the two-step plan)."""
+    stmt = _base(f)
+    words = _words(f)
+    if words is not None:
+        number, tokens = words
+        cond = _word_match(session, tokens) if tokens else None
+        if number is not None:
+            cond = _number_match(number) if cond is None else (_number_match(number) | cond)
+        stmt = stmt.where(cond)
     return stmt
+
+
+def _words(f: LetterQuery) -> tuple[re.Match | None, list[str]] | None:
+    if not (f.q and f.q.strip()):
+        return None
+    number = _NUMBER.match(fold(f.q))
+    tokens = index_terms(f.q)
+    if not number and not tokens:
+        return None
+    return number, tokens
+
+
+def _number_match(number: re.Match):
+    """"15" or "15/2569": a registration number (or a word that happens to be digits)."""
+    cond = Registration.number == int(number.group(1))
+    if number.group(2):
+        cond = cond & (Book.year == int(number.group(2)))
+    return cond
 
 
 def search_letters(session: Session, f: LetterQuery) -> tuple[int, list[Letter]]:
     """(total matching, one page of letters newest first)."""
-    stmt = build_query(session, f)
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    limit, offset = max(1, min(f.limit, 200)), max(0, f.offset)
+    stmt = _base(f)
+    total: int | None = None
+    words = _words(f)
+    if words is not None:
+        number, tokens = words
+        cond = None
+        if tokens:
+            match = _word_match(session, tokens)
+            ids = list(session.execute(select(Letter.id).where(match, *_letter_filters(f)).limit(CAP + 1)).scalars())
+            if len(ids) <= CAP:
+                cond = Letter.id.in_(ids)
+            else:
+                cond = match
+                if number is None and not _joined_filters(f):
+                    total = session.execute(select(func.count()).select_from(Letter).where(match, *_letter_filters(f))).scalar_one()
+        if number is not None:
+            cond = _number_match(number) if cond is None else (_number_match(number) | cond)
+        stmt = stmt.where(cond)
+    if total is None:
+        total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     rows = session.execute(
-        stmt.order_by(Registration.received_at.desc(), Letter.id.desc()).limit(max(1, min(f.limit, 200))).offset(max(0, f.offset))
+        stmt.order_by(Registration.received_at.desc(), Letter.id.desc()).limit(limit).offset(offset)
     ).unique().scalars().all()
     return total, list(rows)
