@@ -1,0 +1,97 @@
+"""What one handler call sees: the session, the inbound message, who sent it, the time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from handlers import state
+from handlers.models import Button, Card, FileRef, Inbound, Reply
+from registry.events import Actor
+from registry.models import ConversationState, Person
+from registry.permissions import roles_of
+from registry.runtime import Runtime
+from registry.timeutil import local
+
+
+@dataclass
+class Ctx:
+    runtime: Runtime
+    session: Session
+    inbound: Inbound
+    person: Person | None
+    fetch_file: Callable[[FileRef], bytes] | None = None
+    now: dt.datetime = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.now is None:
+            self.now = self.runtime.clock.now()
+
+    # --- who and when ---------------------------------------------------------------------
+    @property
+    def clock(self):
+        return self.runtime.clock
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.person.id if self.person else None, self.inbound.channel)
+
+    @property
+    def today(self) -> dt.date:
+        return local(self.now).date()
+
+    @cached_property
+    def roles(self) -> list[tuple[int, str]]:
+        return roles_of(self.session, self.person.id) if self.person else []
+
+    def units_with(self, *roles: str) -> list[int]:
+        seen: dict[int, None] = {}
+        for unit_id, role in self.roles:
+            if role in roles:
+                seen.setdefault(unit_id, None)
+        return list(seen)
+
+    @property
+    def home_unit(self) -> int | None:
+        """The unit a clerk registers into: the first unit where they are clerk (then head, admin)."""
+        for role in ("clerk", "head", "admin"):
+            units = self.units_with(role)
+            if units:
+                return units[0]
+        return None
+
+    # --- conversation state -----------------------------------------------------------------
+    @property
+    def chat_key(self) -> str:
+        return chat_key(self.inbound)
+
+    def state(self, *, lock: bool = False) -> ConversationState | None:
+        """The chat's live conversation state (see ``handlers.state``); *lock* holds it until
+        commit, so two presses of one button are decided one after the other."""
+        row = state.load(self, lock=lock)
+        self._loaded = (row,)
+        return row
+
+    def save(self, flow: str, data: dict[str, Any]) -> None:
+        loaded = getattr(self, "_loaded", None)
+        current = loaded[0] if loaded is not None else self.state()
+        state.save(self, flow, data, current=current)
+        self._loaded = None
+
+    def clear(self) -> None:
+        state.clear(self)
+        self._loaded = None
+
+
+def chat_key(inbound: Inbound) -> str:
+    """Where a conversation's state lives: the chat; in a group, each member's own thread."""
+    return f"{inbound.chat_id}|{inbound.account_id}" if inbound.is_group else inbound.chat_id
+
+
+def say(text: str, card: Card | None = None, quick: tuple[Button, ...] | list[Button] = ()) -> Reply:
+    return Reply(text=text, card=card, quick_replies=tuple(quick))

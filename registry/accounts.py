@@ -1,0 +1,142 @@
+"""Chat accounts: one-time link codes, linking a chat account to a person, resolving who writes.
+
+A link code is issued by an admin (CLI ``saraban admin link-code`` or the admin API), is single
+use and expires after 30 minutes. The officer sends ``ผูกบัญชี <code>`` in a 1:1 chat; the chat
+account (channel, platform user id) is then bound to the person. Issuing and linking are events;
+the code itself never goes into the event chain (it is a credential).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, lazyload
+
+from registry.clock import SYSTEM_CLOCK, Clock
+from registry.errors import InvalidInput, LinkCodeInvalid, PermissionDenied
+from registry.events import Actor, append_event
+from registry.models import ChatAccount, LinkCode, Person
+from registry.permissions import is_admin
+from registry.units import get_person
+
+LINK_CODE_TTL = dt.timedelta(minutes=30)
+CHANNELS = ("line", "telegram", "web", "terminal")
+# No 0/O, 1/I/L: codes are read off a screen and typed on a phone.
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str
+    person_id: int
+    expires_at: dt.datetime
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def issue_link_code(
+    session: Session, person_id: int, *, actor: Actor, clock: Clock = SYSTEM_CLOCK,
+    ttl: dt.timedelta = LINK_CODE_TTL,
+) -> IssuedCode:
+    """A new one-time code for *person_id* (expires after *ttl*, 30 minutes by default)."""
+    now = clock.now()
+    if actor.person_id is not None and not is_admin(session, actor.person_id):  # the CLI acts as the system
+        raise PermissionDenied("ออกรหัสผูกบัญชี")
+    person = get_person(session, person_id)
+    if not person.active:
+        raise InvalidInput("person", f"{person.name} ไม่ได้ใช้งานระบบแล้ว")
+    while True:
+        code = _new_code()
+        if session.execute(select(LinkCode.id).where(LinkCode.code == code)).first() is None:
+            break
+    row = LinkCode(code=code, person_id=person.id, created_at=now, expires_at=now + ttl,
+                   created_by=actor.person_id)
+    session.add(row)
+    session.flush()
+    append_event(session, kind="link_code.issued", entity="person", entity_id=person.id, actor=actor, at=now,
+                 data={"link_code_id": row.id, "expires_at": row.expires_at})
+    return IssuedCode(code, person.id, row.expires_at)
+
+
+def link_account(
+    session: Session, channel: str, external_id: str, code: str, *, display_name: str | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> Person:
+    """Bind the chat account to the code's person; the code is spent. LinkCodeInvalid when the
+    code is unknown, expired or already used (one message for all three: no oracle)."""
+    now = clock.now()
+    _check_channel(channel)
+    row = session.execute(
+        select(LinkCode).where(LinkCode.code == normalise_code(code)).with_for_update()
+    ).scalar_one_or_none()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise LinkCodeInvalid()
+    person = get_person(session, row.person_id)
+    if not person.active:
+        raise LinkCodeInvalid()
+    account, before = _bind(session, channel, external_id, person.id, display_name, now)
+    row.used_at = now
+    row.used_by_account_id = account.id
+    append_event(session, kind="chat_account.linked", entity="person", entity_id=person.id,
+                 actor=Actor(person.id, channel), at=now,
+                 data={"chat_account_id": account.id, "channel": channel, "link_code_id": row.id,
+                       "before_person_id": before})
+    return person
+
+
+def link_directly(
+    session: Session, channel: str, external_id: str, person_id: int, *, actor: Actor,
+    display_name: str | None = None, clock: Clock = SYSTEM_CLOCK,
+) -> ChatAccount:
+    """Bind without a code: for the web chat's demo people and ``saraban chat --as`` (evented)."""
+    now = clock.now()
+    _check_channel(channel)
+    person = get_person(session, person_id)
+    account, before = _bind(session, channel, external_id, person.id, display_name, now)
+    if before != person.id:
+        append_event(session, kind="chat_account.linked", entity="person", entity_id=person.id, actor=actor,
+                     at=now, data={"chat_account_id": account.id, "channel": channel, "link_code_id": None,
+                                   "before_person_id": before})
+    return account
+
+
+def _check_channel(channel: str) -> None:
+    if channel not in CHANNELS:
+        raise InvalidInput("channel", f"ช่องทาง {channel!r} ไม่รองรับ")
+
+
+def _bind(session: Session, channel: str, external_id: str, person_id: int, display_name: str | None,
+          now: dt.datetime) -> tuple[ChatAccount, int | None]:
+    account = session.execute(
+        select(ChatAccount).where(ChatAccount.channel == channel, ChatAccount.external_id == external_id)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if account is None:
+        account = ChatAccount(channel=channel, external_id=external_id, created_at=now)
+        session.add(account)
+    before = account.person_id
+    account.person_id = person_id
+    account.linked_at = now
+    if display_name:
+        account.display_name = display_name[:255]
+    session.flush()
+    return account, before
+
+
+def resolve(session: Session, channel: str, external_id: str) -> Person | None:
+    """The active person behind a chat account, or None when unlinked."""
+    return session.execute(
+        select(Person).join(ChatAccount, ChatAccount.person_id == Person.id)
+        .where(ChatAccount.channel == channel, ChatAccount.external_id == external_id, Person.active.is_(True))
+        .options(lazyload(Person.roles))  # asked for on every message: one query, roles only if needed
+    ).scalar_one_or_none()

@@ -1,0 +1,133 @@
+"""Attachments of a letter: a scan, photo or PDF stored by content (sha256) under the attachments
+directory, recorded with its size and type, one event each.
+
+The bytes are written (content-addressed, atomically) before the row is inserted; a rolled-back
+transaction leaves at most an unreferenced file, never a row without its file. ลับที่สุด letters
+keep no content (2564 amendment), so they take no attachments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from registry.clock import SYSTEM_CLOCK, Clock
+from registry.errors import InvalidInput, PermissionDenied
+from registry.events import Actor, append_event
+from registry.models import Attachment
+from registry.permissions import has_role, may_answer
+
+MAX_BYTES = 20 * 1024 * 1024
+ALLOWED_TYPES = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "image/heic": ".heic",
+    "application/pdf": ".pdf",
+}
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    content_type: str
+    storage_path: str  # relative to the attachments directory
+    filename: str | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def sniff(data: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return "image/heic"
+    return None
+
+
+def store_file(directory: Path, data: bytes, *, content_type: str | None = None,
+               filename: str | None = None) -> StoredFile:
+    """Validate and write the bytes under ``<dir>/<sha[:2]>/<sha><ext>`` (idempotent)."""
+    if not data:
+        raise InvalidInput("file", "ไฟล์ว่างเปล่า กรุณาส่งใหม่")
+    if len(data) > MAX_BYTES:
+        raise InvalidInput("file", f"ไฟล์ใหญ่เกินไป (สูงสุด {MAX_BYTES // (1024 * 1024)} MB)")
+    # Trust the bytes over the declared type: a platform may say octet-stream for a PDF.
+    kind = sniff(data) or (content_type or "").split(";")[0].strip().lower()
+    if kind not in ALLOWED_TYPES:
+        raise InvalidInput("file", "รองรับเฉพาะรูปภาพ (JPEG, PNG, WebP, HEIC) และไฟล์ PDF")
+    sha = hashlib.sha256(data).hexdigest()
+    relative = Path(sha[:2]) / f"{sha}{ALLOWED_TYPES[kind]}"
+    target = Path(directory) / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    name = "".join(ch for ch in (filename or "") if ch.isprintable()).strip()[:255] or None
+    return StoredFile(sha, len(data), kind, relative.as_posix(), name)
+
+
+def add_attachment(session: Session, letter_id: int, stored: StoredFile, *, actor: Actor,
+                   clock: Clock = SYSTEM_CLOCK) -> Attachment:
+    """Record a stored file as an attachment of the letter (the unit's staff or an assignee)."""
+    from registry.assignments import get_letter
+
+    now = clock.now()
+    letter = get_letter(session, letter_id)
+    if actor.person_id is not None and not (
+        has_role(session, actor.person_id, letter.unit_id, ("clerk", "head", "admin"))
+        or any(may_answer(session, actor, a, now) for a in letter.assignments if a.person_id is not None)
+    ):
+        raise PermissionDenied("แนบไฟล์กับหนังสือนี้")
+    if letter.secrecy == "top_secret":
+        raise InvalidInput("file", "หนังสือลับที่สุดไม่บันทึกเนื้อหาในระบบอิเล็กทรอนิกส์ จึงแนบไฟล์ไม่ได้")
+    if letter.status == "cancelled":
+        raise InvalidInput("file", "หนังสือนี้ถูกยกเลิกแล้ว แนบไฟล์ไม่ได้")
+    row = Attachment(letter_id=letter.id, sha256=stored.sha256, size=stored.size, content_type=stored.content_type,
+                     filename=stored.filename, storage_path=stored.storage_path, created_at=now,
+                     created_by=actor.person_id)
+    session.add(row)
+    session.flush()
+    append_event(session, kind="attachment.added", entity="letter", entity_id=letter.id, actor=actor, at=now,
+                 data={"attachment_id": row.id, "sha256": stored.sha256, "size": stored.size,
+                       "content_type": stored.content_type, "filename": stored.filename})
+    return row
+
+
+def attach_file(session: Session, letter_id: int, data: bytes, *, directory: Path, actor: Actor,
+                content_type: str | None = None, filename: str | None = None,
+                clock: Clock = SYSTEM_CLOCK) -> Attachment:
+    """Store the bytes and record them as an attachment of the letter, in one call."""
+    from registry.assignments import get_letter
+
+    letter = get_letter(session, letter_id)
+    if letter.secrecy == "top_secret":  # refuse before a single byte is written
+        raise InvalidInput("file", "หนังสือลับที่สุดไม่บันทึกเนื้อหาในระบบอิเล็กทรอนิกส์ จึงแนบไฟล์ไม่ได้")
+    stored = store_file(directory, data, content_type=content_type, filename=filename)
+    return add_attachment(session, letter_id, stored, actor=actor, clock=clock)
