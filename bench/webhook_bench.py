@@ -1,0 +1,376 @@
+"""``saraban bench webhook``: the LINE webhook end to end, beside a bare signature-checking endpoint.
+
+The server under test is ``uvicorn saraban.asgi:app`` in its own process, configured like
+production but with ``SARABAN_LINE_API_BASE_URL`` pointing at a fake LINE API on loopback. This
+process is the client (and hosts the fake): simulated clerks each paste a header (a signed text
+event), wait for the confirmation card at the fake, press [ยืนยัน] (a signed postback with the
+card's own payload) and wait for the receipt — one registration per pair of events.
+The same client then drives a bare FastAPI endpoint (its own uvicorn process) that only checks
+the signature. Reported for both: events/s, p50/p99 to the 200, server CPU per event (user+sys
+of the server process over the run / events); for the real app also registrations/s and p99 from
+the 200 to the reply at the fake. Client and server share the machine's cores, so compare CPU per
+event rather than raw rates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+
+SECRET = "bench-line-channel-secret"
+TOKEN = "bench-line-access-token"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+# --- the bare endpoint (served by uvicorn in its own process) -------------------------------------------
+def _bare_app():
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+    from linebot.v3.webhook import SignatureValidator
+
+    app = FastAPI()
+    validator = SignatureValidator(os.environ.get("SARABAN_LINE_CHANNEL_SECRET", SECRET))
+
+    @app.post("/webhooks/line")
+    async def webhook(request: Request) -> JSONResponse:
+        body = (await request.body()).decode("utf-8")
+        if not validator.validate(body, request.headers.get("x-line-signature", "")):
+            return JSONResponse({"message": "invalid signature"}, status_code=400)
+        return JSONResponse({})
+
+    @app.get("/chat")
+    async def ready() -> dict:
+        return {}
+
+    return app
+
+
+def __getattr__(name: str):  # ``uvicorn bench.webhook_bench:bare_app`` builds it lazily
+    if name == "bare_app":
+        return _bare_app()
+    raise AttributeError(name)
+
+
+# --- the fake LINE API (in this process, on the client's loop) ---------------------------------------------
+class FakeLine:
+    def __init__(self) -> None:
+        self.inbox: dict[str, asyncio.Queue] = {}  # user id → (arrival, messages) as they come
+        self.token_user: dict[str, str] = {}
+        self.replies = 0
+        self.pushes = 0
+
+    def queue(self, user: str) -> asyncio.Queue:
+        q = self.inbox.get(user)
+        if q is None:
+            q = self.inbox[user] = asyncio.Queue()
+        return q
+
+    def _deliver(self, user: str | None, messages: list[dict]) -> None:
+        if user:
+            self.queue(user).put_nowait((time.monotonic(), messages))
+
+    async def wait_for_button(self, user: str, prefix: str, timeout: float = 30) -> tuple[float, list[dict]]:
+        """The first answer to *user* that carries a button starting with *prefix* (others are kept
+        aside: a reply may come in more than one call)."""
+        q = self.queue(user)
+        seen: list[dict] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            arrived, msgs = await asyncio.wait_for(q.get(), max(0.01, deadline - time.monotonic()))
+            seen.extend(msgs)
+            if any(p.startswith(prefix) for p in _postbacks(msgs)):
+                return arrived, seen
+
+    def app(self):
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        async def reply(request: Request) -> JSONResponse:
+            body = json.loads(await request.body())
+            self.replies += 1
+            self._deliver(self.token_user.pop(body.get("replyToken"), None), body.get("messages", []))
+            return JSONResponse({"sentMessages": [{"id": "1", "quoteToken": "q"}]})
+
+        async def push(request: Request) -> JSONResponse:
+            body = json.loads(await request.body())
+            self.pushes += 1
+            self._deliver(body.get("to"), body.get("messages", []))
+            return JSONResponse({"sentMessages": [{"id": "1"}]})
+
+        return Starlette(routes=[Route("/v2/bot/message/reply", reply, methods=["POST"]),
+                                 Route("/v2/bot/message/push", push, methods=["POST"])])
+
+
+def _postbacks(obj: Any) -> list[str]:
+    out: list[str] = []
+    if isinstance(obj, dict):
+        if obj.get("type") == "postback":
+            out.append(obj.get("data", ""))
+        for v in obj.values():
+            out.extend(_postbacks(v))
+    elif isinstance(obj, list):
+        for v in obj:
+            out.extend(_postbacks(v))
+    return out
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cpu(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def _sign(body: bytes) -> str:
+    return base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def _event(user: str, kind: str, value: str, token: str) -> bytes:
+    event: dict[str, Any] = {"replyToken": token, "type": kind, "mode": "active",
+                             "timestamp": int(time.time() * 1000), "source": {"type": "user", "userId": user},
+                             "webhookEventId": uuid.uuid4().hex.upper()[:26], "deliveryContext": {"isRedelivery": False}}
+    if kind == "message":
+        event["message"] = {"id": str(uuid.uuid4().int)[:18], "type": "text", "quoteToken": "q" + token[:10],
+                            "text": value}
+    else:
+        event["postback"] = {"data": value}
+    return json.dumps({"destination": "U" + "0" * 32, "events": [event]}, ensure_ascii=False).encode()
+
+
+def header(n: int) -> str:
+    return (f"ลงรับ\nที่ รย 52001/{n}\nลงวันที่ 29 ม.ค. 2569\nจาก เทศบาลนครระยอง\n"
+            f"เรื่อง ขอเชิญประชุมคณะกรรมการครั้งที่ {n}")
+
+
+def _prepare(url: str, users: list[str]) -> None:
+    from registry.accounts import link_directly
+    from registry.demo import load_demo, load_holidays
+    from registry.events import Actor
+    from registry.models import Membership
+    from registry.runtime import Runtime
+    from registry.schema import upgrade
+    from sqlalchemy import select
+
+    rt = Runtime.from_url(url)
+    upgrade(rt.engine)
+    with rt.transaction() as s:
+        load_holidays(s)
+        load_demo(s)
+    with rt.transaction() as s:
+        clerk = s.execute(select(Membership.person_id).where(Membership.role == "clerk")
+                          .order_by(Membership.id)).scalars().first()
+        for u in users:
+            link_directly(s, "line", u, clerk, actor=Actor(None, "cli"))
+    rt.engine.dispose()
+
+
+def _start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
+                             "--log-level", "warning", "--no-access-log"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=None)
+
+
+async def _wait_ready(client, url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("the server exited at start")
+        try:
+            async with client.get(url + "/chat") as r:
+                if r.status == 200:
+                    return
+        except Exception:  # noqa: BLE001 - not listening yet
+            pass
+        await asyncio.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+@dataclass
+class Result:
+    label: str
+    events: int = 0
+    registrations: int = 0
+    seconds: float = 0.0
+    to_200: list[float] = field(default_factory=list)
+    to_reply: list[float] = field(default_factory=list)
+    cpu: float = 0.0
+    errors: int = 0
+    samples: list[str] = field(default_factory=list)
+
+    def fail(self, what: str) -> None:
+        self.errors += 1
+        if len(self.samples) < 3:
+            self.samples.append(what[:300])
+
+    def line(self, bare: bool) -> str:
+        ev = self.events / self.seconds if self.seconds else 0
+        reg = "" if bare else f"{self.registrations / self.seconds:8.0f}"
+        rep = "" if bare else f"{_pct(self.to_reply, 99) * 1000:10.1f}"
+        return (f"{self.label:<22} {ev:8.0f} {reg:>8} {_pct(self.to_200, 50) * 1000:8.1f} "
+                f"{_pct(self.to_200, 99) * 1000:8.1f} {rep:>10} {self.cpu / max(self.events, 1) * 1000:10.2f}"
+                + (f"   errors {self.errors}" if self.errors else ""))
+
+
+async def _clerk(client, url: str, fake: FakeLine | None, user: str, numbers, res: Result) -> None:
+    for n in numbers:
+        token = uuid.uuid4().hex
+        body = _event(user, "message", header(n), token)
+        if fake is not None:
+            fake.token_user[token] = user
+        t0 = time.monotonic()
+        async with client.post(url, data=body, headers={"x-line-signature": _sign(body),
+                                                         "content-type": "application/json"}) as r:
+            await r.read()
+        t200 = time.monotonic()
+        res.events += 1
+        res.to_200.append(t200 - t0)
+        if r.status != 200:
+            res.errors += 1
+            continue
+        confirm = "cf:bench0000"
+        if fake is not None:
+            try:
+                arrived, msgs = await fake.wait_for_button(user, "cf:")
+            except TimeoutError:
+                res.fail("no confirmation card within 30 s")
+                continue
+            res.to_reply.append(max(0.0, arrived - t200))
+            confirm = [p for p in _postbacks(msgs) if p.startswith("cf:")][-1]
+            if not confirm:
+                res.fail("no confirmation card: " + json.dumps(msgs, ensure_ascii=False))
+                continue
+        token = uuid.uuid4().hex
+        body = _event(user, "postback", confirm, token)
+        if fake is not None:
+            fake.token_user[token] = user
+        t0 = time.monotonic()
+        async with client.post(url, data=body, headers={"x-line-signature": _sign(body),
+                                                         "content-type": "application/json"}) as r:
+            await r.read()
+        t200 = time.monotonic()
+        res.events += 1
+        res.to_200.append(t200 - t0)
+        if r.status != 200:
+            res.errors += 1
+            continue
+        if fake is not None:
+            try:
+                arrived, msgs = await fake.wait_for_button(user, "fw:")
+            except TimeoutError:
+                res.fail("no receipt within 30 s")
+                continue
+            res.to_reply.append(max(0.0, arrived - t200))
+            res.registrations += 1
+
+
+async def _drive(label: str, url: str, proc: subprocess.Popen, fake: FakeLine | None, users: list[str],
+                 per_user: int, warmup: int) -> Result:
+    import aiohttp  # a lighter client than httpx: the client shares the cores with the server
+
+    connector = aiohttp.TCPConnector(limit=len(users) + 4)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as client:
+        await _wait_ready(client, url, proc)
+        base = url + "/webhooks/line"
+        scratch = Result(label)
+        await asyncio.gather(*(_clerk(client, base, fake, u, range(10**6 + i * 1000, 10**6 + i * 1000 + warmup), scratch)
+                               for i, u in enumerate(users)))
+        res = Result(label)
+        cpu0, t0 = _cpu(proc.pid), time.monotonic()
+        await asyncio.gather(*(_clerk(client, base, fake, u, range(i * 10_000, i * 10_000 + per_user), res)
+                               for i, u in enumerate(users)))
+        res.seconds = time.monotonic() - t0
+        await asyncio.sleep(0.2)
+        res.cpu = _cpu(proc.pid) - cpu0
+        return res
+
+
+async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, warmup: int) -> tuple[Result, Result, tuple[int, int]]:
+    import uvicorn
+
+    ids = ["U" + uuid.uuid4().hex for _ in range(users)]
+    _prepare(db_url, ids)
+    fake = FakeLine()
+    fake_port = _free_port()
+    fake_server = uvicorn.Server(uvicorn.Config(fake.app(), host="127.0.0.1", port=fake_port, log_level="warning",
+                                                access_log=False, lifespan="off"))
+    fake_task = asyncio.create_task(fake_server.serve())
+    env = {**os.environ, "SARABAN_DATABASE_URL": db_url, "SARABAN_LINE_CHANNEL_SECRET": SECRET,
+           "SARABAN_LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "SARABAN_LINE_API_BASE_URL": f"http://127.0.0.1:{fake_port}",
+           "SARABAN_DEMO": "1", "SARABAN_RUN_WORKER": "1", "PYTHAINLP_OFFLINE": "1", "PYTHAINLP_READ_ONLY": "1",
+           "SARABAN_ATTACHMENTS_DIR": tempfile.mkdtemp(prefix="saraban-bench-att-")}
+    for key in ("SARABAN_TELEGRAM_BOT_TOKEN", "SARABAN_TELEGRAM_SECRET_TOKEN"):
+        env.pop(key, None)
+    port = _free_port()
+    proc = _start_server("saraban.asgi:app", port, env)
+    try:
+        app_result = await _drive(f"{label}: saraban", f"http://127.0.0.1:{port}", proc, fake, ids, per_user, warmup)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    bare_port = _free_port()
+    bare = _start_server("bench.webhook_bench:bare_app", bare_port, env)
+    try:
+        bare_result = await _drive(f"{label}: bare endpoint", f"http://127.0.0.1:{bare_port}", bare, None, ids,
+                                   per_user, 2)
+    finally:
+        bare.terminate()
+        bare.wait(timeout=20)
+    fake_server.should_exit = True
+    await fake_task
+    return app_result, bare_result, (fake.replies, fake.pushes)
+
+
+def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: str | None = None) -> int:
+    from bench.registry_bench import _pg_database
+
+    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+    tmp = tempfile.mkdtemp(prefix="saraban-webhook-bench-")
+    targets = [("sqlite", f"sqlite:///{tmp}/bench.db")]
+    if postgres_url:
+        pg = _pg_database(postgres_url, "saraban_webhook_bench")
+        if pg:
+            targets.append(("postgresql", pg))
+    print(f"LINE webhook: {users} clerks × {per_user} registrations (a pasted header, then its [ยืนยัน] postback)")
+    print(f"{'server':<22} {'events/s':>8} {'regs/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'reply p99':>10} {'CPU ms/ev':>10}")
+    rows = []
+    for label, url in targets:
+        app_result, bare_result, fake_counts = asyncio.run(_run_engine(label, url, users=users, per_user=per_user, warmup=warmup))
+        print(app_result.line(bare=False) + f"   (fake LINE: {fake_counts[0]} replies, {fake_counts[1]} pushes)")
+        for sample in app_result.samples:
+            print("    e.g.", sample)
+        print(bare_result.line(bare=True))
+        ratio = (app_result.cpu / max(app_result.events, 1)) / max(bare_result.cpu / max(bare_result.events, 1), 1e-9)
+        print(f"{'':<22} CPU per event: {ratio:.1f} × the bare endpoint")
+        rows.append((app_result, bare_result, ratio))
+    print("\ntargets: ≥ 150 registrations/s, p99 to the 200 < 100 ms, p99 to the reply < 1 s, CPU/event ≤ 10 × bare")
+    return 0 if all(not a.errors for a, _, _ in rows) else 1

@@ -1,0 +1,324 @@
+"""LINE Messaging API adapter (line-bot-sdk v3): webhook, replies, pushes, content download.
+
+- The signature is checked on the raw body (``SignatureValidator``) before anything else; a bad
+  one is 400 and nothing is written.
+- LINE gets its 200 as soon as the signature and the JSON are checked (well within its 2 s); each
+  event then runs in a task that first records ``line:<webhookEventId>`` (bot.intake.accept: a
+  redelivered event stops there) and only then acts. Events of one chat are handled in order.
+- The events are read from the JSON ourselves after the signature check: the SDK's parser turns
+  documented shapes it does not know (a text without quoteToken, a follow without "follow") into
+  UnknownEvent, and we would rather answer those users than drop them.
+- A reply token is used once and only while fresh (LINE: about a minute); when it is stale or LINE
+  refuses it (400 "Invalid reply token") the answer is queued and pushed with ``X-Line-Retry-Key``.
+- The SDK is configured with ``host = settings.line_api_base_url``, which serves both api and
+  api-data (content download) calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import mimetypes
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from linebot.v3.messaging import (
+    AsyncApiClient,
+    AsyncMessagingApi,
+    AsyncMessagingApiBlob,
+    Configuration,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+from linebot.v3.messaging.exceptions import ApiException
+from linebot.v3.webhook import SignatureValidator
+
+from bot import intake, render_line
+from bot.gateway import ChatLocks, SendFailed
+from handlers.models import FileRef, Inbound, Reply
+from registry.runtime import Runtime
+
+if TYPE_CHECKING:
+    from bot.deliver import Deliverer
+
+log = logging.getLogger("saraban.line")
+
+REPLY_TOKEN_FRESH = dt.timedelta(seconds=50)  # LINE keeps a reply token for about a minute
+HANDLED_KINDS = {"text", "button", "file", "image", "follow", "join"}
+
+
+class _Drawn:
+    """A message already drawn as Messaging API JSON by bot.render_line.
+
+    Re-parsing it into the SDK's pydantic models cost a third of the server's CPU per event
+    (bench webhook); the SDK only needs ``to_dict`` to send it. The drawn shapes are checked
+    against the SDK's own models in tests/bot/test_render.py."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
+def reply_request(token: str, msgs: list[dict[str, Any]]) -> ReplyMessageRequest:
+    return ReplyMessageRequest.construct(reply_token=token, messages=[_Drawn(m) for m in msgs],
+                                         notification_disabled=False)
+
+
+def push_request(to: str, msgs: list[dict[str, Any]]) -> PushMessageRequest:
+    return PushMessageRequest.construct(to=to, messages=[_Drawn(m) for m in msgs], notification_disabled=False,
+                                        custom_aggregation_units=None)
+
+
+def _retry_after(exc: ApiException) -> float | None:
+    value = (exc.headers or {}).get("Retry-After") if exc.headers else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _failure(exc: Exception) -> SendFailed:
+    if isinstance(exc, ApiException):
+        status = exc.status or 0
+        body = exc.body if isinstance(exc.body, str) else repr(exc.body)
+        text = f"LINE {status}: {body[:300]}"
+        if status == 429:
+            return SendFailed(text, retry_after=_retry_after(exc) or 60.0, scope="channel")
+        if status in (408,) or status >= 500:
+            return SendFailed(text, scope="channel")
+        return SendFailed(text, permanent=True)
+    return SendFailed(f"LINE unreachable: {exc!r}", scope="channel")
+
+
+class LineChannel:
+    channel = "line"
+
+    def __init__(self, runtime: Runtime, *, channel_secret: str, access_token: str, api_base_url: str,
+                 timeout: float = 10.0) -> None:
+        self.runtime = runtime
+        self.validator = SignatureValidator(channel_secret)
+        self.configuration = Configuration(host=api_base_url.rstrip("/"), access_token=access_token)
+        self.timeout = timeout
+        self.deliverer: Deliverer | None = None  # set by bot.install: pushes replies that missed the token
+        self._client: AsyncApiClient | None = None
+        self._api: AsyncMessagingApi | None = None
+        self._blob: AsyncMessagingApiBlob | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._chat_locks = ChatLocks()
+        self._tasks: set[asyncio.Task] = set()
+
+    # --- lifecycle (the aiohttp session must be made inside the running loop) --------------------
+    async def start(self) -> None:
+        if self._client is None:
+            self._loop = asyncio.get_running_loop()
+            self._client = AsyncApiClient(self.configuration)
+            self._api = AsyncMessagingApi(self._client)
+            self._blob = AsyncMessagingApiBlob(self._client)
+
+    async def stop(self) -> None:
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=10)
+        if self._client is not None:
+            await self._client.close()
+            self._client = self._api = self._blob = None
+
+    async def idle(self, timeout: float = 10.0) -> None:
+        """Wait until every event taken so far has been handled (tests, shutdown)."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
+
+    # --- webhook -----------------------------------------------------------------------------------
+    def router(self) -> APIRouter:
+        router = APIRouter()
+
+        @router.post("/webhooks/line", include_in_schema=False)
+        async def line_webhook(request: Request) -> JSONResponse:
+            body = await request.body()
+            signature = request.headers.get("x-line-signature", "")
+            try:
+                text = body.decode("utf-8")
+                valid = bool(signature) and self.validator.validate(text, signature)
+            except (UnicodeDecodeError, ValueError):
+                valid = False
+            if not valid:
+                return JSONResponse({"message": "invalid signature"}, status_code=400)
+            try:
+                payload = json.loads(text)
+                events = payload.get("events") or []
+            except (ValueError, AttributeError):
+                return JSONResponse({"message": "invalid body"}, status_code=400)
+            await self.start()
+            for event in events:
+                inbound = self.to_inbound(event)
+                if inbound is None:
+                    continue
+                # The 200 goes out now; the key is recorded first thing in the task, still before
+                # anything is acted on (a crash in between loses the event, as a crash right after
+                # recording would). Tasks of one chat take its lock in arrival order.
+                task = asyncio.create_task(self._handle(inbound, event.get("replyToken")))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            return JSONResponse({})
+
+        return router
+
+    def to_inbound(self, event: Any) -> Inbound | None:
+        if not isinstance(event, dict):
+            return None
+        event_id = event.get("webhookEventId")
+        if not isinstance(event_id, str) or not event_id or len(event_id) > 100:
+            return None
+        source = event.get("source") or {}
+        kind_of_source = source.get("type")
+        user_id = source.get("userId") or ""
+        chat_id = source.get("groupId") or source.get("roomId") or user_id
+        if not chat_id:
+            return None
+        at = dt.datetime.fromtimestamp(event.get("timestamp", 0) / 1000, dt.UTC) if event.get("timestamp") else \
+            self.runtime.clock.now()
+        common = dict(channel="line", event_id=f"line:{event_id}", account_id=user_id, chat_id=chat_id, at=at,
+                      is_group=kind_of_source in ("group", "room"))
+        etype = event.get("type")
+        if event.get("mode") == "standby":  # another module holds the chat: record, do not answer
+            return Inbound(kind="other", **common)
+        if etype == "message":
+            m = event.get("message") or {}
+            mtype = m.get("type")
+            if mtype == "text":
+                return Inbound(kind="text", text=m.get("text", ""), **common)
+            if mtype in ("image", "file") and (m.get("contentProvider") or {}).get("type", "line") == "line":
+                filename = m.get("fileName")
+                ctype = (mimetypes.guess_type(filename)[0] if filename else None) or \
+                    ("image/jpeg" if mtype == "image" else "application/octet-stream")
+                ref = FileRef(platform_id=str(m.get("id")), filename=filename, content_type=ctype,
+                              size=m.get("fileSize"))
+                return Inbound(kind=mtype, file=ref, **common)
+            return Inbound(kind="other", **common)
+        if etype == "postback":
+            return Inbound(kind="button", payload=(event.get("postback") or {}).get("data", ""), **common)
+        if etype in ("follow", "join"):
+            return Inbound(kind=etype, **common)
+        return Inbound(kind="other", **common)
+
+    # --- handling --------------------------------------------------------------------------------
+    async def _handle(self, inbound: Inbound, reply_token: str | None) -> None:
+        try:
+            async with self._chat_locks.hold(inbound.chat_id):
+                if not await asyncio.to_thread(intake.accept, self.runtime, inbound.event_id):
+                    log.info("repeat of %s ignored", inbound.event_id)
+                    return
+                if inbound.kind not in HANDLED_KINDS:
+                    return
+                replies = await asyncio.to_thread(intake.handle, self.runtime, inbound, self.fetch_file)
+                await self.answer(inbound, reply_token, replies)
+        except Exception:
+            log.exception("answering %s failed", inbound.event_id)
+
+    async def answer(self, inbound: Inbound, reply_token: str | None, replies: list[Reply]) -> None:
+        """Reply in the chat with the token while it is fresh; everything else is pushed."""
+        here = [r for r in replies if r.chat_id in (None, inbound.chat_id)]
+        elsewhere: dict[str, list[Reply]] = {}
+        for r in replies:
+            if r.chat_id not in (None, inbound.chat_id):
+                elsewhere.setdefault(r.chat_id, []).append(r)
+        to_push: list[int] = []
+        if here:
+            groups = self._groups(here)
+            first, rest = groups[0], [r for g in groups[1:] for r in g]
+            fresh = reply_token and self.runtime.clock.now() - inbound.at < REPLY_TOKEN_FRESH
+            replied = False
+            if fresh:
+                replied = await self._reply(reply_token, first)
+            if not replied:
+                rest = first + rest
+            if rest:
+                row = await asyncio.to_thread(intake.queue_replies, self.runtime, channel="line",
+                                              chat_id=inbound.chat_id, replies=rest, key=inbound.event_id)
+                if row:
+                    to_push.append(row)
+        for n, (chat_id, rs) in enumerate(elsewhere.items()):
+            row = await asyncio.to_thread(intake.queue_replies, self.runtime, channel="line", chat_id=chat_id,
+                                          replies=rs, key=f"{inbound.event_id}:{n}")
+            if row:
+                to_push.append(row)
+        if to_push and self.deliverer is not None:
+            await self.deliverer.deliver_now(to_push)
+
+    @staticmethod
+    def _groups(replies: list[Reply]) -> list[list[Reply]]:
+        """Replies grouped so that each group draws to at most 5 messages (one API call)."""
+        groups: list[list[Reply]] = []
+        current: list[Reply] = []
+        count = 0
+        for r in replies:
+            n = len(render_line.messages(r))
+            if current and count + n > render_line.MAX_MESSAGES_PER_CALL:
+                groups.append(current)
+                current, count = [], 0
+            current.append(r)
+            count += n
+        if current:
+            groups.append(current)
+        return groups
+
+    async def _reply(self, reply_token: str, replies: list[Reply]) -> bool:
+        msgs = render_line.render(replies)
+        if len(msgs) > render_line.MAX_MESSAGES_PER_CALL:
+            return False  # one oversize reply: push it in several calls instead
+        await self.start()
+        assert self._api is not None
+        request = reply_request(reply_token, msgs)
+        try:
+            await self._api.reply_message(request, _request_timeout=self.timeout)
+            return True
+        except ApiException as exc:
+            log.info("reply token refused (%s): pushing instead", exc.status)
+            return False
+        except Exception as exc:  # a timeout may or may not have delivered it: push (LINE keeps it single
+            log.warning("reply failed (%r): pushing instead", exc)  # only per retry key, so rare duplicates)
+            return False
+
+    # --- ChatGateway -------------------------------------------------------------------------------
+    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str) -> None:
+        await self.start()
+        assert self._api is not None
+        batches = render_line.batches(render_line.render(replies))
+        for i, batch in enumerate(batches):
+            key = retry_key if i == 0 else str(uuid.uuid5(uuid.UUID(retry_key), str(i)))
+            request = push_request(chat_id, batch)
+            try:
+                await self._api.push_message(request, x_line_retry_key=key, _request_timeout=self.timeout)
+            except ApiException as exc:
+                if exc.status == 409:  # this retry key was accepted before: already delivered
+                    continue
+                raise _failure(exc) from exc
+            except Exception as exc:
+                raise _failure(exc) from exc
+
+    # --- content download (handlers call it from a worker thread) ------------------------------------
+    def fetch_file(self, ref: FileRef) -> bytes:
+        assert self._loop is not None
+        future = asyncio.run_coroutine_threadsafe(self._download(ref.platform_id), self._loop)
+        return future.result(timeout=self.timeout * 3)
+
+    async def _download(self, message_id: str) -> bytes:
+        await self.start()
+        assert self._blob is not None
+        data = await self._blob.get_message_content(message_id, _request_timeout=self.timeout * 3)
+        return bytes(data)
+
+
+def make_line_channel(runtime: Runtime, settings: Any) -> LineChannel:
+    return LineChannel(runtime, channel_secret=settings.line_channel_secret.get_secret_value(),
+                       access_token=settings.line_channel_access_token.get_secret_value(),
+                       api_base_url=settings.line_api_base_url)
+
+

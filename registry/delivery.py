@@ -1,0 +1,81 @@
+"""Leasing outbox rows to the deliverers in ``bot/`` (the push channels and the web chat inbox).
+
+``registry.outbox`` writes notices and records results; this module decides who may send which
+row: a row is leased (``locked_until``) inside a transaction, so two deliverers — threads,
+processes or machines — never hold the same row at once. On PostgreSQL ``FOR UPDATE SKIP
+LOCKED`` lets them claim side by side; SQLite serialises writers anyway (BEGIN IMMEDIATE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from registry.models import OutboxMessage
+
+DEFAULT_LEASE = dt.timedelta(seconds=60)
+
+
+def _due(now: dt.datetime):
+    return (
+        OutboxMessage.status == "pending",
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
+    )
+
+
+def _lease(session: Session, query, now: dt.datetime, lease: dt.timedelta) -> list[OutboxMessage]:
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.execute(query.execution_options(populate_existing=True)).scalars())
+    for row in rows:
+        row.locked_until = now + lease
+    session.flush()
+    return rows
+
+
+def claim_channels(session: Session, channels: Sequence[str], *, now: dt.datetime, limit: int = 50,
+                   lease: dt.timedelta = DEFAULT_LEASE) -> list[OutboxMessage]:
+    """Lease up to *limit* due rows of the given channels, oldest first."""
+    query = (select(OutboxMessage).where(*_due(now), OutboxMessage.channel.in_(list(channels)))
+             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+    return _lease(session, query, now, lease)
+
+
+def claim_chat(session: Session, channel: str, chat_id: str, *, now: dt.datetime, limit: int = 20,
+               lease: dt.timedelta = DEFAULT_LEASE) -> list[OutboxMessage]:
+    """Lease the due rows of one chat (the web chat page fetching its inbox)."""
+    query = (select(OutboxMessage)
+             .where(*_due(now), OutboxMessage.channel == channel, OutboxMessage.chat_id == chat_id)
+             .order_by(OutboxMessage.id).limit(limit))
+    return _lease(session, query, now, lease)
+
+
+def claim_one(session: Session, message_id: int, *, now: dt.datetime,
+              lease: dt.timedelta = DEFAULT_LEASE) -> OutboxMessage | None:
+    """Lease one row by id if it is still due and free (a reply pushed right after it was queued)."""
+    query = select(OutboxMessage).where(*_due(now), OutboxMessage.id == message_id)
+    rows = _lease(session, query, now, lease)
+    return rows[0] if rows else None
+
+
+def release(session: Session, message_id: int, *, until: dt.datetime) -> None:
+    """Give a leased row back untried, due again at *until* (per-chat pacing, a paused channel).
+    Not an attempt: ``attempts`` and ``last_error`` stay as they were."""
+    msg = session.get(OutboxMessage, message_id)
+    if msg is None or msg.status != "pending":
+        return
+    msg.locked_until = None
+    msg.next_attempt_at = max(msg.next_attempt_at, until)
+
+
+def pending_counts(session: Session) -> dict[str, int]:
+    """How many notices wait per channel (for /metrics and the worker's log)."""
+    from sqlalchemy import func
+
+    rows = session.execute(select(OutboxMessage.channel, func.count()).where(OutboxMessage.status == "pending")
+                           .group_by(OutboxMessage.channel))
+    return {channel: count for channel, count in rows}

@@ -1,0 +1,33 @@
+"""SARABAN_TELEGRAM_MODE=polling: the app polls getUpdates and answers through the same path."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from registry.models import ProcessedInbound
+from tests.bot.conftest import make_settings
+from tests.bot.harness import Stack
+
+
+def test_polling_mode_answers_and_has_no_webhook(runtime, demo, clock, tg_api, database_url, tmp_path):
+    from saraban.app import create_app
+
+    app = create_app(make_settings(database_url, tmp_path, tg_api=tg_api, telegram_mode="polling"), runtime=runtime)
+    s = Stack(app, runtime, clock, None, tg_api)
+    try:
+        assert s.http.post("/webhooks/telegram", json={}).status_code == 404
+        user = s.tg_user()
+        update = user.text_update("ช่วยเหลือ")
+        with tg_api._lock:
+            tg_api.updates.append(update)
+        tg_api.wait_for(lambda: tg_api.sent(chat_id=user.user_id), what="the polled update to be answered")
+        assert "ผูกบัญชี" in tg_api.sent_texts(user.user_id)[0]
+        assert tg_api.calls("/deleteWebhook")
+        # the update is served again by the fake until acknowledged by offset; it is acted on once
+        tg_api.wait_for(lambda: any(int(r.body.get("offset") or 0) > update["update_id"]
+                                    for r in tg_api.calls("/getUpdates")), what="the offset to move on")
+        with runtime.read() as db:
+            assert db.execute(select(func.count()).select_from(ProcessedInbound)).scalar_one() == 1
+        assert len(tg_api.sent(chat_id=user.user_id)) == 1
+    finally:
+        s.close()
