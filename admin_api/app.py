@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from admin_api.errors import install_handlers
 from admin_api.metrics import install_metrics
+from admin_api.openapi import install_openapi
 from admin_api.metrics import router as metrics_router
 from admin_api.routes import admin, audits, health, integrity, letters, pages, reports, units
 
@@ -21,3 +22,4 @@ def install(app: FastAPI) -> None:
     install_metrics(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_openapi(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -66,7 +65,10 @@ class Principal:
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    """SHA-256 of a bearer token, as stored (one definition: ``registry.admin.hash_token``)."""
+    from registry.admin import hash_token as stored_form
+
+    return stored_form(token)
 
 
 def get_principal(

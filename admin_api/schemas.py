@@ -35,6 +35,21 @@ class IncomingIn(BaseModel):
     received_at: dt.datetime | None = None
 
 
+class OutgoingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit: int | str = Field(description="หน่วยงานผู้ออกเลข (id หรือรหัส เช่น 'มท 0201')")
+    subject: str | None = Field(None, max_length=2000)
+    addressee: str | None = Field(None, max_length=500)
+    letter_date: dt.date | None = None
+    circular: bool = Field(False, description="หนังสือเวียน (ทะเบียนแยก เลข ว)")
+    priority: Priority = "normal"
+    secrecy: Secrecy | None = None
+    enclosures: str | None = Field(None, max_length=4000)
+    remarks: str | None = Field(None, max_length=4000)
+    sent_via: str | None = Field(None, max_length=500)
+
+
 class RegistrationOut(BaseModel):
     id: int
     book: int
@@ -418,7 +433,20 @@ class IndicatorOut(BaseModel):
     levels: list[LevelOut]
 
 
+class BucketOut(BaseModel):
+    label: str
+    count: int
+
+
 class BacklogOut(BaseModel):
-    buckets: list[tuple[str, int]]
+    buckets: list[BucketOut]
 
 PersonIn.model_rebuild()
+
+
+class TrainingOut(BaseModel):
+    person_id: int
+    name: str
+    step: str
+    started_at: dt.datetime
+    completed_at: dt.datetime | None

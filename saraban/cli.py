@@ -125,6 +125,34 @@ def backup(target: Annotated[str, typer.Argument(help="ไฟล์ปลาย�
 
 
 @app.command()
+def export(
+    what: Annotated[str, typer.Argument(help="register | completeness | destruction | audit")],
+    out: Annotated[str, typer.Option("--out", "-o", help="ไฟล์ปลายทาง (.xlsx .csv หรือ .pdf)")],
+    unit: Annotated[str, typer.Option(help="หน่วยงาน (id หรือรหัส เช่น 'มท 0201')")] = "",
+    year: Annotated[int, typer.Option(help="ปี พ.ศ.")] = 0,
+    direction: Annotated[str, typer.Option(help="incoming | outgoing | circular")] = "incoming",
+    audit: Annotated[int, typer.Option(help="id ของการสุ่มตรวจ")] = 0,
+) -> None:
+    """Write a register, the completeness report, the destruction list or an audit's results to a file."""
+    from pathlib import Path
+
+    from admin_api.cli_export import export_file
+    from registry.errors import RegistryError
+
+    rt = _runtime()
+    try:
+        with rt.read() as session:
+            written = export_file(session, what, Path(out), unit=unit or None, year=year or None,
+                                  direction=direction, audit_id=audit or None, today=rt.clock.now())
+    except RegistryError as exc:
+        typer.echo(exc.message_th, err=True)
+        raise typer.Exit(2) from None
+    finally:
+        rt.engine.dispose()
+    typer.echo(f"บันทึกไฟล์ {written} แล้ว")
+
+
+@app.command()
 def parse() -> None:
     """Read JSON lines {"text": …} on stdin; write one JSON object per line (F2)."""
     from nlp.jsonl import run
@@ -216,6 +244,30 @@ def bench_registry(
     from bench.registry_bench import main
 
     raise typer.Exit(main(search_letters=letters, postgres_url=postgres_url or None))
+
+
+@bench.command("webhook")
+def bench_webhook(
+    users: Annotated[int, typer.Option(help="จำนวนผู้ใช้จำลองที่ส่งพร้อมกัน")] = 16,
+    per_user: Annotated[int, typer.Option(help="จำนวนหนังสือที่แต่ละคนลงรับ")] = 40,
+    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+) -> None:
+    """LINE webhook end to end (uvicorn + fake LINE API) beside a bare signature-checking endpoint."""
+    from bench.webhook_bench import main
+
+    raise typer.Exit(main(users=users, per_user=per_user, postgres_url=postgres_url or None))
+
+
+@bench.command("audit")
+def bench_audit(
+    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL ของฐานข้อมูลสำหรับวัดผล (แยกจากฐานจริง)")] = "postgresql+psycopg://postgres@127.0.0.1:5432/saraban_bench_audit",
+    registrations: Annotated[int, typer.Option(help="จำนวนทะเบียนที่สร้างไว้วัดผล")] = 1_000_000,
+    runs: Annotated[int, typer.Option(help="จำนวนรอบที่วัด (ใช้ค่ามัธยฐาน)")] = 5,
+) -> None:
+    """Draw and check a stratified sample of 400 from 1,000,000 registrations; time the per-unit report."""
+    from bench.audit_bench import main
+
+    raise typer.Exit(main(postgres_url=postgres_url, registrations=registrations, runs=runs))
 
 
 @bench.command("parse")

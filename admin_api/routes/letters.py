@@ -21,6 +21,7 @@ from admin_api.schemas import (
     LetterOut,
     LetterPage,
     NoteIn,
+    OutgoingIn,
     ReasonIn,
     RegisteredOut,
     RegistrationOut,
@@ -51,6 +52,22 @@ def post_incoming(body: IncomingIn, session: SessionDep, runtime: RuntimeDep, pr
         enclosures=body.enclosures, remarks=body.remarks, received_at=body.received_at,
     ), actor=principal.actor, clock=runtime.clock)
     return RegisteredOut(id=reg.letter_id, duplicates=list(reg.duplicates), registration=RegistrationOut(
+        id=reg.registration_id, book=reg.book_id, direction=reg.direction, year=reg.year, number=reg.number,
+        display=reg.display_no, received_at=reg.received_at))
+
+
+@router.post("/outgoing", status_code=201, response_model=RegisteredOut)
+def post_outgoing(body: OutgoingIn, session: SessionDep, runtime: RuntimeDep, principal: Clerk) -> RegisteredOut:
+    """ออกเลขหนังสือส่ง (หรือหนังสือเวียน): เลข <รหัสหน่วยงาน>/<เลข>."""
+    from registry.commands import RegisterOutgoing
+    from registry.intake import register_outgoing
+
+    unit = get_unit(session, body.unit)
+    reg = register_outgoing(session, RegisterOutgoing(
+        unit_id=unit.id, subject=body.subject, addressee=body.addressee, letter_date=body.letter_date,
+        circular=body.circular, priority=body.priority, secrecy=body.secrecy, enclosures=body.enclosures,
+        remarks=body.remarks, sent_via=body.sent_via), actor=principal.actor, clock=runtime.clock)
+    return RegisteredOut(id=reg.letter_id, registration=RegistrationOut(
         id=reg.registration_id, book=reg.book_id, direction=reg.direction, year=reg.year, number=reg.number,
         display=reg.display_no, received_at=reg.received_at))
 

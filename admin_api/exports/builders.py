@@ -1,0 +1,96 @@
+"""Tables for each export, built from registry read functions, with classified content withheld
+from a reader without clearance (the same rule as the letter pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from admin_api.deps import Principal
+from admin_api.exports.tabular import Table
+from registry import reports
+from registry.audits import CHECK_TH, CHECKS, VERDICT_TH, audit_items, summarise
+from registry.models import Audit, Person, Registration
+from registry.permissions import CLEARANCE_RANK
+from registry.timeutil import thai_date, thai_datetime
+from registry.units import get_unit
+
+WITHHELD = "(ชั้นความลับ — สงวนเนื้อหา)"
+REGISTER_WIDTHS = (1.1, 1.05, 1.4, 1.0, 1.6, 1.5, 2.5, 2.3, 1.2)
+
+
+def may_read_row(principal: Principal, viewer: Person | None, row: reports.RegisterRow) -> bool:
+    if row.secrecy is None:
+        return True
+    if principal.person_id is None:
+        return principal.is_admin
+    if principal.person_id in row.assignee_ids:
+        return True
+    return viewer is not None and CLEARANCE_RANK.get(viewer.clearance, 0) >= CLEARANCE_RANK.get(row.secrecy, 3)
+
+
+def _cells(principal: Principal, viewer: Person | None, row: reports.RegisterRow, content: tuple[int, ...]):
+    if may_read_row(principal, viewer, row):
+        return row.cells
+    return tuple(WITHHELD if i in content and v else v for i, v in enumerate(row.cells))
+
+
+def _viewer(session: Session, principal: Principal) -> Person | None:
+    return session.get(Person, principal.person_id) if principal.person_id else None
+
+
+def register_table(session: Session, principal: Principal, *, unit_id: int, direction: str, year: int) -> Table:
+    unit = get_unit(session, unit_id)
+    rows = reports.register_rows(session, unit_id=unit.id, direction=direction, year=year)
+    viewer = _viewer(session, principal)
+    headers = reports.REGISTER_HEADERS["incoming" if direction == "incoming" else "outgoing"]
+    return Table(title=f"{reports.REGISTER_TITLE[direction]} ปี พ.ศ. {year}",
+                 subtitle=f"{unit.name} ({unit.code})", headers=headers,
+                 rows=[_cells(principal, viewer, r, reports.CONTENT_CELLS) for r in rows], widths=REGISTER_WIDTHS,
+                 footer=[f"จำนวน {len(rows):,} รายการ"])
+
+
+def destruction_table(session: Session, principal: Principal, *, year: int, unit_id: int | None) -> Table:
+    rows = reports.destruction_rows(session, year=year, unit_id=unit_id)
+    viewer = _viewer(session, principal)
+    who = get_unit(session, unit_id).name if unit_id else "ทุกหน่วยงาน"
+    return Table(title=f"บัญชีหนังสือขอทำลาย ประจำปี พ.ศ. {year}", subtitle=who,
+                 headers=reports.DESTRUCTION_HEADERS,
+                 rows=[_cells(principal, viewer, r, (2, 4)) for r in rows],
+                 widths=(0.6, 1.6, 1.5, 1.1, 3.2, 0.9, 1.1, 1.2, 1.2),
+                 footer=[f"จำนวน {len(rows):,} รายการ (นับอายุการเก็บจากวันปิดเรื่อง หนังสือที่เก็บตลอดไปไม่อยู่ในบัญชี)"])
+
+
+def completeness_table(session: Session, *, unit_id: int | None, year: int | None) -> Table:
+    rows = reports.completeness_rows(session, unit_id=unit_id, year=year)
+    return Table(title="รายงานความครบถ้วนของเลขทะเบียน", subtitle=f"ตรวจเมื่อ {thai_date(dt.date.today())}",
+                 headers=reports.COMPLETENESS_HEADERS, rows=rows,
+                 widths=(1.2, 1.0, 0.7, 0.8, 1.0, 1.6, 1.0, 2.2, 0.9))
+
+
+def audit_table(session: Session, audit: Audit) -> Table:
+    items = audit_items(session, audit.id)
+    regs = {r.id: r for r in session.query(Registration).filter(
+        Registration.id.in_([i.registration_id for i in items] or [-1])).all()}
+    units = {int(u): get_unit(session, int(u)) for u in audit.unit_ids}
+    rows = []
+    for n, i in enumerate(items, start=1):
+        reg = regs.get(i.registration_id)
+        number = f"{reg.number}/{reg.book.year}" if reg else str(i.registration_id)
+        u = units.get(i.unit_id)
+        rows.append((str(n), (u.short_name or u.name) if u else str(i.unit_id), number,
+                     *("✓" if i.checks.get(c) else "✗" for c in CHECKS),
+                     VERDICT_TH.get(i.verdict or "", "ยังไม่ตรวจ"), i.note or ""))
+    summary = audit.result or summarise(session, audit, items)
+    footer = []
+    for u in summary["units"]:
+        if u["reviewed"]:
+            footer.append(f"{u['name']}: ถูกต้อง {u['correct']}/{u['reviewed']} = {u['pass_rate']:.1%} "
+                          f"(ช่วงความเชื่อมั่น 95% แบบวิลสัน {u['wilson_low']:.1%}–{u['wilson_high']:.1%})")
+    footer.append(f"seed {audit.seed} · วิธีจัดสรร {audit.allocation} · ขนาดตัวอย่าง {audit.sample_size}"
+                  + (f" · ปิดเมื่อ {thai_datetime(audit.closed_at)}" if audit.closed_at else " · ยังไม่ปิด"))
+    headers = ("ลำดับ", "หน่วยงาน", "เลขทะเบียนรับ", *(CHECK_TH[c].split(" (")[0] for c in CHECKS), "ผลการตรวจ", "หมายเหตุ")
+    return Table(title=f"ผลการสุ่มตรวจ #{audit.id}: {audit.title}",
+                 subtitle=f"ช่วง {thai_date(audit.period_from)} ถึง {thai_date(audit.period_to)}",
+                 headers=headers, rows=rows, widths=(0.5, 1.3, 1.0, 1, 1, 1, 1, 1, 1, 1.0, 2.0), footer=footer)

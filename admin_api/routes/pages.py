@@ -1,0 +1,369 @@
+"""The web pages for people (Thai, server-rendered, usable on a phone).
+
+Sign-in puts the person's token in an HttpOnly, SameSite=Strict cookie; every page and every
+download then goes through the same principal and role checks as the API. Forms post back to
+the pages, which call the same registry services as the API routes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from admin_api.charts import column_chart, hbar_chart
+from admin_api.deps import COOKIE, Principal, RuntimeDep, principal_for_token
+from admin_api.flowchart import flowchart_svg, transition_rows
+from admin_api.pages_support import HERE, font_file, manual_html, templates
+from admin_api.routes.letters import readable, visible_letter
+from admin_api.routes.reports import indicator_levels
+from admin_api.views import may_read
+from registry import audits as audit_svc
+from registry import reports
+from registry.audits import CHECK_TH, CHECKS, VERDICT_TH
+from registry.commands import PRIORITY_TH, SECRECY_TH
+from registry import assignments as flow
+from registry.commands import Forward, Recipient
+from registry.errors import InvalidInput, PermissionDenied, RegistryError
+from registry.lifecycle import STATE_TH, TRANSITIONS
+from registry.models import Event, Person, Registration, Unit
+from registry.permissions import ROLE_TH
+from registry.search import LetterQuery, search_letters
+from registry.timeutil import BANGKOK
+
+router = APIRouter(include_in_schema=False)
+
+
+class SignIn(Exception):
+    """Raised by a page when nobody (valid) is signed in: answered with a redirect to /admin/login."""
+
+
+def install_redirect(app) -> None:
+    @app.exception_handler(SignIn)
+    async def to_login(request: Request, _exc: SignIn) -> Response:
+        return RedirectResponse(f"/admin/login?next={request.url.path}", status_code=303)
+
+
+def who(request: Request, runtime) -> Principal:
+    token = request.cookies.get(COOKIE)
+    principal = principal_for_token(request, runtime, token, channel="web") if token else None
+    if principal is None:
+        raise SignIn()
+    return principal
+
+
+def page(request: Request, name: str, principal: Principal | None, runtime, **context) -> HTMLResponse:
+    me = None
+    if principal is not None and principal.person_id is not None:
+        with runtime.read() as s:
+            p = s.get(Person, principal.person_id)
+            me = p.name if p else None
+    html = templates().get_template(name).render(
+        request=request, principal=principal, me=me or ("ผู้ดูแลระบบ (โทเคนเริ่มต้น)" if principal else None),
+        ROLE_TH=ROLE_TH, STATE_TH=STATE_TH, PRIORITY_TH=PRIORITY_TH, SECRECY_TH=SECRECY_TH, **context)
+    return HTMLResponse(html)
+
+
+def _today(runtime) -> dt.date:
+    return runtime.clock.now().astimezone(BANGKOK).date()
+
+
+# ---------------------------------------------------------------- static files and public pages
+
+@router.get("/static/admin.css")
+def css() -> FileResponse:
+    return FileResponse(HERE / "static" / "admin.css", media_type="text/css")
+
+
+@router.get("/static/fonts/{name}")
+def font(name: str) -> Response:
+    path = font_file(name)
+    if path is None:
+        return Response("ไม่พบไฟล์", status_code=404)
+    return FileResponse(path, media_type="font/ttf", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/process", response_class=HTMLResponse)
+def process(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    """แผนผังขั้นตอน (ตัวชี้วัดระดับ 1) สร้างจากตารางสถานะของระบบ."""
+    return page(request, "process.html", _maybe(request, runtime), runtime, svg=flowchart_svg(), rows=transition_rows())
+
+
+@router.get("/manual", response_class=HTMLResponse)
+def manual(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    """คู่มือการใช้งาน (ตัวชี้วัดระดับ 4)."""
+    return page(request, "manual.html", _maybe(request, runtime), runtime, body=manual_html())
+
+
+def _maybe(request: Request, runtime) -> Principal | None:
+    try:
+        return who(request, runtime)
+    except SignIn:
+        return None
+
+
+# ---------------------------------------------------------------- sign-in
+
+@router.get("/admin/login", response_class=HTMLResponse)
+def login_form(request: Request, runtime: RuntimeDep, next: str = "/admin") -> HTMLResponse:
+    return page(request, "login.html", None, runtime, next=_safe_next(next), error=None)
+
+
+@router.post("/admin/login")
+def login(request: Request, runtime: RuntimeDep, token: Annotated[str, Form(max_length=512)],
+          next: Annotated[str, Form(max_length=512)] = "/admin") -> Response:
+    principal = principal_for_token(request, runtime, token.strip(), channel="web")
+    if principal is None:
+        resp = page(request, "login.html", None, runtime, next=_safe_next(next),
+                    error="โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว กรุณาตรวจสอบอีกครั้ง")
+        resp.status_code = 401
+        return resp
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    resp.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict", max_age=12 * 3600,
+                    secure=request.url.scheme == "https")
+    return resp
+
+
+@router.post("/admin/logout")
+def logout() -> Response:
+    resp = RedirectResponse("/admin/login", status_code=303)
+    resp.delete_cookie(COOKIE)
+    return resp
+
+
+def _safe_next(value: str) -> str:
+    return value if value.startswith("/") and not value.startswith(("//", "/\\")) else "/admin"
+
+
+# ---------------------------------------------------------------- dashboard
+
+@router.get("/admin", response_class=HTMLResponse)
+def dashboard(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    principal = who(request, runtime)
+    today = _today(runtime)
+    start = today - dt.timedelta(days=30)
+    now = runtime.clock.now()
+    with runtime.read() as s:
+        scope = None if principal.oversees_all else [u for u, _ in principal.roles]
+        stats = [x for x in reports.unit_report(s, period_from=start, period_to=today, now=now, unit_ids=scope)
+                 if x.received or x.audit_reviewed]
+        backlog = reports.backlog_by_age(s, now=now, unit_ids=scope)
+        levels = indicator_levels(request, s, start, today) if principal.oversees_all else []
+    compliance = hbar_chart("การส่งต่อและการรับทราบรายหน่วยงาน (30 วันล่าสุด)",
+                            [(x.name, [x.forwarded_pct, x.acknowledged_pct]) for x in stats],
+                            ["ส่งต่อแล้ว", "รับทราบแล้ว"])
+    backlog_svg = column_chart("หนังสือค้าง (ยังไม่รับทราบหรือปิด) แยกตามอายุ", backlog)
+    return page(request, "dashboard.html", principal, runtime, compliance=compliance, backlog=backlog_svg,
+                stats=stats, levels=levels, start=start, end=today)
+
+
+# ---------------------------------------------------------------- letters
+
+@router.get("/admin/letters", response_class=HTMLResponse)
+def letters(request: Request, runtime: RuntimeDep, q: str = "", status: str = "", unit: str = "",
+            page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
+    principal = who(request, runtime)
+    page_no = max(1, page_no)
+    with runtime.read() as s:
+        units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
+        unit_id = int(unit) if unit.isdigit() else None
+        if not principal.oversees_all:
+            mine = [u for u, r in principal.roles if r in ("clerk", "owner", "head")]
+            unit_id = unit_id if unit_id in mine else (mine[0] if mine else -1)
+            units = [u for u in units if u.id in mine]
+        total, rows = search_letters(s, LetterQuery(q=q[:200] or None, status=status or None, unit_id=unit_id,
+                                                    limit=25, offset=(page_no - 1) * 25))
+        viewer = s.get(Person, principal.person_id) if principal.person_id else None
+        items = [(l, may_read(principal, l, viewer)) for l in rows]
+        return page(request, "letters.html", principal, runtime, items=items, total=total, q=q, status=status,
+                    unit=unit_id, units=units, page_no=page_no, pages=max(1, (total + 24) // 25))
+
+
+@router.get("/admin/letters/{letter_id}", response_class=HTMLResponse)
+def letter_page(letter_id: int, request: Request, runtime: RuntimeDep, error: str | None = None,
+                done: str | None = None) -> HTMLResponse:
+    principal = who(request, runtime)
+    with runtime.read() as s:
+        try:
+            letter = visible_letter(s, principal, letter_id)
+        except RegistryError as e:
+            return page(request, "message.html", principal, runtime, title="ไม่พบหนังสือ", message=e.message_th)
+        can_read = readable(s, principal, letter)
+        events = s.execute(select(Event).where(Event.entity == "letter", Event.entity_id == letter.id)
+                           .order_by(Event.seq)).scalars().all()
+        people = s.execute(select(Person).where(Person.active.is_(True)).order_by(Person.name)).scalars().all()
+        names = {p.id: p.name for p in people}
+        staff = not principal.oversees_all or principal.is_admin
+        return page(request, "letter.html", principal, runtime, letter=letter, can_read=can_read, events=events,
+                    names=names, people=people, staff=staff, error=error, done=done,
+                    allowed={t.action for t in TRANSITIONS if t.source == letter.status})
+
+
+@router.post("/admin/letters/{letter_id}/act")
+async def act_on_letter(letter_id: int, request: Request, runtime: RuntimeDep) -> Response:
+    """The letter page's buttons: the same registry services as the API and the chat."""
+    principal = who(request, runtime)
+    form = await request.form()
+    action = str(form.get("action") or "")
+    actor = principal.actor
+    try:
+        with runtime.transaction() as s:
+            visible_letter(s, principal, letter_id)
+            if principal.oversees_all and not principal.is_admin:
+                raise PermissionDenied("เปลี่ยนแปลงหนังสือ (ผู้ตรวจสอบอ่านได้อย่างเดียว)")
+            if action == "forward":
+                person = int(str(form.get("person_id") or "0"))
+                flow.forward(s, Forward(letter_id, (Recipient(person_id=person, role=str(form.get("role") or "principal")),),
+                                        str(form.get("purpose") or "act"), str(form.get("instruction") or "") or None),
+                             actor=actor, clock=runtime.clock)
+            elif action in ("acknowledge", "return"):
+                assignment = int(str(form.get("assignment_id") or "0"))
+                if action == "acknowledge":
+                    flow.acknowledge(s, assignment, actor=actor, clock=runtime.clock)
+                else:
+                    flow.return_assignment(s, assignment, str(form.get("reason") or ""), actor=actor, clock=runtime.clock)
+            elif action == "close":
+                flow.close_letter(s, letter_id, note=str(form.get("note") or "") or None, actor=actor, clock=runtime.clock)
+            elif action == "cancel":
+                flow.cancel_letter(s, letter_id, str(form.get("reason") or ""), actor=actor, clock=runtime.clock)
+            else:
+                raise InvalidInput("action", "ไม่รู้จักคำสั่งนี้")
+    except (RegistryError, ValueError) as e:
+        message = e.message_th if isinstance(e, RegistryError) else "ข้อมูลไม่ถูกต้อง กรุณาตรวจสอบ"
+        resp = letter_page(letter_id, request, runtime, error=message)
+        resp.status_code = 409 if isinstance(e, RegistryError) and not isinstance(e, InvalidInput) else 422
+        return resp
+    return RedirectResponse(f"/admin/letters/{letter_id}?done={action}", status_code=303)
+
+
+# ---------------------------------------------------------------- audits
+
+@router.get("/admin/audits", response_class=HTMLResponse)
+def audits(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    principal = who(request, runtime)
+    if not principal.oversees_all:
+        return page(request, "message.html", principal, runtime, title="ไม่มีสิทธิ์",
+                    message="ขออภัย หน้านี้สำหรับผู้ดูแลระบบและผู้ตรวจสอบ")
+    with runtime.read() as s:
+        _total, rows = audit_svc.list_audits(s, limit=100)
+        units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
+        today = _today(runtime)
+        return page(request, "audits.html", principal, runtime, audits=rows, units=units, error=None,
+                    default_from=today - dt.timedelta(days=90), default_to=today)
+
+
+@router.post("/admin/audits")
+async def create_audit(request: Request, runtime: RuntimeDep) -> Response:
+    principal = who(request, runtime)
+    form = await request.form()
+    try:
+        unit_ids = tuple(int(u) for u in form.getlist("units"))
+        size = form.get("sample_size") or None
+        margin = form.get("margin") or None
+        seed = form.get("seed") or None
+        with runtime.transaction() as s:
+            audit = audit_svc.create_audit(s, audit_svc.AuditRequest(
+                unit_ids=unit_ids, period_from=dt.date.fromisoformat(str(form.get("period_from"))),
+                period_to=dt.date.fromisoformat(str(form.get("period_to"))),
+                sample_size=int(size) if size else None, margin=float(margin) / 100 if margin else None,
+                confidence=float(form.get("confidence") or 95) / 100 if margin else None,
+                allocation=str(form.get("allocation") or "proportional"), seed=int(seed) if seed else None,
+                title=str(form.get("title") or "") or None), actor=principal.actor, clock=runtime.clock)
+            audit_id = audit.id
+    except (RegistryError, ValueError) as e:
+        message = e.message_th if isinstance(e, RegistryError) else "ข้อมูลไม่ถูกต้อง กรุณาตรวจสอบวันที่และตัวเลข"
+        with runtime.read() as s:
+            _t, rows = audit_svc.list_audits(s, limit=100)
+            units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
+            today = _today(runtime)
+            resp = page(request, "audits.html", principal, runtime, audits=rows, units=units, error=message,
+                        default_from=today - dt.timedelta(days=90), default_to=today)
+        resp.status_code = 422
+        return resp
+    return RedirectResponse(f"/admin/audits/{audit_id}", status_code=303)
+
+
+@router.get("/admin/audits/{audit_id}", response_class=HTMLResponse)
+def audit_page(audit_id: int, request: Request, runtime: RuntimeDep, error: str | None = None) -> HTMLResponse:
+    principal = who(request, runtime)
+    if not principal.oversees_all:
+        return page(request, "message.html", principal, runtime, title="ไม่มีสิทธิ์",
+                    message="ขออภัย หน้านี้สำหรับผู้ดูแลระบบและผู้ตรวจสอบ")
+    with runtime.read() as s:
+        try:
+            audit = audit_svc.get_audit(s, audit_id)
+        except RegistryError as e:
+            return page(request, "message.html", principal, runtime, title="ไม่พบการสุ่มตรวจ", message=e.message_th)
+        items = audit_svc.audit_items(s, audit.id)
+        regs = {r.id: r for r in s.execute(select(Registration).where(
+            Registration.id.in_([i.registration_id for i in items] or [-1]))).unique().scalars()}
+        units = {u.id: u for u in s.execute(select(Unit)).scalars()}
+        summary = audit.result or audit_svc.summarise(s, audit, items)
+        return page(request, "audit.html", principal, runtime, audit=audit, items=items, regs=regs, units=units,
+                    summary=summary, CHECKS=CHECKS, CHECK_TH=CHECK_TH, VERDICT_TH=VERDICT_TH, error=error,
+                    reviewed=sum(1 for i in items if i.verdict))
+
+
+@router.post("/admin/audits/{audit_id}/items/{item_id}")
+def review_item(audit_id: int, item_id: int, request: Request, runtime: RuntimeDep,
+                verdict: Annotated[str, Form(max_length=16)], note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    principal = who(request, runtime)
+    try:
+        with runtime.transaction() as s:
+            audit_svc.record_verdict(s, audit_id, item_id, verdict, note or None, actor=principal.actor,
+                                     clock=runtime.clock)
+    except RegistryError as e:
+        resp = audit_page(audit_id, request, runtime, error=e.message_th)
+        resp.status_code = 409
+        return resp
+    return RedirectResponse(f"/admin/audits/{audit_id}#item-{item_id}", status_code=303)
+
+
+@router.post("/admin/audits/{audit_id}/close")
+def close_audit(audit_id: int, request: Request, runtime: RuntimeDep) -> Response:
+    principal = who(request, runtime)
+    try:
+        with runtime.transaction() as s:
+            audit_svc.close_audit(s, audit_id, actor=principal.actor, clock=runtime.clock)
+    except RegistryError as e:
+        resp = audit_page(audit_id, request, runtime, error=e.message_th)
+        resp.status_code = 409
+        return resp
+    return RedirectResponse(f"/admin/audits/{audit_id}", status_code=303)
+
+
+# ---------------------------------------------------------------- reports and exports
+
+@router.get("/admin/reports", response_class=HTMLResponse)
+def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: str = "") -> HTMLResponse:
+    principal = who(request, runtime)
+    today = _today(runtime)
+    try:
+        period_to = dt.date.fromisoformat(end) if end else today
+        period_from = dt.date.fromisoformat(start) if start else period_to - dt.timedelta(days=30)
+    except ValueError:
+        period_to, period_from = today, today - dt.timedelta(days=30)
+    with runtime.read() as s:
+        scope = None if principal.oversees_all else [u for u, _ in principal.roles]
+        stats = reports.unit_report(s, period_from=period_from, period_to=period_to, now=runtime.clock.now(),
+                                    unit_ids=scope)
+        levels = indicator_levels(request, s, period_from, period_to) if principal.oversees_all else []
+        training = reports.training_rows(s) if principal.oversees_all else []
+    return page(request, "reports.html", principal, runtime, stats=stats, levels=levels, start=period_from,
+                end=period_to, training=training)
+
+
+@router.get("/admin/exports", response_class=HTMLResponse)
+def exports_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    principal = who(request, runtime)
+    with runtime.read() as s:
+        units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
+        if not principal.oversees_all:
+            mine = {u for u, r in principal.roles if r in ("clerk", "owner", "head")}
+            units = [u for u in units if u.id in mine]
+        _t, audit_rows = audit_svc.list_audits(s, limit=50) if principal.oversees_all else (0, [])
+    year = _today(runtime).year + 543
+    return page(request, "exports.html", principal, runtime, units=units, year=year, audits=audit_rows)
