@@ -21,12 +21,12 @@ import httpx
 from tests.fakes.line_api import FakeLineApi, Recorded, ThreadedServer
 from tests.fakes.telegram_api import FakeTelegramApi
 
-PAYLOADS = Path("/work/shared/data/payloads")
+from tests.paths import PAYLOADS  # noqa: E402
 LINE_SECRET = "line-channel-secret-for-tests"
 LINE_TOKEN = "test-line-access-token"
 TG_TOKEN = "123456:TEST-telegram-token"
 TG_SECRET = "telegram-secret-token-for-tests"
-DEV_SET = Path("/work/shared/data/parse-dev.jsonl")
+from tests.paths import DEV_SET  # noqa: E402
 
 
 def dev_cases() -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from registry.accounts import issue_link_code
 from registry.events import Actor
 from registry.models import OutboxMessage
 
-DEV_SET = Path("/work/shared/data/parse-dev.jsonl")
+from tests.paths import DEV_SET  # noqa: E402
 _ids = itertools.count(1)
 
 

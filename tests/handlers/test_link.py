@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -89,7 +90,7 @@ def test_follow_event_greets_unlinked_with_the_explanation(runtime, demo):
 def test_cli_prints_a_code_that_links(runtime, demo, database_url):
     env = dict(os.environ, SARABAN_DATABASE_URL=database_url)
     out = subprocess.run([sys.executable, "-m", "saraban.cli", "admin", "link-code", str(demo.person("head")), "--json"],
-                         capture_output=True, text=True, env=env, check=True, cwd="/work/main")
+                         capture_output=True, text=True, env=env, check=True, cwd=str(Path(__file__).resolve().parents[2]))
     issued = json.loads(out.stdout)
     assert set(issued) == {"code", "expires_at"}
     assert "ผูกบัญชีเรียบร้อยแล้ว" in Chat(runtime, "U-head").say(f"ผูกบัญชี {issued['code']}")[0].text
