@@ -27,6 +27,7 @@ class Ctx:
     person: Person | None
     fetch_file: Callable[[FileRef], bytes] | None = None
     now: dt.datetime = field(default=None)  # type: ignore[assignment]
+    preparsed: tuple[str, Any] | None = None  # (text, ParseResult) parsed before the transaction
 
     def __post_init__(self) -> None:
         if self.now is None:

@@ -18,6 +18,7 @@ from registry.accounts import resolve
 from registry.errors import RegistryError
 from registry.models import OutboxMessage
 from registry.runtime import Runtime
+from registry.timeutil import local
 
 log = logging.getLogger("saraban.handlers")
 
@@ -27,9 +28,16 @@ def handle(runtime: Runtime, inbound: Inbound, *, fetch_file: Callable[[FileRef]
     try:
         if inbound.kind in ("file", "image") and inbound.file is not None and fetch_file is not None:
             fetch_file = _prefetch(runtime, inbound, fetch_file)
+        # Parse before the transaction opens: on SQLite it starts with the write lock, which the
+        # Thai parsing would otherwise hold while every other chat waits.
+        preparsed = None
+        if inbound.kind == "text" and clean_text(inbound.text).strip():
+            text = clean_text(inbound.text)
+            preparsed = (text, _parse_text(text, local(runtime.clock.now()).date()))
         with runtime.transaction() as session:
             person = resolve(session, inbound.channel, inbound.account_id)
             ctx = Ctx(runtime, session, inbound, person, fetch_file)
+            ctx.preparsed = preparsed
             return route(ctx)
     except RegistryError as exc:  # a user mistake or a lost race: the register said no, in Thai
         return [say(exc.message_th)]
@@ -118,13 +126,20 @@ _START_CODE = re.compile(r"^\s*/start\s+([A-Za-z0-9-]{4,40})\s*$")
 
 
 def _parse(ctx: Ctx, text: str):
+    pre = ctx.preparsed
+    if pre is not None and pre[0] == text:
+        return pre[1]
+    return _parse_text(text, ctx.today)
+
+
+def _parse_text(text: str, today):
     from nlp.parse import parse_message
     from nlp.result import Field, ParseResult
 
     m = _START_CODE.match(text)
     if m is not None:  # Telegram deep link t.me/<bot>?start=<code> arrives as "/start <code>"
         return ParseResult(intent="link_account", intent_confidence=1.0, code=Field(m.group(1), 1.0, m.span(1)))
-    return parse_message(text, today=ctx.today)
+    return parse_message(text, today=today)
 
 
 # --- buttons -------------------------------------------------------------------------------------
@@ -219,6 +234,7 @@ def _is_new_letter(result) -> bool:
 
 
 def dispatch(ctx: Ctx, result, text: str) -> list[Reply]:
+    from handlers import audit
     from handlers import acknowledge, forward, intake, my_tasks, outgoing, search, status
     from handlers.help import help_replies
     from handlers.link import link
@@ -236,7 +252,7 @@ def dispatch(ctx: Ctx, result, text: str) -> list[Reply]:
         "my_tasks": lambda: my_tasks.my_tasks(ctx),
         "help": lambda: help_replies(ctx),
         "link_account": lambda: link(ctx, result.value("code")),
-        "audit_sample": lambda: [say(texts.COMING_SOON_AUDIT)],
+        "audit_sample": lambda: audit.sample(ctx, result),
         "training": lambda: _training_start(ctx),
         "cancel": lambda: status.cancel(ctx, result, text),
     }

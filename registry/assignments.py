@@ -165,7 +165,7 @@ def _answer(session: Session, assignment_id: int, action: str, *, actor: Actor, 
     append_event(session, kind=f"assignment.{'acknowledged' if action == 'acknowledge' else 'returned'}",
                  entity="letter", entity_id=letter.id, actor=actor, at=now,
                  data={"assignment_id": a.id, "reason": reason, "before": before, "after": letter.status})
-    if a.created_by is not None:
+    if a.created_by is not None and not letter.sandbox:  # practice (F5) sends no notices
         notify_person(session, a.created_by, kind=f"{action}_notice", at=now,
                       dedupe_key=f"{action}:{a.id}:{a.created_by}",
                       payload={"assignment_id": a.id, "letter_id": letter.id, "by": actor.person_id})
@@ -177,11 +177,11 @@ def close_letter(session: Session, letter_id: int, *, actor: Actor, note: str | 
     """ปิดเรื่อง: done and filed; the retention clock starts now."""
     now = clock.now()
     letter = get_letter(session, letter_id, lock=True)
+    t = transition(letter.status, "close")  # "already closed" before "not allowed": the truer answer
     if actor.person_id is not None:
         owners = {a.person_id for a in letter.assignments if a.role == "principal" and a.status == "acknowledged"}
         if actor.person_id not in owners:
             require(session, actor, letter.unit_id, ("clerk", "head", "admin"), "ปิดเรื่องนี้")
-    t = transition(letter.status, "close")
     before = letter.status
     letter.status = t.target
     letter.closed_at = now

@@ -79,11 +79,11 @@ def test_my_tasks_for_owner_and_clerk(runtime, link):
     assert "ยังไม่ส่งต่อ 1 รายการ" in unit.text and button([unit], "ส่งต่อ 1/2569") == "fw:1"
 
 
-def test_help_unknown_audit_coming_and_training(runtime, link):
+def test_help_unknown_audit_refused_and_training(runtime, link):
     clerk = link("clerk")
     assert "ส่งต่อ 15 ให้ สมชาย" in clerk.say("ช่วยเหลือ")[0].text
     assert "ไม่เข้าใจ" in clerk.say("สวัสดีครับ")[0].text
-    assert "เร็ว ๆ นี้" in clerk.say("สุ่มตรวจ กองกลาง 20")[0].text
+    assert "ไม่มีสิทธิ์สุ่มตรวจ" in clerk.say("สุ่มตรวจ กองกลาง 20")[0].text  # clerks do not audit
     assert "บทเรียนฝึกใช้งาน" in clerk.say("ฝึกใช้งาน")[0].text
     assert "หมดอายุ" in clerk.press("zz:1")[0].text
     assert "หมดอายุ" in clerk.press("ack:" + "9" * 70)[0].text
