@@ -87,7 +87,9 @@ def register_incoming(
         sender_unit_id=cmd.sender_unit_id, addressee=fields["addressee"], subject=fields["subject"],
         priority=priority, secrecy=secrecy, enclosures=fields["enclosures"], remarks=fields["remarks"],
         retention=retention, status="registered", sandbox=cmd.sandbox, deadline_at=cmd.deadline_at,
-        search_text=build_search_text(fields["subject"], fields["sender"], fields["addressee"], fields["ref_no"]),
+        # practice letters (F5) stay out of the word index: searches never find them
+        search_text="" if cmd.sandbox else build_search_text(
+            fields["subject"], fields["sender"], fields["addressee"], fields["ref_no"]),
     )
 
     unit = unit_row(session, cmd.unit_id) if isinstance(cmd.unit_id, int) else get_unit(session, cmd.unit_id)

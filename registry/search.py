@@ -56,11 +56,17 @@ def index_terms(*texts: str | None) -> list[str]:
 CAP = 1000
 
 
-def _match_sqlite(tokens: list[str]):
+def _fts_query(tokens: list[str]) -> str:
     # FTS5 query: each token quoted; numbers match whole ("2" must not find "2569"), words as prefixes.
-    match = " AND ".join('"' + t.replace('"', '""') + '"' + ("" if t.isdigit() else "*") for t in tokens)
-    return Letter.id.in_(select(literal_column("rowid")).select_from(text("letters_fts")).where(
-        text("letters_fts MATCH :m").bindparams(m=match)))
+    return " AND ".join('"' + t.replace('"', '""') + '"' + ("" if t.isdigit() else "*") for t in tokens)
+
+
+def _match_sqlite(tokens: list[str], *, drive: bool = True):
+    hits = select(literal_column("rowid")).select_from(text("letters_fts")).where(
+        text("letters_fts MATCH :m").bindparams(m=_fts_query(tokens)))
+    # "+letters.id" keeps SQLite from driving the query from the (long) hit list, so a common
+    # word is checked while walking the newest registrations and the page stops early.
+    return (Letter.id if drive else literal_column("+letters.id")).in_(hits)
 
 
 def _match_postgres(tokens: list[str]):
@@ -69,8 +75,10 @@ def _match_postgres(tokens: list[str]):
         func.to_tsquery(literal_column("'simple'"), query))
 
 
-def _word_match(session: Session, tokens: list[str]):
-    return (_match_sqlite if session.get_bind().dialect.name == "sqlite" else _match_postgres)(tokens)
+def _word_match(session: Session, tokens: list[str], *, drive: bool = True):
+    if session.get_bind().dialect.name == "sqlite":
+        return _match_sqlite(tokens, drive=drive)
+    return _match_postgres(tokens)
 
 
 def _letter_filters(f: LetterQuery) -> list:
@@ -142,6 +150,15 @@ def _number_match(number: re.Match):
     return cond
 
 
+def _count_words(session: Session, f: LetterQuery, tokens: list[str], match) -> int:
+    only_sandbox_filter = len(_letter_filters(f)) == (0 if f.include_sandbox else 1)
+    if session.get_bind().dialect.name == "sqlite" and only_sandbox_filter:
+        # Practice (sandbox) letters are not in the word index, so the index alone counts.
+        return session.execute(text("SELECT count(*) FROM letters_fts WHERE letters_fts MATCH :m"),
+                               {"m": _fts_query(tokens)}).scalar_one()
+    return session.execute(select(func.count()).select_from(Letter).where(match, *_letter_filters(f))).scalar_one()
+
+
 def search_letters(session: Session, f: LetterQuery) -> tuple[int, list[Letter]]:
     """(total matching, one page of letters newest first)."""
     limit, offset = max(1, min(f.limit, 200)), max(0, f.offset)
@@ -151,17 +168,28 @@ def search_letters(session: Session, f: LetterQuery) -> tuple[int, list[Letter]]
     if words is not None:
         number, tokens = words
         cond = None
+        ids: list[int] | None = None  # the word hits, when few enough to list
         if tokens:
             match = _word_match(session, tokens)
             ids = list(session.execute(select(Letter.id).where(match, *_letter_filters(f)).limit(CAP + 1)).scalars())
             if len(ids) <= CAP:
                 cond = Letter.id.in_(ids)
             else:
-                cond = match
+                cond = _word_match(session, tokens, drive=False)
                 if number is None and not _joined_filters(f):
-                    total = session.execute(select(func.count()).select_from(Letter).where(match, *_letter_filters(f))).scalar_one()
+                    total = _count_words(session, f, tokens, match)
         if number is not None:
-            cond = _number_match(number) if cond is None else (_number_match(number) | cond)
+            # A number query also finds registration N: add those letters by id (an OR across
+            # the two tables would make every engine scan the whole register).
+            by_number = list(session.execute(
+                select(Registration.letter_id).join(Book, Book.id == Registration.book_id)
+                .where(_number_match(number)).limit(CAP + 1)).scalars())
+            if cond is None:
+                cond = Letter.id.in_(by_number)
+            elif ids is not None and len(ids) <= CAP:
+                cond = Letter.id.in_(sorted(set(ids) | set(by_number)))
+            else:
+                cond = cond | Letter.id.in_(by_number)
         stmt = stmt.where(cond)
     if total is None:
         total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
