@@ -190,6 +190,10 @@ def search_letters(session: Session, f: LetterQuery) -> tuple[int, list[Letter]]
                 cond = Letter.id.in_(sorted(set(ids) | set(by_number)))
             else:
                 cond = cond | Letter.id.in_(by_number)
+                if not _joined_filters(f):  # a common word that is also a number ("2569")
+                    total = _count_words(session, f, tokens, match) + session.execute(
+                        select(func.count()).select_from(Letter).where(
+                            Letter.id.in_(by_number), ~match, *_letter_filters(f))).scalar_one()
         stmt = stmt.where(cond)
     if total is None:
         total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
