@@ -43,6 +43,8 @@ test-postgres: install
 bench: install
 	$(VENV)/bin/saraban bench registry
 	$(VENV)/bin/saraban bench parse
+	$(VENV)/bin/saraban bench webhook
+	$(VENV)/bin/saraban bench audit
 
 clean:
 	rm -rf $(VENV) saraban.db saraban.db-* attachments test-artifacts
