@@ -19,6 +19,7 @@ from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot import intake
 from bot.gateway import reply_to_dict
@@ -78,6 +79,18 @@ class WebChat:
         if person_id is None or not self.demo:
             return {"chat_id": uuid.uuid4().hex, "person": None, "demo": self.demo}
         chat_id = f"demo-{person_id}"
+        # Two sessions opened at once both try to create the missing demo accounts: the loser's
+        # unique violation only means the rows now exist, so it tries once more and finds them.
+        for attempt in (1, 2):
+            try:
+                name = self._link_demo_people(person_id)
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        return {"chat_id": chat_id, "person": {"id": person_id, "name": name}, "demo": True}
+
+    def _link_demo_people(self, person_id: int) -> str:
         with self.runtime.transaction() as session:
             person = session.get(Person, person_id)
             if person is None or not person.active:
@@ -91,7 +104,7 @@ class WebChat:
                 if p.id not in linked:
                     link_directly(session, "web", f"demo-{p.id}", p.id, actor=Actor(None, "web"), display_name=p.name,
                                   clock=self.runtime.clock)
-        return {"chat_id": chat_id, "person": {"id": person_id, "name": name}, "demo": True}
+        return name
 
     def send(self, body: SendIn) -> dict[str, Any]:
         chat_id = _check_chat(body.chat_id)
