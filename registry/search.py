@@ -170,6 +170,11 @@ def search_letters(session: Session, f: LetterQuery) -> tuple[int, list[Letter]]
         cond = None
         ids: list[int] | None = None  # the word hits, when few enough to list
         if tokens:
+            if session.get_bind().dialect.name == "postgresql":
+                # The planner prices a tsvector match as nearly free per row and picks a full scan
+                # for common words (60 ms on 100,000 letters, against 19 ms through the GIN
+                # bitmap); for this transaction, scans go through the indexes.
+                session.execute(text("SET LOCAL enable_seqscan = off"))
             match = _word_match(session, tokens)
             ids = list(session.execute(select(Letter.id).where(match, *_letter_filters(f)).limit(CAP + 1)).scalars())
             if len(ids) <= CAP:
