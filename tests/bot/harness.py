@@ -4,6 +4,8 @@ like ``shared/data/payloads/`` and read what the fakes received."""
 
 from __future__ import annotations
 
+import abc
+
 import asyncio
 import base64
 import copy
@@ -146,14 +148,15 @@ class Stack:
             return issue_link_code(s, person_id, actor=Actor(None, "cli"), clock=self.clock).code
 
 
-class ChatUser:
-    """A person at a phone: says things, presses buttons, reads what reached them."""
+class ChatUser(abc.ABC):
+    """A person at a phone: says things, presses buttons, reads what reached them (one subclass a channel)."""
 
     stack: Stack
     seen: int
 
+    @abc.abstractmethod
     def messages(self) -> list[Any]:
-        raise NotImplementedError
+        """What this channel's fake recorded for the user."""
 
     def new(self) -> list[Any]:
         msgs = self.messages()
@@ -161,11 +164,13 @@ class ChatUser:
         self.seen = len(msgs)
         return fresh
 
+    @abc.abstractmethod
     def text_of(self, msgs: list[Any]) -> str:
-        raise NotImplementedError
+        """What this channel's fake recorded for the user."""
 
+    @abc.abstractmethod
     def buttons_of(self, msgs: list[Any]) -> list[tuple[str, str]]:
-        raise NotImplementedError
+        """What this channel's fake recorded for the user."""
 
     def button(self, msgs: list[Any], prefix: str, label: str | None = None) -> str:
         for lab, data in reversed(self.buttons_of(msgs)):
