@@ -186,9 +186,11 @@ def search_letters(session: Session, f: LetterQuery) -> tuple[int, list[Letter]]
         if number is not None:
             # A number query also finds registration N: add those letters by id (an OR across
             # the two tables would make every engine scan the whole register).
+            books = select(Book.id) if not number.group(2) else select(Book.id).where(Book.year == int(number.group(2)))
+            # book_id IN (…) + number: served by the (book_id, number) unique index, not a scan
             by_number = list(session.execute(
-                select(Registration.letter_id).join(Book, Book.id == Registration.book_id)
-                .where(_number_match(number)).limit(CAP + 1)).scalars())
+                select(Registration.letter_id).where(Registration.book_id.in_(books),
+                                                     Registration.number == int(number.group(1))).limit(CAP + 1)).scalars())
             if cond is None:
                 cond = Letter.id.in_(by_number)
             elif ids is not None and len(ids) <= CAP:
