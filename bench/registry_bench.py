@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
+from bench.common import demo_runtime, percentile, pg_database, unit_id
 from registry.commands import RegisterIncoming
 from registry.db import make_engine, normalise_url
 from registry.demo import load_demo, load_holidays
@@ -50,20 +51,9 @@ QUERIES = ["ประชุม", "งบประมาณ", "อุทกภั
            "ตรวจสอบภายใน", "คณะกรรมการ จังหวัด", "พนักงานราชการ", "๒๕๖๙", "1234", "เดินทาง ราชการ"]
 
 
-def _pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
-
-
 def _prepare(url: str) -> tuple[Runtime, int]:
-    rt = Runtime.from_url(url)
-    upgrade(rt.engine)
-    with rt.transaction() as s:
-        load_holidays(s)
-        load_demo(s)
-    with rt.read() as s:
-        unit_id = s.execute(select(Unit.id).where(Unit.code == "มท 0201")).scalar_one()
-    return rt, unit_id
+    rt = demo_runtime(url)
+    return rt, unit_id(rt, "มท 0201")
 
 
 def _run(writers: int, per_writer: int, op) -> dict:
@@ -83,7 +73,7 @@ def _run(writers: int, per_writer: int, op) -> dict:
     with ThreadPoolExecutor(writers) as pool:
         list(pool.map(work, range(writers)))
     elapsed = time.perf_counter() - t0
-    return {"rate": len(latencies) / elapsed, "p50_ms": _pct(latencies, 50) * 1000, "p99_ms": _pct(latencies, 99) * 1000}
+    return {"rate": len(latencies) / elapsed, "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000}
 
 
 def _service_op(rt: Runtime, unit_id: int):
@@ -194,21 +184,7 @@ def bench_search(label: str, url: str, n: int) -> dict:
                 timings.append(time.perf_counter() - t1)
     rt.engine.dispose()
     return {"engine": label, "letters": n, "load_s": load_s, "queries": len(timings),
-            "p50_ms": _pct(timings, 50) * 1000, "p95_ms": _pct(timings, 95) * 1000, "max_ms": max(timings) * 1000}
-
-
-def _pg_database(base_url: str, name: str) -> str | None:
-    try:
-        url = make_url(normalise_url(base_url))
-        admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        return url.set(database=name).render_as_string(hide_password=False)
-    except Exception as exc:  # the bench reports a missing engine instead of failing the other half
-        print(f"PostgreSQL skipped: {exc.__class__.__name__}: {exc}")
-        return None
+            "p50_ms": percentile(timings, 50) * 1000, "p95_ms": percentile(timings, 95) * 1000, "max_ms": max(timings) * 1000}
 
 
 def main(*, search_letters: int = 100_000, postgres_url: str | None = None, quick: bool = False) -> int:
@@ -217,8 +193,8 @@ def main(*, search_letters: int = 100_000, postgres_url: str | None = None, quic
     tmp = tempfile.mkdtemp(prefix="saraban-bench-")
     targets = [("sqlite", f"sqlite:///{tmp}/bench.db", f"sqlite:///{tmp}/search.db")]
     if postgres_url:
-        reg = _pg_database(postgres_url, "saraban_bench")
-        srch = _pg_database(postgres_url, "saraban_bench_search") if reg else None
+        reg = pg_database(postgres_url, "saraban_bench")
+        srch = pg_database(postgres_url, "saraban_bench_search") if reg else None
         if reg and srch:
             targets.append(("postgresql", reg, srch))
     print("registrations (each one transaction: book lock, letter, registration, chained event)")

@@ -32,6 +32,8 @@ from typing import Any
 
 from starlette.requests import Request
 
+from bench.common import demo_runtime, percentile, pg_database
+
 SECRET = "bench-line-channel-secret"
 TOKEN = "bench-line-access-token"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -145,10 +147,7 @@ def _cpu(pid: int) -> float:
 
 
 def _pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return percentile(values, p) if values else float("nan")
 
 
 def _sign(body: bytes) -> str:
@@ -173,19 +172,13 @@ def header(n: int) -> str:
 
 
 def _prepare(url: str, users: list[str]) -> None:
-    from registry.accounts import link_directly
-    from registry.demo import load_demo, load_holidays
-    from registry.events import Actor
-    from registry.models import Membership
-    from registry.runtime import Runtime
-    from registry.schema import upgrade
     from sqlalchemy import select
 
-    rt = Runtime.from_url(url)
-    upgrade(rt.engine)
-    with rt.transaction() as s:
-        load_holidays(s)
-        load_demo(s)
+    from registry.accounts import link_directly
+    from registry.events import Actor
+    from registry.models import Membership
+
+    rt = demo_runtime(url)
     with rt.transaction() as s:
         clerk = s.execute(select(Membership.person_id).where(Membership.role == "clerk")
                           .order_by(Membership.id)).scalars().first()
@@ -351,13 +344,11 @@ async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, war
 
 
 def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: str | None = None) -> int:
-    from bench.registry_bench import _pg_database
-
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     tmp = tempfile.mkdtemp(prefix="saraban-webhook-bench-")
     targets = [("sqlite", f"sqlite:///{tmp}/bench.db")]
     if postgres_url:
-        pg = _pg_database(postgres_url, "saraban_webhook_bench")
+        pg = pg_database(postgres_url, "saraban_webhook_bench")
         if pg:
             targets.append(("postgresql", pg))
     print(f"LINE webhook: {users} clerks × {per_user} registrations (a pasted header, then its [ยืนยัน] postback)")

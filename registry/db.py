@@ -57,3 +57,21 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back everything on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def recreate_database(base_url: str, name: str) -> str:
+    """Drop and create PostgreSQL database *name* on *base_url*'s server; return its URL.
+
+    For test runs and benches only: it ends every connection to that database first.
+    """
+    from sqlalchemy import text
+
+    url = make_url(normalise_url(base_url))
+    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)

@@ -11,7 +11,7 @@ import os
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from registry.db import make_engine, normalise_url
+from registry.db import normalise_url, recreate_database
 from registry.models import Base
 import registry.search_index  # noqa: F401  (creates the full-text index with the tables)
 
@@ -21,13 +21,7 @@ def test_database_url(tmp_dir: str, worker: str) -> str:
     if not base:
         return f"sqlite:///{tmp_dir}/saraban-test-{worker}.db"
     url = make_url(normalise_url(base))
-    name = f"{url.database}_{worker}".replace("-", "_")
-    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    return recreate_database(base, f"{url.database}_{worker}".replace("-", "_"))
 
 
 def create_schema(engine: Engine) -> None:
