@@ -42,6 +42,12 @@ Id = Annotated[int, Path(ge=1, le=2**62)]
 Clerk = Annotated[Principal, Depends(require_roles("clerk", "head", "admin"))]
 
 
+def _registered(reg) -> RegisteredOut:
+    return RegisteredOut(id=reg.letter_id, duplicates=list(reg.duplicates), registration=RegistrationOut(
+        id=reg.registration_id, book=reg.book_id, direction=reg.direction, year=reg.year, number=reg.number,
+        display=reg.display_no, received_at=reg.received_at))
+
+
 @router.post("/incoming", status_code=201, response_model=RegisteredOut)
 def post_incoming(body: IncomingIn, session: SessionDep, runtime: RuntimeDep, principal: Clerk) -> RegisteredOut:
     """ลงรับหนังสือ: ออกเลขทะเบียนรับถัดไปของหน่วยงาน."""
@@ -51,9 +57,7 @@ def post_incoming(body: IncomingIn, session: SessionDep, runtime: RuntimeDep, pr
         addressee=body.addressee, subject=body.subject, priority=body.priority, secrecy=body.secrecy,
         enclosures=body.enclosures, remarks=body.remarks, received_at=body.received_at,
     ), actor=principal.actor, clock=runtime.clock)
-    return RegisteredOut(id=reg.letter_id, duplicates=list(reg.duplicates), registration=RegistrationOut(
-        id=reg.registration_id, book=reg.book_id, direction=reg.direction, year=reg.year, number=reg.number,
-        display=reg.display_no, received_at=reg.received_at))
+    return _registered(reg)
 
 
 @router.post("/outgoing", status_code=201, response_model=RegisteredOut)
@@ -67,9 +71,7 @@ def post_outgoing(body: OutgoingIn, session: SessionDep, runtime: RuntimeDep, pr
         unit_id=unit.id, subject=body.subject, addressee=body.addressee, letter_date=body.letter_date,
         circular=body.circular, priority=body.priority, secrecy=body.secrecy, enclosures=body.enclosures,
         remarks=body.remarks, sent_via=body.sent_via), actor=principal.actor, clock=runtime.clock)
-    return RegisteredOut(id=reg.letter_id, registration=RegistrationOut(
-        id=reg.registration_id, book=reg.book_id, direction=reg.direction, year=reg.year, number=reg.number,
-        display=reg.display_no, received_at=reg.received_at))
+    return _registered(reg)
 
 
 @router.get("", response_model=LetterPage)
