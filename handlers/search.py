@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from handlers import payloads, texts
 from handlers.cards import number_of, one_line
 from handlers.context import Ctx, say
 from handlers.cards import label
 from handlers.models import Button, Reply
-from registry.models import Assignment, Letter, Registration
+from registry.models import Assignment, Letter
 from registry.permissions import acting_for
-from registry.search import LetterQuery, build_query
+from registry.search import LetterQuery, search_letters
 
 SHOWN = 8
 
@@ -28,14 +28,10 @@ def search(ctx: Ctx, result: Any) -> list[Reply]:
         return [say(texts.SEARCH_NEED_QUERY)]
     units = list({u for u, _ in ctx.roles})
     mine = select(Assignment.letter_id).where(Assignment.person_id.in_(acting_for(ctx.session, ctx.person.id, ctx.now)))
-    stmt = build_query(ctx.session, LetterQuery(q=str(query))).where(
-        Letter.secrecy.is_(None), or_(Letter.unit_id.in_(units), Letter.id.in_(mine)))
-    total = ctx.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    total, letters = search_letters(ctx.session, LetterQuery(q=str(query), limit=SHOWN), where=(
+        Letter.secrecy.is_(None), or_(Letter.unit_id.in_(units), Letter.id.in_(mine))))
     if not total:
         return [say(texts.SEARCH_NONE.format(query=query))]
-    letters = ctx.session.execute(
-        stmt.order_by(Registration.received_at.desc(), Letter.id.desc()).limit(SHOWN)
-    ).unique().scalars().all()
     lines = [texts.SEARCH_HEAD.format(total=total, shown=len(letters))]
     lines += [f"• {one_line(lt)}" for lt in letters]
     quick = tuple(Button(label(f"{texts.BUTTON['status']} {number_of(lt)}"), payloads.make("st", lt.id))

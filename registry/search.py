@@ -119,19 +119,6 @@ def _base(f: LetterQuery) -> Select:
             .join(Book, Book.id == Registration.book_id).where(*_letter_filters(f), *_joined_filters(f)))
 
 
-def build_query(session: Session, f: LetterQuery) -> Select:
-    """All letters matching *f* (words matched through the index, without the two-step plan)."""
-    stmt = _base(f)
-    words = _words(f)
-    if words is not None:
-        number, tokens = words
-        cond = _word_match(session, tokens) if tokens else None
-        if number is not None:
-            cond = _number_match(number) if cond is None else (_number_match(number) | cond)
-        stmt = stmt.where(cond)
-    return stmt
-
-
 def _words(f: LetterQuery) -> tuple[re.Match | None, list[str]] | None:
     if not (f.q and f.q.strip()):
         return None
@@ -150,19 +137,22 @@ def _number_match(number: re.Match):
     return cond
 
 
-def _count_words(session: Session, f: LetterQuery, tokens: list[str], match) -> int:
-    only_sandbox_filter = len(_letter_filters(f)) == (0 if f.include_sandbox else 1)
+def _count_words(session: Session, f: LetterQuery, tokens: list[str], match, where: tuple = ()) -> int:
+    only_sandbox_filter = not where and len(_letter_filters(f)) == (0 if f.include_sandbox else 1)
     if session.get_bind().dialect.name == "sqlite" and only_sandbox_filter:
         # Practice (sandbox) letters are not in the word index, so the index alone counts.
         return session.execute(text("SELECT count(*) FROM letters_fts WHERE letters_fts MATCH :m"),
                                {"m": _fts_query(tokens)}).scalar_one()
-    return session.execute(select(func.count()).select_from(Letter).where(match, *_letter_filters(f))).scalar_one()
+    return session.execute(select(func.count()).select_from(Letter).where(match, *_letter_filters(f), *where)).scalar_one()
 
 
-def search_letters(session: Session, f: LetterQuery) -> tuple[int, list[Letter]]:
-    """(total matching, one page of letters newest first)."""
+def search_letters(session: Session, f: LetterQuery, *, where: tuple = ()) -> tuple[int, list[Letter]]:
+    """(total matching, one page of letters newest first).
+
+    *where* adds conditions on the letters table (who may see what), applied in every step.
+    """
     limit, offset = max(1, min(f.limit, 200)), max(0, f.offset)
-    stmt = _base(f)
+    stmt = _base(f).where(*where)
     total: int | None = None
     words = _words(f)
     if words is not None:
@@ -176,13 +166,13 @@ def search_letters(session: Session, f: LetterQuery) -> tuple[int, list[Letter]]
                 # bitmap); for this transaction, scans go through the indexes.
                 session.execute(text("SET LOCAL enable_seqscan = off"))
             match = _word_match(session, tokens)
-            ids = list(session.execute(select(Letter.id).where(match, *_letter_filters(f)).limit(CAP + 1)).scalars())
+            ids = list(session.execute(select(Letter.id).where(match, *_letter_filters(f), *where).limit(CAP + 1)).scalars())
             if len(ids) <= CAP:
                 cond = Letter.id.in_(ids)
             else:
                 cond = _word_match(session, tokens, drive=False)
                 if number is None and not _joined_filters(f):
-                    total = _count_words(session, f, tokens, match)
+                    total = _count_words(session, f, tokens, match, where)
         if number is not None:
             # A number query also finds registration N: add those letters by id (an OR across
             # the two tables would make every engine scan the whole register).
@@ -198,9 +188,9 @@ def search_letters(session: Session, f: LetterQuery) -> tuple[int, list[Letter]]
             else:
                 cond = cond | Letter.id.in_(by_number)
                 if not _joined_filters(f):  # a common word that is also a number ("2569")
-                    total = _count_words(session, f, tokens, match) + session.execute(
+                    total = _count_words(session, f, tokens, match, where) + session.execute(
                         select(func.count()).select_from(Letter).where(
-                            Letter.id.in_(by_number), ~match, *_letter_filters(f))).scalar_one()
+                            Letter.id.in_(by_number), ~match, *_letter_filters(f), *where)).scalar_one()
         stmt = stmt.where(cond)
     if total is None:
         total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
