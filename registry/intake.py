@@ -128,6 +128,7 @@ def register_outgoing(
     addressee = clean_text("addressee", cmd.addressee)
     if secrecy == "top_secret":
         subject = addressee = None
+    words = "" if cmd.sandbox else build_search_text(subject, addressee)  # tokenise before the book lock
     direction = "circular" if cmd.circular else "outgoing"
     taken = take_number(session, unit, direction, issued_at, sandbox=cmd.sandbox)
     ref_no = taken.display
@@ -137,7 +138,7 @@ def register_outgoing(
         priority=priority, secrecy=secrecy, enclosures=clean_text("enclosures", cmd.enclosures),
         remarks=clean_text("remarks", cmd.remarks), retention=retention, status="registered",
         sandbox=cmd.sandbox, sent_via=clean_text("sent_via", cmd.sent_via),
-        search_text=build_search_text(subject, addressee, ref_no),
+        search_text="" if cmd.sandbox else f"{words} {build_search_text(ref_no)}".strip(),
     )
     letter_id, registration_id = _insert(session, letter, taken, issued_at, now, actor)
     append_event(session, kind="letter.number_issued", entity="letter", entity_id=letter_id, actor=actor, at=now,

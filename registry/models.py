@@ -28,10 +28,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-
-
-
-
 class TZDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
