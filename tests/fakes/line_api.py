@@ -234,18 +234,25 @@ class FakeLineApi(FakeApiBase):
                 return "too many quick reply items"
         return None
 
-    async def _reply(self, request: Request) -> Response:
+    async def _admit(self, request: Request) -> tuple[Any, dict, Response | None]:
+        """Record a send request and answer it the way LINE refuses: auth, injected failure, bad messages."""
         body = await request.json()
         rec = self._record(request, body)
         if (denied := self._auth(request)) is not None:
             rec.status = 401
-            return denied
+            return rec, body, denied
         if (failed := await self._maybe_fail(rec)) is not None:
-            return failed
+            return rec, body, failed
         if (problem := self._check_messages(body.get("messages"))) is not None:
             rec.status = 400
-            return JSONResponse({"message": "The request body has 1 error(s)", "details": [{"message": problem}]},
-                                status_code=400)
+            return rec, body, JSONResponse(
+                {"message": "The request body has 1 error(s)", "details": [{"message": problem}]}, status_code=400)
+        return rec, body, None
+
+    async def _reply(self, request: Request) -> Response:
+        rec, body, refused = await self._admit(request)
+        if refused is not None:
+            return refused
         token = body.get("replyToken")
         with self._lock:
             if not token or token in self.used_reply_tokens:
@@ -258,17 +265,9 @@ class FakeLineApi(FakeApiBase):
                             headers={"x-line-request-id": str(uuid.uuid4())})
 
     async def _push(self, request: Request) -> Response:
-        body = await request.json()
-        rec = self._record(request, body)
-        if (denied := self._auth(request)) is not None:
-            rec.status = 401
-            return denied
-        if (failed := await self._maybe_fail(rec)) is not None:
-            return failed
-        if (problem := self._check_messages(body.get("messages"))) is not None:
-            rec.status = 400
-            return JSONResponse({"message": "The request body has 1 error(s)", "details": [{"message": problem}]},
-                                status_code=400)
+        rec, body, refused = await self._admit(request)
+        if refused is not None:
+            return refused
         key = request.headers.get("x-line-retry-key")
         request_id = str(uuid.uuid4())
         with self._lock:
