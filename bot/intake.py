@@ -1,9 +1,11 @@
 """Idempotent intake shared by every channel: record the event's key, then hand it to the handlers.
 
-``accept`` commits the key in its own transaction *before* anything is acted on (a repeat of the
-same LINE webhookEventId or Telegram update_id is answered 200 and ignored). ``handle`` calls the
-conversation layer and turns an unexpected failure into a polite Thai answer naming the event, so
-a user never sees silence or a stack trace. ``queue_replies`` puts replies that could not be
+``process`` records the key as the first statement of the transaction that handles the event
+(``handlers.handle_once``): a repeat of the same LINE webhookEventId, Telegram update_id or web
+message id does nothing and gives None, and a crash mid-handling rolls the key back with the work.
+``accept`` records a key on its own, for events that are not handed to the handlers. Both turn an
+unexpected failure into a polite Thai answer naming the event, so a user never sees silence or a
+stack trace. ``queue_replies`` puts replies that could not be
 answered directly (stale reply token, platform outage) into the outbox, to be pushed with retries.
 """
 
@@ -33,23 +35,19 @@ def accept(runtime: Runtime, key: str) -> bool:
         return record_inbound(session, key, at=runtime.clock.now())
 
 
-def handle(runtime: Runtime, inbound: Inbound, fetch_file: FetchFile | None = None) -> list[Reply]:
-    """The handlers' answer to one accepted event (never raises)."""
+def process(runtime: Runtime, inbound: Inbound, fetch_file: FetchFile | None = None) -> list[Reply] | None:
+    """Record the event's key and handle it, in one transaction: None when the event is a repeat."""
     import handlers
 
     try:
-        return list(handlers.handle(runtime, inbound, fetch_file=fetch_file))
+        replies = handlers.handle_once(runtime, inbound, fetch_file=fetch_file)
     except Exception:  # the one place that catches everything: log with the event id, answer politely
         log.exception("handling %s failed", inbound.event_id)
         return [Reply(text=FAILURE_TEXT.format(ref=inbound.event_id))]
-
-
-def process(runtime: Runtime, inbound: Inbound, fetch_file: FetchFile | None = None) -> list[Reply] | None:
-    """accept + handle: None when the event is a repeat."""
-    if not accept(runtime, inbound.event_id):
+    if replies is None:
         log.info("repeat of %s ignored", inbound.event_id)
         return None
-    return handle(runtime, inbound, fetch_file)
+    return list(replies)
 
 
 def queue_replies(runtime: Runtime, *, channel: str, chat_id: str, replies: list[Reply], key: str) -> int | None:

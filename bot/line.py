@@ -3,8 +3,9 @@
 - The signature is checked on the raw body (``SignatureValidator``) before anything else; a bad
   one is 400 and nothing is written.
 - LINE gets its 200 as soon as the signature and the JSON are checked (well within its 2 s); each
-  event then runs in a task that first records ``line:<webhookEventId>`` (bot.intake.accept: a
-  redelivered event stops there) and only then acts. Events of one chat are handled in order.
+  event then runs in a task whose transaction first records ``line:<webhookEventId>`` and then
+  acts (bot.intake.process: a redelivered event stops at the key). Events of one chat are handled
+  in order.
 - The events are read from the JSON ourselves after the signature check: the SDK's parser turns
   documented shapes it does not know (a text without quoteToken, a follow without "follow") into
   UnknownEvent, and we would rather answer those users than drop them.
@@ -98,6 +99,24 @@ def _failure(exc: Exception) -> SendFailed:
     return SendFailed(f"LINE unreachable: {exc!r}", scope="channel")
 
 
+def _read_environment_once(client: AsyncApiClient, base_url: str) -> None:
+    """The SDK's aiohttp session trusts the environment, which makes aiohttp re-read the proxy
+    variables and ~/.netrc on every request (a file read and a thread hop per reply: a tenth of the
+    server's CPU per webhook in bench webhook). Read the proxy for the LINE host once instead and
+    hand it to the SDK's own ``proxy`` setting; the environment cannot change under a running
+    process anyway."""
+    from aiohttp.helpers import get_env_proxy_for_url
+    from yarl import URL
+
+    rest = client.rest_client
+    try:
+        proxy, _auth = get_env_proxy_for_url(URL(base_url))
+        rest.proxy = rest.proxy or str(proxy)  # a proxy URL may carry its own credentials
+    except LookupError:  # no proxy for this host (or NO_PROXY names it)
+        pass
+    rest.pool_manager._trust_env = False  # noqa: SLF001 - aiohttp has no setter; see above
+
+
 class LineChannel:
     channel = "line"
 
@@ -120,6 +139,7 @@ class LineChannel:
         if self._client is None:
             self._loop = asyncio.get_running_loop()
             self._client = AsyncApiClient(self.configuration)
+            _read_environment_once(self._client, self.configuration.host)
             self._api = AsyncMessagingApi(self._client)
             self._blob = AsyncMessagingApiBlob(self._client)
 
@@ -160,9 +180,10 @@ class LineChannel:
                 inbound = self.to_inbound(event)
                 if inbound is None:
                     continue
-                # The 200 goes out now; the key is recorded first thing in the task, still before
-                # anything is acted on (a crash in between loses the event, as a crash right after
-                # recording would). Tasks of one chat take its lock in arrival order.
+                # The 200 goes out now; the key is recorded first thing in the task's transaction,
+                # before anything is acted on (a crash before its commit loses the event; LINE does
+                # not redeliver an event it got a 200 for). Tasks of one chat take its lock in
+                # arrival order.
                 task = asyncio.create_task(self._handle(inbound, event.get("replyToken")))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
@@ -212,13 +233,12 @@ class LineChannel:
     async def _handle(self, inbound: Inbound, reply_token: str | None) -> None:
         try:
             async with self._chat_locks.hold(inbound.chat_id):
-                if not await asyncio.to_thread(intake.accept, self.runtime, inbound.event_id):
-                    log.info("repeat of %s ignored", inbound.event_id)
+                if inbound.kind not in HANDLED_KINDS:  # recorded, not answered
+                    await asyncio.to_thread(intake.accept, self.runtime, inbound.event_id)
                     return
-                if inbound.kind not in HANDLED_KINDS:
-                    return
-                replies = await asyncio.to_thread(intake.handle, self.runtime, inbound, self.fetch_file)
-                await self.answer(inbound, reply_token, replies)
+                replies = await asyncio.to_thread(intake.process, self.runtime, inbound, self.fetch_file)
+                if replies is not None:  # None: a redelivered event, already handled
+                    await self.answer(inbound, reply_token, replies)
         except Exception:
             log.exception("answering %s failed", inbound.event_id)
 

@@ -183,19 +183,22 @@ class TelegramChannel:
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         key = f"telegram:{update.update_id}"
-        if not await asyncio.to_thread(intake.accept, self.runtime, key):
-            log.info("repeat of %s ignored", key)
-            return
-        if update.callback_query is not None:
-            try:  # always answered, even when the press turns out to be stale
-                await update.callback_query.answer()
-            except TelegramError as exc:
-                log.info("callback answer failed: %s", exc)
         inbound = self.to_inbound(update)
-        if inbound is None or inbound.kind == "other":
+        if inbound is None or inbound.kind == "other":  # recorded, not answered
+            if not await asyncio.to_thread(intake.accept, self.runtime, key):
+                log.info("repeat of %s ignored", key)
             return
         async with self._chat_locks.hold(inbound.chat_id):
-            replies = await asyncio.to_thread(intake.handle, self.runtime, inbound, self.fetch_file)
+            # the key is recorded in the transaction that handles the update: None = a repeat
+            replies = await asyncio.to_thread(intake.process, self.runtime, inbound, self.fetch_file)
+            if replies is None:
+                log.info("repeat of %s ignored", key)
+                return
+            if update.callback_query is not None:
+                try:  # always answered, even when the press turns out to be stale
+                    await update.callback_query.answer()
+                except TelegramError as exc:
+                    log.info("callback answer failed: %s", exc)
             await self.answer(inbound, replies)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

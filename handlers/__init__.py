@@ -4,7 +4,8 @@ Contract for the channels (``bot/``):
 
 ``handle(runtime, inbound, *, fetch_file=None) -> list[Reply]``
     Call it once per platform event *after* recording the event's unique key (de-duplication of
-    redelivered events is yours). It opens its own transaction(s), never raises for anything a
+    redelivered events is yours), or call ``handle_once`` (same arguments), which records
+    ``inbound.event_id`` in the handling's own transaction and returns None for a repeat. It opens its own transaction(s), never raises for anything a
     user can do (typed registry errors become their Thai ``message_th``; unexpected errors are
     logged with ``inbound.event_id`` and answered politely), and returns the replies for the chat
     the event came from (``Reply.chat_id`` None = that chat). An empty list means "say nothing"
@@ -38,9 +39,9 @@ Rendering: every Reply has ``text`` (complete on its own: LINE on PC, terminal);
 
 from __future__ import annotations
 
-from handlers.core import handle, notice_replies
+from handlers.core import handle, handle_once, notice_replies
 from handlers.models import Button, Card, Field, FileRef, Inbound, Outgoing, Reply
 from handlers.texts import HELP_TEXT
 
-__all__ = ["handle", "notice_replies", "HELP_TEXT", "Inbound", "Reply", "Card", "Field", "Button", "FileRef",
+__all__ = ["handle", "handle_once", "notice_replies", "HELP_TEXT", "Inbound", "Reply", "Card", "Field", "Button", "FileRef",
            "Outgoing"]

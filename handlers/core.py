@@ -16,6 +16,7 @@ from handlers.context import Ctx, chat_key, say
 from handlers.models import FileRef, Inbound, Reply
 from registry.accounts import resolve
 from registry.errors import RegistryError
+from registry.inbound import record_inbound
 from registry.models import OutboxMessage
 from registry.runtime import Runtime
 from registry.timeutil import local
@@ -25,6 +26,23 @@ log = logging.getLogger("saraban.handlers")
 
 def handle(runtime: Runtime, inbound: Inbound, *, fetch_file: Callable[[FileRef], bytes] | None = None) -> list[Reply]:
     """Answer one inbound chat event (see the package docstring for the contract)."""
+    return _answer(runtime, inbound, fetch_file, record_key=False) or []
+
+
+def handle_once(runtime: Runtime, inbound: Inbound, *,
+                fetch_file: Callable[[FileRef], bytes] | None = None) -> list[Reply] | None:
+    """Like :func:`handle`, but first records ``inbound.event_id`` in the same transaction as the
+    handling: None (nothing done) when that key was recorded before, i.e. a redelivered event.
+
+    One transaction instead of two (the key, then the work) halves the commits per chat event, and
+    it is exactly-once: a crash mid-handling rolls back the key with the work, so the platform's
+    redelivery is handled rather than lost. On PostgreSQL a concurrent delivery of the same key
+    waits on the key's unique index and then finds it taken."""
+    return _answer(runtime, inbound, fetch_file, record_key=True)
+
+
+def _answer(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef], bytes] | None, *,
+            record_key: bool) -> list[Reply] | None:
     try:
         if inbound.kind in ("file", "image") and inbound.file is not None and fetch_file is not None:
             fetch_file = _prefetch(runtime, inbound, fetch_file)
@@ -35,15 +53,31 @@ def handle(runtime: Runtime, inbound: Inbound, *, fetch_file: Callable[[FileRef]
             text = clean_text(inbound.text)
             preparsed = (text, _parse_text(text, local(runtime.clock.now()).date()))
         with runtime.transaction() as session:
+            if record_key and not record_inbound(session, inbound.event_id, at=runtime.clock.now()):
+                return None
             person = resolve(session, inbound.channel, inbound.account_id)
             ctx = Ctx(runtime, session, inbound, person, fetch_file)
             ctx.preparsed = preparsed
             return route(ctx)
     except RegistryError as exc:  # a user mistake or a lost race: the register said no, in Thai
-        return [say(exc.message_th)]
+        replies = [say(exc.message_th)]
     except Exception:  # noqa: BLE001 - the chat must always get a polite answer
         log.exception("handler failed for event %s", inbound.event_id)
-        return [say(texts.INTERNAL_ERROR.format(ref=inbound.event_id[-12:]))]
+        replies = [say(texts.INTERNAL_ERROR.format(ref=inbound.event_id[-12:]))]
+    # The failed transaction took the key with it: record it alone, so a redelivery is not
+    # answered a second time (unless another delivery of it got there first).
+    if record_key and not _record_alone(runtime, inbound.event_id):
+        return None
+    return replies
+
+
+def _record_alone(runtime: Runtime, key: str) -> bool:
+    try:
+        with runtime.transaction() as session:
+            return record_inbound(session, key, at=runtime.clock.now())
+    except Exception:  # noqa: BLE001 - the database itself is failing: still answer the user
+        log.exception("recording event %s failed", key)
+        return True
 
 
 def _prefetch(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef], bytes]) -> Callable[[FileRef], bytes]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -21,17 +21,23 @@ KEY_MAX = 128
 def record_inbound(session: Session, key: str, *, at: dt.datetime) -> bool:
     """Insert *key*; True when it is new (act on the event), False when it was seen before.
 
-    Run it in its own short transaction, committed before the event is handled: a worker that
-    crashes afterwards loses the event rather than acting on it twice.
+    Run it first in the transaction that handles the event (``handlers.handle_once``): the key and
+    the work commit together, so an event is acted on exactly once even across a crash.
     """
     if not key or len(key) > KEY_MAX:
         raise ValueError(f"inbound key must be 1..{KEY_MAX} characters: {key!r}")
-    dialect = session.get_bind().dialect.name
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ProcessedInbound).values(
-        key=key, received_at=at)
+    conn = session.connection()
+    return conn.execute(_INSERT[conn.dialect.name], {"key": key, "at": at}).scalar_one_or_none() is not None
+
+
+def _insert_once(insert):
     # RETURNING rather than rowcount: psycopg 3 does not report a row count for this statement.
-    inserted = session.execute(ins.on_conflict_do_nothing(index_elements=["key"]).returning(ProcessedInbound.key))
-    return inserted.scalar_one_or_none() is not None
+    return insert(ProcessedInbound.__table__).values(key=bindparam("key"), received_at=bindparam("at")) \
+        .on_conflict_do_nothing(index_elements=["key"]).returning(ProcessedInbound.__table__.c.key)
+
+
+# Run on every chat event: built once, executed as Core.
+_INSERT = {"postgresql": _insert_once(postgresql.insert), "sqlite": _insert_once(sqlite.insert)}
 
 
 def purge_inbound(session: Session, *, before: dt.datetime) -> int:
