@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from handlers import state
 from handlers.models import Button, Card, FileRef, Inbound, Reply
 from registry.events import Actor
-from registry.models import ConversationState, Person
+from registry.conversations import Conversation
+from registry.models import Person
 from registry.permissions import roles_of
 from registry.runtime import Runtime
 from registry.timeutil import local
@@ -71,7 +72,7 @@ class Ctx:
     def chat_key(self) -> str:
         return chat_key(self.inbound)
 
-    def state(self, *, lock: bool = False) -> ConversationState | None:
+    def state(self, *, lock: bool = False) -> Conversation | None:
         """The chat's live conversation state (see ``handlers.state``); *lock* holds it until
         commit, so two presses of one button are decided one after the other."""
         row = state.load(self, lock=lock)

@@ -25,8 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from registry.conversations import DEFAULT_TTL, clear_state, load_state, save_state
-from registry.models import ConversationState
+from registry.conversations import DEFAULT_TTL, Conversation, clear_state, load_state, save_state
 
 if TYPE_CHECKING:
     from handlers.context import Ctx
@@ -35,14 +34,14 @@ TTL = DEFAULT_TTL
 FLOWS = ("intake", "forward", "return", "outgoing", "letter")
 
 
-def load(ctx: Ctx, *, lock: bool = False) -> ConversationState | None:
+def load(ctx: Ctx, *, lock: bool = False) -> Conversation | None:
     row = load_state(ctx.session, ctx.inbound.channel, ctx.chat_key, now=ctx.now, lock=lock)
     if row is not None and ctx.person is not None and row.data.get("person_id") not in (None, ctx.person.id):
         row = None  # the chat was relinked to someone else: their draft is not ours
     return row
 
 
-def save(ctx: Ctx, flow: str, data: dict[str, Any], *, current: ConversationState | None) -> None:
+def save(ctx: Ctx, flow: str, data: dict[str, Any], *, current: Conversation | None) -> None:
     """Replace the state; ``last`` is carried over from *current* unless *data* sets it."""
     data = dict(data)
     if "last" not in data and current is not None and current.data.get("last"):
