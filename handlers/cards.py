@@ -6,9 +6,12 @@ enclosures or instructions); it shows the number, priority and "รับเอ�
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from handlers import texts
 from handlers.models import Button, Card, Field
-from registry.commands import PRIORITY_TH, SECRECY_TH
+from registry.commands import PRIORITY_TH, SECRECY_TH, Registered
 from registry.lifecycle import STATE_TH
 from registry.models import Letter
 from registry.numbering import display_number
@@ -17,15 +20,52 @@ from registry.timeutil import local, thai_date, thai_datetime
 URGENT = ("most_urgent", "very_urgent")
 
 
-def is_secret(letter: Letter) -> bool:
+def is_secret(letter: Letter | JustRegistered) -> bool:
     return letter.secrecy is not None
 
 
-def number_of(letter: Letter) -> str:
+@dataclass(frozen=True)
+class JustRegistered:
+    """A letter as its registration wrote it: what the receipt card shows, with no read back.
+
+    Reading the letter back through the ORM (with its unit, registration and book) cost as much
+    CPU as writing it; a receipt needs only what was written a moment ago."""
+
+    id: int
+    unit_id: int
+    direction: str
+    ref_no: str | None
+    letter_date: dt.date | None
+    sender: str | None
+    addressee: str | None
+    subject: str | None
+    priority: str
+    secrecy: str | None
+    status: str
+    display_no: str
+    received_at: dt.datetime
+
+    @classmethod
+    def of(cls, reg: Registered) -> JustRegistered:
+        w = reg.letter
+        return cls(reg.letter_id, w["unit_id"], w["direction"], w["ref_no"], w["letter_date"], w["sender"],
+                   w["addressee"], w["subject"], w["priority"], w["secrecy"], w["status"], reg.display_no,
+                   reg.received_at)
+
+
+def number_of(letter: Letter | JustRegistered) -> str:
+    if isinstance(letter, JustRegistered):
+        return letter.display_no
     reg = letter.registration
     if reg is None:
         return f"#{letter.id}"
     return display_number(reg.book, reg.number)
+
+
+def _received_at(letter: Letter | JustRegistered) -> dt.datetime | None:
+    if isinstance(letter, JustRegistered):
+        return letter.received_at
+    return letter.registration.received_at if letter.registration is not None else None
 
 
 def badges(priority: str | None, secrecy: str | None) -> tuple[str, ...]:
@@ -43,14 +83,14 @@ def tone_for(priority: str | None, secrecy: str | None) -> str:
     return "warning" if priority in URGENT else "info"
 
 
-def letter_fields(letter: Letter, *, with_received: bool = True, with_status: bool = False) -> list[Field]:
+def letter_fields(letter: Letter | JustRegistered, *, with_received: bool = True, with_status: bool = False) -> list[Field]:
     L = texts.FIELD_LABEL
     incoming = letter.direction == "incoming"
     fields = [Field(L["number"] if incoming else "เลขที่หนังสือส่ง", number_of(letter))]
-    reg = letter.registration
-    if with_received and reg is not None:
-        fields.append(Field(L["received_date"], thai_date(local(reg.received_at).date(), short=True)))
-        fields.append(Field(L["received_time"], f"{local(reg.received_at):%H:%M} น."))
+    received_at = _received_at(letter) if with_received else None
+    if received_at is not None:
+        fields.append(Field(L["received_date"], thai_date(local(received_at).date(), short=True)))
+        fields.append(Field(L["received_time"], f"{local(received_at):%H:%M} น."))
     if is_secret(letter):
         fields.append(Field(L["priority"], PRIORITY_TH.get(letter.priority, letter.priority)))
         fields.append(Field(L["secrecy"], texts.SECRET_NOTE))
@@ -70,7 +110,7 @@ def letter_fields(letter: Letter, *, with_received: bool = True, with_status: bo
     return fields
 
 
-def letter_card(letter: Letter, title: str, *, buttons: tuple[Button, ...] = (), footer: str | None = None,
+def letter_card(letter: Letter | JustRegistered, title: str, *, buttons: tuple[Button, ...] = (), footer: str | None = None,
                 with_status: bool = False, tone: str | None = None) -> Card:
     return Card(title=title, fields=tuple(letter_fields(letter, with_status=with_status)),
                 badges=badges(letter.priority, letter.secrecy), buttons=buttons, footer=footer,

@@ -17,19 +17,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, noload
+from sqlalchemy.orm import Session
 
 from handlers import payloads, texts
-from handlers.cards import badges, label, letter_card, number_of, short_name, tone_for
+from handlers.cards import JustRegistered, badges, label, letter_card, number_of, short_name, tone_for
 from handlers.context import Ctx, say
 from handlers.models import Button, Card, Field, Reply
 from registry.commands import PRIORITY_TH, SECRECY_TH, RegisterIncoming
 from registry.errors import InvalidInput
 from registry.intake import find_duplicates, register_incoming
-from registry.models import Assignment, Book, Letter, Person, Registration, Unit
+from registry.models import Assignment, Book, Event, Letter, Person, Registration, Unit
 from registry.timeutil import thai_date
 
 FIELDS = ("ref_no", "letter_date", "sender", "addressee", "subject", "enclosures", "priority", "secrecy")
@@ -70,6 +72,8 @@ def start(ctx: Ctx, result: Any, text: str) -> list[Reply]:
 
 
 _DIRECTORY_CACHE: dict[str, tuple[tuple[int, ...], Any]] = {}
+_DIRECTORY_STAMP = select(func.count(Unit.id), func.coalesce(func.max(Unit.id), 0),
+                          func.coalesce(func.sum(func.length(Unit.name) + func.length(Unit.code)), 0))
 SURE_MATCH = 95.0  # a name, alias, abbreviation or exact code: never a fuzzy guess
 
 
@@ -79,9 +83,7 @@ def match_sender(session: Session, sender: str | None, ref_no: str | None) -> in
         return None
     from nlp.directory import Directory
 
-    stamp = session.execute(select(func.count(Unit.id), func.coalesce(func.max(Unit.id), 0),
-                                   func.coalesce(func.sum(func.length(Unit.name) + func.length(Unit.code)), 0))).one()
-    key = tuple(int(v) for v in stamp)  # renamed or recoded units rebuild the index
+    key = tuple(int(v) for v in session.execute(_DIRECTORY_STAMP).one())  # renamed or recoded units rebuild it
     cache_key = str(session.get_bind().url)
     cached = _DIRECTORY_CACHE.get(cache_key)
     if cached is None or cached[0] != key:
@@ -327,9 +329,7 @@ def confirm(ctx: Ctx, token: str) -> list[Reply]:
             draft["errors"] = dict(draft["errors"], **{exc.field: exc.message_th})
             return next_step(ctx, draft)
         raise
-    letter = ctx.session.execute(  # one query: the card needs the letter and its registration only
-        select(Letter).where(Letter.id == reg.letter_id).options(noload(Letter.assignments), noload(Letter.attachments))
-    ).unique().scalar_one()
+    letter = JustRegistered.of(reg)
     attached = 0
     if draft["files"] and letter.secrecy != "top_secret":
         from registry.attachments import StoredFile, add_attachment
@@ -342,7 +342,7 @@ def confirm(ctx: Ctx, token: str) -> list[Reply]:
     return [receipt(ctx, letter, duplicates=_numbers(ctx.session, reg.duplicates), attached=attached)]
 
 
-def receipt(ctx: Ctx, letter: Letter, *, duplicates: list[str] = (), attached: int = 0) -> Reply:
+def receipt(ctx: Ctx, letter: Letter | JustRegistered, *, duplicates: list[str] = (), attached: int = 0) -> Reply:
     notes: list[str] = []
     if duplicates:
         notes.append(texts.DUPLICATE_WARNING.format(numbers=", ".join(duplicates)))
@@ -366,30 +366,42 @@ def receipt(ctx: Ctx, letter: Letter, *, duplicates: list[str] = (), attached: i
 
 # --- owner suggestion ------------------------------------------------------------------------------
 
-_INDEX_CACHE: dict[int, tuple[tuple[int, ...], Any]] = {}
 HISTORY_LIMIT = 3000
+STALE_FOR = 30.0  # seconds a unit's owner index may lag behind new forwards (it is only a hint)
+
+
+@dataclass
+class _OwnerCache:
+    last_assignment: int
+    built_at: float
+    index: Any
+
+
+# (database, its first event's hash, unit) → the unit's owner index. The first event's hash tells
+# two databases at one URL apart (tests, a restore), so one never serves another's history.
+_INDEX_CACHE: dict[tuple[str, str | None, int], _OwnerCache] = {}
+# Both O(1) through primary/unique indexes, unlike a checksum over the unit's forwards.
+_HISTORY_STAMP = select(select(func.max(Assignment.id)).scalar_subquery(),
+                        select(Event.hash).where(Event.seq == 1).scalar_subquery())
 
 
 def suggest_owner(session: Session, unit_id: int, subject: str | None) -> tuple[int, str, str] | None:
-    """(person id, name, Thai reason) of the likely owner, from the unit's own past forwards."""
+    """(person id, name, Thai reason) of the likely owner, from the unit's own past forwards.
+
+    The unit's index is rebuilt when a forward was made since it was built, at most once per
+    STALE_FOR seconds: a rebuild reads up to HISTORY_LIMIT forwards, which must not happen on
+    every registration of a busy unit."""
     if not subject:
         return None
     from nlp.owners import OwnerIndex
 
-    # The cached index is reused while the unit's forwards are unchanged; the stamp is a cheap
-    # checksum of them (count, newest id, who got which letter, subject lengths), so a database
-    # whose ids start again (tests, a restore) never serves another history's suggestions.
-    stamp = session.execute(
-        select(func.count(Assignment.id), func.coalesce(func.max(Assignment.id), 0),
-               func.coalesce(func.sum(func.coalesce(Assignment.person_id, 0) * Assignment.letter_id), 0),
-               func.coalesce(func.sum(func.length(Letter.subject)), 0))
-        .join(Letter, Letter.id == Assignment.letter_id).where(Letter.unit_id == unit_id)
-    ).one()
-    key = tuple(int(v) for v in stamp)
-    if key[0] == 0:
+    last_assignment, genesis = session.execute(_HISTORY_STAMP).one()
+    if not last_assignment:
         return None
-    cached = _INDEX_CACHE.get(unit_id)
-    if cached is None or cached[0] != key:
+    key = (str(session.get_bind().url), genesis, unit_id)
+    cached = _INDEX_CACHE.get(key)
+    now = time.monotonic()
+    if cached is None or (cached.last_assignment != last_assignment and now - cached.built_at >= STALE_FOR):
         rows = session.execute(
             select(Letter.subject, Assignment.person_id, Person.name)
             .join(Assignment, Assignment.letter_id == Letter.id).join(Person, Person.id == Assignment.person_id)
@@ -398,8 +410,8 @@ def suggest_owner(session: Session, unit_id: int, subject: str | None) -> tuple[
             .order_by(Assignment.id.desc()).limit(HISTORY_LIMIT)
         ).all()
         index = OwnerIndex([(r.subject, r.person_id, r.name) for r in reversed(rows)])
-        cached = _INDEX_CACHE[unit_id] = (key, index)
-    found = cached[1].suggest(subject, limit=1)
+        cached = _INDEX_CACHE[key] = _OwnerCache(last_assignment, now, index)
+    found = cached.index.suggest(subject, limit=1)
     if not found:
         return None
     best = found[0]

@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
 from registry.clock import SYSTEM_CLOCK, Clock
@@ -135,8 +135,11 @@ def _bind(session: Session, channel: str, external_id: str, person_id: int, disp
 
 def resolve(session: Session, channel: str, external_id: str) -> Person | None:
     """The active person behind a chat account, or None when unlinked."""
-    return session.execute(
-        select(Person).join(ChatAccount, ChatAccount.person_id == Person.id)
-        .where(ChatAccount.channel == channel, ChatAccount.external_id == external_id, Person.active.is_(True))
-        .options(lazyload(Person.roles))  # asked for on every message: one query, roles only if needed
-    ).scalar_one_or_none()
+    return session.execute(_RESOLVE, {"channel": channel, "external_id": external_id}).scalar_one_or_none()
+
+
+# Asked on every chat message: built once; roles are loaded only if someone asks for them.
+_RESOLVE = (select(Person).join(ChatAccount, ChatAccount.person_id == Person.id)
+            .where(ChatAccount.channel == bindparam("channel"), ChatAccount.external_id == bindparam("external_id"),
+                   Person.active.is_(True))
+            .options(lazyload(Person.roles)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 PRIORITIES = ("most_urgent", "very_urgent", "urgent", "normal")
 SECRECY = ("confidential", "secret", "top_secret")
@@ -99,6 +100,9 @@ class Registered:
     received_at: dt.datetime
     display_no: str  # "15/2569" or "มท 0201.2/15"
     duplicates: tuple[int, ...] = field(default=())
+    # the letter's columns as written (unit_id, subject, sender, priority, secrecy …): what a
+    # receipt shows, without reading the letter back
+    letter: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

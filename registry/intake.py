@@ -105,7 +105,7 @@ def register_incoming(
                  data={"book_id": taken.book_id, "year": taken.year, "number": taken.number, "received_at": received_at,
                        "unit_id": unit.id, "after": _letter_facts(letter), "duplicates": duplicates})
     return Registered(letter_id, registration_id, taken.book_id, "incoming", taken.year, taken.number, received_at,
-                      taken.display, tuple(duplicates))
+                      taken.display, tuple(duplicates), letter=letter)
 
 
 def register_outgoing(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from registry.errors import PermissionDenied
@@ -23,7 +23,11 @@ CLEARANCE_RANK = {"none": 0, "confidential": 1, "secret": 2, "top_secret": 3}
 
 
 def roles_of(session: Session, person_id: int) -> list[tuple[int, str]]:
-    return list(session.execute(select(Membership.unit_id, Membership.role).where(Membership.person_id == person_id)).tuples())
+    session.flush()  # a role granted earlier in this transaction counts (Core does not autoflush)
+    return [(r.unit_id, r.role) for r in session.connection().execute(_ROLES, {"p": person_id})]
+
+
+_ROLES = select(Membership.unit_id, Membership.role).where(Membership.person_id == bindparam("p"))  # every chat event
 
 
 def is_admin(session: Session, person_id: int) -> bool:
