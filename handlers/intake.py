@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +30,8 @@ from handlers.models import Button, Card, Field, Reply
 from registry.commands import PRIORITY_TH, SECRECY_TH, RegisterIncoming
 from registry.errors import InvalidInput
 from registry.intake import find_duplicates, register_incoming
-from registry.models import Assignment, Book, Event, Letter, Person, Registration, Unit
+from registry import memo
+from registry.models import Assignment, Book, Letter, Person, Registration, Unit
 from registry.timeutil import thai_date
 
 FIELDS = ("ref_no", "letter_date", "sender", "addressee", "subject", "enclosures", "priority", "secrecy")
@@ -71,7 +71,7 @@ def start(ctx: Ctx, result: Any, text: str) -> list[Reply]:
     return next_step(ctx, draft)
 
 
-_DIRECTORY_CACHE: dict[str, tuple[tuple[int, ...], Any]] = {}
+_DIRECTORY_CACHE = memo.cache("unit_directory")  # database URL → (stamp, Directory)
 _DIRECTORY_STAMP = select(func.count(Unit.id), func.coalesce(func.max(Unit.id), 0),
                           func.coalesce(func.sum(func.length(Unit.name) + func.length(Unit.code)), 0))
 SURE_MATCH = 95.0  # a name, alias, abbreviation or exact code: never a fuzzy guess
@@ -367,50 +367,59 @@ def receipt(ctx: Ctx, letter: Letter | JustRegistered, *, duplicates: list[str] 
 # --- owner suggestion ------------------------------------------------------------------------------
 
 HISTORY_LIMIT = 3000
-STALE_FOR = 30.0  # seconds a unit's owner index may lag behind new forwards (it is only a hint)
 
 
 @dataclass
 class _OwnerCache:
-    last_assignment: int
-    built_at: float
+    last_assignment: int  # the newest forward anywhere when this entry was checked
+    checksum: tuple[int, ...]  # of this unit's forwards
     index: Any
 
 
-# (database, its first event's hash, unit) → the unit's owner index. The first event's hash tells
-# two databases at one URL apart (tests, a restore), so one never serves another's history.
-_INDEX_CACHE: dict[tuple[str, str | None, int], _OwnerCache] = {}
-# Both O(1) through primary/unique indexes, unlike a checksum over the unit's forwards.
-_HISTORY_STAMP = select(select(func.max(Assignment.id)).scalar_subquery(),
-                        select(Event.hash).where(Event.seq == 1).scalar_subquery())
+_INDEX_CACHE = memo.cache("owner_index")  # (database URL, unit) → _OwnerCache
+_LAST_ASSIGNMENT = select(func.max(Assignment.id))  # O(1) through the primary key
+
+
+def _unit_checksum(unit_id: int):
+    # count, newest id, who got which letter, subject lengths: a cheap checksum of the unit's forwards
+    return (select(func.count(Assignment.id), func.coalesce(func.max(Assignment.id), 0),
+                   func.coalesce(func.sum(func.coalesce(Assignment.person_id, 0) * Assignment.letter_id), 0),
+                   func.coalesce(func.sum(func.length(Letter.subject)), 0))
+            .join(Letter, Letter.id == Assignment.letter_id).where(Letter.unit_id == unit_id))
 
 
 def suggest_owner(session: Session, unit_id: int, subject: str | None) -> tuple[int, str, str] | None:
     """(person id, name, Thai reason) of the likely owner, from the unit's own past forwards.
 
-    The unit's index is rebuilt when a forward was made since it was built, at most once per
-    STALE_FOR seconds: a rebuild reads up to HISTORY_LIMIT forwards, which must not happen on
-    every registration of a busy unit."""
+    The unit's index is cached. While no forward at all was made since it was checked (one
+    primary-key lookup) it is used as is; otherwise the unit's checksum (a pass over the unit's
+    forwards) decides whether to rebuild it — so a registration costs no pass over the history
+    unless someone forwarded something in between."""
     if not subject:
         return None
     from nlp.owners import OwnerIndex
 
-    last_assignment, genesis = session.execute(_HISTORY_STAMP).one()
-    if not last_assignment:
+    last = session.execute(_LAST_ASSIGNMENT).scalar()
+    if not last:
         return None
-    key = (str(session.get_bind().url), genesis, unit_id)
+    key = (str(session.get_bind().url), unit_id)
     cached = _INDEX_CACHE.get(key)
-    now = time.monotonic()
-    if cached is None or (cached.last_assignment != last_assignment and now - cached.built_at >= STALE_FOR):
-        rows = session.execute(
-            select(Letter.subject, Assignment.person_id, Person.name)
-            .join(Assignment, Assignment.letter_id == Letter.id).join(Person, Person.id == Assignment.person_id)
-            .where(Letter.unit_id == unit_id, Letter.secrecy.is_(None), Letter.subject.is_not(None),
-                   Assignment.role == "principal", Assignment.status != "returned", Person.active.is_(True))
-            .order_by(Assignment.id.desc()).limit(HISTORY_LIMIT)
-        ).all()
-        index = OwnerIndex([(r.subject, r.person_id, r.name) for r in reversed(rows)])
-        cached = _INDEX_CACHE[key] = _OwnerCache(last_assignment, now, index)
+    if cached is None or cached.last_assignment != last:
+        checksum = tuple(int(v) for v in session.execute(_unit_checksum(unit_id)).one())
+        if cached is not None and cached.checksum == checksum:
+            cached.last_assignment = last
+        else:
+            rows = session.execute(
+                select(Letter.subject, Assignment.person_id, Person.name)
+                .join(Assignment, Assignment.letter_id == Letter.id).join(Person, Person.id == Assignment.person_id)
+                .where(Letter.unit_id == unit_id, Letter.secrecy.is_(None), Letter.subject.is_not(None),
+                       Assignment.role == "principal", Assignment.status != "returned", Person.active.is_(True))
+                .order_by(Assignment.id.desc()).limit(HISTORY_LIMIT)
+            ).all()
+            index = OwnerIndex([(r.subject, r.person_id, r.name) for r in reversed(rows)])
+            cached = _INDEX_CACHE[key] = _OwnerCache(last, checksum, index)
+    if not cached.checksum[0]:
+        return None
     found = cached.index.suggest(subject, limit=1)
     if not found:
         return None

@@ -11,6 +11,7 @@ import os
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from registry import memo
 from registry.db import normalise_url, recreate_database
 from registry.models import Base
 import registry.search_index  # noqa: F401  (creates the full-text index with the tables)
@@ -25,12 +26,14 @@ def test_database_url(tmp_dir: str, worker: str) -> str:
 
 
 def create_schema(engine: Engine) -> None:
+    memo.forget()
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
 
 
 def wipe(engine: Engine) -> None:
     """Remove every row between tests (faster than recreating the schema)."""
+    memo.forget()  # the same URL now holds another database: caches derived from it are void
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":

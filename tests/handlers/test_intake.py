@@ -152,6 +152,25 @@ def test_receipt_suggests_the_owner_from_history(runtime, link, demo):
     assert "เหมือนเรื่อง" in receipt.card.footer
 
 
+def test_owner_suggestion_follows_the_latest_forward_at_once(runtime, link, demo):
+    """The cached owner index is rebuilt as soon as the unit forwards something new."""
+    clerk = link("clerk")
+    register(clerk, "ลงรับ ที่ มท 0603/ว 1 ลงวันที่ 1 ก.พ. 2569 จาก ปภ. เรื่อง การเตรียมความพร้อมรับมือสถานการณ์อุทกภัย")
+    clerk.tap("ส่งต่อ")
+    clerk.tap("วิภาวดี")
+    clerk.tap("เพื่อดำเนินการ")
+    register(clerk, "ลงรับ ที่ กค 0402/ว 7 ลงวันที่ 3 ก.พ. 2569 จาก กรมบัญชีกลาง "
+                    "เรื่อง แนวทางการเบิกจ่ายเงินค่าตอบแทนคณะกรรมการตรวจรับพัสดุ")
+    clerk.tap("ส่งต่อ")
+    clerk.tap("สมชาย")
+    clerk.tap("เพื่อดำเนินการ")
+    clerk.say("ลงรับ ที่ กค 0402/ว 9 ลงวันที่ 2 มี.ค. 2569 จาก กรมบัญชีกลาง "
+              "เรื่อง แนวทางการเบิกจ่ายเงินค่าตอบแทนคณะกรรมการตรวจรับพัสดุ ฉบับที่ 2")
+    receipt = clerk.tap("ยืนยัน")[0]
+    somchai = next(pid for pid, name in demo.names.items() if name == "นายสมชาย รักงาน")
+    assert ("ส่งให้ สมชาย", f"fo:{_letters(runtime)[-1].id}:{somchai}") in buttons([receipt])
+
+
 def test_sender_is_matched_to_the_unit_directory(runtime, link, demo):
     clerk = link("clerk")
     card = clerk.say("ลงรับ ที่ รย 0017.3/4471 ลงวันที่ 1 มี.ค. 2569 จาก สนง.จ.ระยอง เรื่อง ขอเชิญประชุม")[0].card
