@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from handlers import state
 from handlers.models import Button, Card, FileRef, Inbound, Reply
+from registry.accounts import ChatUser
 from registry.events import Actor
 from registry.conversations import Conversation
-from registry.models import Person
 from registry.permissions import roles_of
 from registry.runtime import Runtime
 from registry.timeutil import local
@@ -25,7 +25,7 @@ class Ctx:
     runtime: Runtime
     session: Session
     inbound: Inbound
-    person: Person | None
+    person: ChatUser | None  # None: the chat account is not linked
     fetch_file: Callable[[FileRef], bytes] | None = None
     now: dt.datetime = field(default=None)  # type: ignore[assignment]
     preparsed: tuple[str, Any] | None = None  # (text, ParseResult) parsed before the transaction

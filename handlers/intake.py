@@ -321,9 +321,8 @@ def confirm(ctx: Ctx, token: str) -> list[Reply]:
         sender=f.get("sender"), addressee=f.get("addressee"), priority=f.get("priority") or "normal",
         secrecy=f.get("secrecy"), enclosures=f.get("enclosures"), sender_unit_id=draft.get("sender_unit_id"),
     )
-    try:
-        with ctx.session.begin_nested():
-            reg = register_incoming(ctx.session, cmd, actor=ctx.actor, clock=ctx.clock)
+    try:  # no savepoint needed: register_incoming refuses input before its first write
+        reg = register_incoming(ctx.session, cmd, actor=ctx.actor, clock=ctx.clock)
     except InvalidInput as exc:
         if exc.field in EDITABLE:  # keep the draft and ask for that one field again
             draft["errors"] = dict(draft["errors"], **{exc.field: exc.message_th})

@@ -6,7 +6,7 @@ from handlers import texts
 from handlers.cards import short_name
 from handlers.context import Ctx, say
 from handlers.models import Reply
-from registry.accounts import link_account
+from registry.accounts import ChatUser, link_account
 
 
 def link(ctx: Ctx, code: str | None) -> list[Reply]:
@@ -17,5 +17,5 @@ def link(ctx: Ctx, code: str | None) -> list[Reply]:
     ib = ctx.inbound
     person = link_account(ctx.session, ib.channel, ib.account_id, code, display_name=ib.display_name,
                           clock=ctx.clock)
-    ctx.person = person
+    ctx.person = ChatUser(person.id, person.name)
     return [say(texts.LINKED.format(name=short_name(person.name)))]

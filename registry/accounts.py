@@ -13,13 +13,13 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from registry.clock import SYSTEM_CLOCK, Clock
 from registry.errors import InvalidInput, LinkCodeInvalid, PermissionDenied
 from registry.events import Actor, append_event
-from registry.models import ChatAccount, LinkCode, Person
-from registry.permissions import is_admin
+from registry.models import ChatAccount, LinkCode, Membership, Person
+from registry.permissions import is_admin, remember_roles
 from registry.units import get_person
 
 LINK_CODE_TTL = dt.timedelta(minutes=30)
@@ -133,13 +133,29 @@ def _bind(session: Session, channel: str, external_id: str, person_id: int, disp
     return account, before
 
 
-def resolve(session: Session, channel: str, external_id: str) -> Person | None:
-    """The active person behind a chat account, or None when unlinked."""
-    return session.execute(_RESOLVE, {"channel": channel, "external_id": external_id}).scalar_one_or_none()
+@dataclass(frozen=True)
+class ChatUser:
+    """Who wrote a chat event: what the conversation needs of the person behind the account."""
+
+    id: int
+    name: str
 
 
-# Asked on every chat message: built once; roles are loaded only if someone asks for them.
-_RESOLVE = (select(Person).join(ChatAccount, ChatAccount.person_id == Person.id)
+def resolve(session: Session, channel: str, external_id: str) -> ChatUser | None:
+    """The active person behind a chat account, or None when unlinked. Their roles come in the
+    same statement and are remembered for the transaction (``permissions.roles_of``)."""
+    rows = session.connection().execute(_RESOLVE, {"channel": channel, "external_id": external_id}).all()
+    if not rows:
+        return None
+    who = ChatUser(rows[0].id, rows[0].name)
+    remember_roles(session, who.id, [(r.unit_id, r.role) for r in rows if r.role is not None])
+    return who
+
+
+# Asked on every chat event: built once, run as Core (loading an ORM Person cost a tenth of an event).
+_RESOLVE = (select(Person.id, Person.name, Membership.unit_id, Membership.role)
+            .join(ChatAccount, ChatAccount.person_id == Person.id)
+            .outerjoin(Membership, Membership.person_id == Person.id)
             .where(ChatAccount.channel == bindparam("channel"), ChatAccount.external_id == bindparam("external_id"),
                    Person.active.is_(True))
-            .options(lazyload(Person.roles)))
+            .order_by(Membership.id))

@@ -22,7 +22,7 @@ from registry.clock import SYSTEM_CLOCK, Clock
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.events import Actor, append_event
 from registry.models import ApiToken, Holiday, LinkCode, Membership, Person, Unit
-from registry.permissions import CLEARANCE_RANK, ROLES, is_admin
+from registry.permissions import CLEARANCE_RANK, ROLES, forget_roles, is_admin
 from registry.units import get_person, get_unit
 from registry.validation import clean_text
 
@@ -183,6 +183,7 @@ def grant_role(session: Session, person_id: int, unit_id: int, role: str, *, act
     m = Membership(person_id=person.id, unit_id=unit.id, role=role)
     session.add(m)
     session.flush()
+    forget_roles(session)
     append_event(session, kind="role.granted", entity="person", entity_id=person.id, actor=actor, at=clock.now(),
                  data={"unit_id": unit.id, "role": role})
     return m
@@ -198,6 +199,8 @@ def revoke_role(session: Session, person_id: int, unit_id: int, role: str, *, ac
     if role == "admin" and actor.person_id == person_id:
         raise InvalidInput("role", "ไม่สามารถถอนสิทธิ์ผู้ดูแลระบบของตนเองได้")
     session.delete(m)
+    session.flush()
+    forget_roles(session)
     append_event(session, kind="role.revoked", entity="person", entity_id=person_id, actor=actor, at=clock.now(),
                  data={"unit_id": unit_id, "role": role})
 

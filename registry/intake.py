@@ -62,6 +62,8 @@ def register_incoming(
     its registration and one event, all in the caller's transaction. A letter marked
     ลับที่สุด keeps no content (2564 amendment): only that it arrived, when and its number.
     Duplicates (same ref_no + letter date + sender in the unit) are reported, not refused.
+    Every InvalidInput is raised before the first write (callers rely on it: the chat keeps the
+    draft and asks for the field again in the same transaction, without a savepoint).
     """
     # Validation and tokenising come before the first statement: the database lock (SQLite's
     # BEGIN IMMEDIATE, the book row on PostgreSQL) is then held only for the writes.

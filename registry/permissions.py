@@ -23,11 +23,36 @@ CLEARANCE_RANK = {"none": 0, "confidential": 1, "secret": 2, "top_secret": 3}
 
 
 def roles_of(session: Session, person_id: int) -> list[tuple[int, str]]:
-    session.flush()  # a role granted earlier in this transaction counts (Core does not autoflush)
-    return [(r.unit_id, r.role) for r in session.connection().execute(_ROLES, {"p": person_id})]
+    """(unit id, role) pairs the person holds, oldest first (a clerk of two units registers into
+    the first). Remembered for the rest of the transaction: one chat event asks several times."""
+    known = _known_roles(session)
+    if person_id not in known:
+        session.flush()  # a role granted earlier in this transaction counts (Core does not autoflush)
+        known[person_id] = [(r.unit_id, r.role) for r in session.connection().execute(_ROLES, {"p": person_id})]
+    return list(known[person_id])
 
 
-_ROLES = select(Membership.unit_id, Membership.role).where(Membership.person_id == bindparam("p"))  # every chat event
+def remember_roles(session: Session, person_id: int, roles: list[tuple[int, str]]) -> None:
+    """Roles read together with something else (``accounts.resolve``), for ``roles_of``."""
+    _known_roles(session)[person_id] = list(roles)
+
+
+def forget_roles(session: Session) -> None:
+    """After a grant or revoke: the next ``roles_of`` reads the table again."""
+    session.info.pop("roles", None)
+
+
+def _known_roles(session: Session) -> dict[int, list[tuple[int, str]]]:
+    # kept per transaction: another transaction (or process) may have changed roles since
+    transaction = session.get_transaction()
+    entry = session.info.get("roles")
+    if entry is None or entry[0] is not transaction:
+        entry = session.info["roles"] = (transaction, {})
+    return entry[1]
+
+
+_ROLES = (select(Membership.unit_id, Membership.role).where(Membership.person_id == bindparam("p"))
+          .order_by(Membership.id))
 
 
 def is_admin(session: Session, person_id: int) -> bool:

@@ -28,14 +28,17 @@ def _counts(runtime):
                 s.scalar(select(func.coalesce(func.sum(Book.last_number), 0))))
 
 
-@pytest.mark.parametrize("bad,field", [
+BAD_INPUT = [
     ({"priority": "super_urgent"}, "priority"),
     ({"secrecy": "very_secret"}, "secrecy"),
     ({"subject": "ก" * 100_000}, "subject"),
     ({"subject": "เรื่อง\x00ทดสอบ"}, "subject"),
     ({"sender": "กรม\x07บัญชีกลาง"}, "sender"),
     ({"received_at": dt.datetime(2030, 1, 1, tzinfo=dt.UTC)}, "received_at"),
-])
+]
+
+
+@pytest.mark.parametrize("bad,field", BAD_INPUT)
 def test_bad_input_is_refused_with_thai_message_and_nothing_written(runtime, demo, bad, field):
     before = _counts(runtime)
     with pytest.raises(InvalidInput) as err:
@@ -43,6 +46,22 @@ def test_bad_input_is_refused_with_thai_message_and_nothing_written(runtime, dem
     assert err.value.field == field
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in err.value.message_th)
     assert _counts(runtime) == before
+
+
+@pytest.mark.parametrize("bad,field", BAD_INPUT)
+def test_bad_input_is_refused_before_the_first_write(runtime, demo, bad, field):
+    """The chat catches InvalidInput and carries on in the same transaction (it asks for the field
+    again), so nothing may have been written before the refusal."""
+    def counts(s):
+        return (s.scalar(select(func.count()).select_from(Letter)), s.scalar(select(func.count()).select_from(Event)),
+                s.scalar(select(func.coalesce(func.sum(Book.last_number), 0))))
+
+    with runtime.transaction() as s:
+        before = counts(s)
+        with pytest.raises(InvalidInput):
+            register_incoming(s, RegisterIncoming(unit_id=demo.unit("มท 0201"), **({"subject": "ปกติ"} | bad)),
+                              actor=SYSTEM, clock=runtime.clock)
+        assert counts(s) == before
 
 
 def test_sql_fragments_and_emoji_are_stored_verbatim(runtime, demo):
