@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,33 +72,53 @@ def start(ctx: Ctx, result: Any, text: str) -> list[Reply]:
     return next_step(ctx, draft)
 
 
-_DIRECTORY_CACHE = memo.cache("unit_directory")  # database URL → (stamp, Directory)
+_DIRECTORY_CACHE = memo.cache(memo.UNIT_DIRECTORY)  # database URL → _Directory
 _DIRECTORY_STAMP = select(func.count(Unit.id), func.coalesce(func.max(Unit.id), 0),
                           func.coalesce(func.sum(func.length(Unit.name) + func.length(Unit.code)), 0))
+DIRECTORY_RECHECK = 10.0  # seconds: a new or renamed unit is matched at most this much later
 SURE_MATCH = 95.0  # a name, alias, abbreviation or exact code: never a fuzzy guess
+
+
+@dataclass
+class _Directory:
+    stamp: tuple[int, ...]
+    checked_at: float
+    directory: Any
 
 
 def match_sender(session: Session, sender: str | None, ref_no: str | None) -> int | None:
     """The unit of the directory the sender surely is (SPEC F2 matching), else None."""
     if not sender and not ref_no:
         return None
-    from nlp.directory import Directory
-
-    key = tuple(int(v) for v in session.execute(_DIRECTORY_STAMP).one())  # renamed or recoded units rebuild it
-    cache_key = str(session.get_bind().url)
-    cached = _DIRECTORY_CACHE.get(cache_key)
-    if cached is None or cached[0] != key:
-        units = session.execute(select(Unit.id, Unit.name, Unit.short_name, Unit.aliases, Unit.code)).all()
-        directory = Directory([{"id": u.id, "name": u.name, "code": u.code,
-                                "aliases": [a for a in (u.short_name, *(u.aliases or [])) if a]} for u in units])
-        cached = _DIRECTORY_CACHE[cache_key] = (key, directory)
-    directory = cached[1]
+    directory = _unit_directory(session)
     matches = directory.match(sender) if sender else []
     if not matches and ref_no:
         matches = directory.match_ref_no(ref_no)
     if matches and matches[0].score >= SURE_MATCH and (len(matches) == 1 or matches[1].score < matches[0].score):
         return int(matches[0].id)
     return None
+
+
+def _unit_directory(session: Session):
+    """The matching index of all units, rebuilt when units are added, renamed or recoded (the
+    stamp is read at most every DIRECTORY_RECHECK seconds: units change a few times a year,
+    headers arrive all day; a change made through this process is seen at once, see
+    registry.admin)."""
+    from nlp.directory import Directory
+
+    key = str(session.get_bind().url)
+    cached = _DIRECTORY_CACHE.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached.checked_at < DIRECTORY_RECHECK:
+        return cached.directory
+    stamp = tuple(int(v) for v in session.execute(_DIRECTORY_STAMP).one())
+    if cached is None or cached.stamp != stamp:
+        units = session.execute(select(Unit.id, Unit.name, Unit.short_name, Unit.aliases, Unit.code)).all()
+        directory = Directory([{"id": u.id, "name": u.name, "code": u.code,
+                                "aliases": [a for a in (u.short_name, *(u.aliases or [])) if a]} for u in units])
+        cached = _DIRECTORY_CACHE[key] = _Directory(stamp, now, directory)
+    cached.checked_at = now
+    return cached.directory
 
 
 def next_step(ctx: Ctx, draft: dict) -> list[Reply]:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from registry import memo
 from registry.clock import SYSTEM_CLOCK, Clock
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.events import Actor, append_event
@@ -57,6 +58,7 @@ class UnitFields:
 
 
 def _apply_unit(session: Session, unit: Unit, f: UnitFields, *, creating: bool) -> None:
+    memo.forget(memo.UNIT_DIRECTORY)  # sender matching in this process sees the change at once
     for name in ("code", "name"):
         value = clean_text(name, getattr(f, name), required=creating)
         if value is not None:

@@ -18,7 +18,12 @@ def cache(name: str) -> dict[Any, Any]:
     return _CACHES.setdefault(name, {})
 
 
-def forget() -> None:
-    """Empty every cache: the database behind them was replaced."""
-    for entries in _CACHES.values():
-        entries.clear()
+def forget(*names: str) -> None:
+    """Empty the named caches (a change this process made to what they hold), or every cache
+    when no name is given (the database behind them was replaced)."""
+    for name, entries in _CACHES.items():
+        if not names or name in names:
+            entries.clear()
+
+
+UNIT_DIRECTORY = "unit_directory"  # the units' names, codes and aliases, for matching senders

@@ -184,6 +184,22 @@ def test_sender_is_matched_to_the_unit_directory(runtime, link, demo):
             demo.unit("รย 0017"), None]
 
 
+def test_a_unit_added_by_the_admin_is_matched_at_once(runtime, link, demo):
+    from registry.admin import UnitFields, create_unit
+    from registry.events import Actor
+
+    clerk = link("clerk")
+    header = "ลงรับ ที่ อว 1/2 ลงวันที่ 1 มี.ค. 2569 จาก มหาวิทยาลัยศิลปากร เรื่อง ขอเชิญอบรม"
+    assert "หน่วยงานในทะเบียน" not in {f.label for f in clerk.say(header)[0].card.fields}  # directory now cached
+    clerk.tap("ยกเลิก")
+    with runtime.transaction() as s:
+        unit = create_unit(s, UnitFields(code="อว 0640", name="มหาวิทยาลัยศิลปากร"), actor=Actor(None, "test"),
+                           clock=runtime.clock).id
+    clerk.say(header)
+    clerk.tap("ยืนยัน")
+    assert _letters(runtime)[-1].sender_unit_id == unit
+
+
 def test_invalid_date_in_the_header_is_asked_not_guessed(runtime, link):
     clerk = link("clerk")
     asked = clerk.say("ลงรับ ที่ มท 0808.2/ว 1095 ลงวันที่ 31 ก.พ. 2569 จาก สถ. เรื่อง ขอความร่วมมือ")[0]
