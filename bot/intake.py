@@ -3,10 +3,10 @@
 ``process`` records the key as the first statement of the transaction that handles the event
 (``handlers.handle_once``): a repeat of the same LINE webhookEventId, Telegram update_id or web
 message id does nothing and gives None, and a crash mid-handling rolls the key back with the work.
-``accept`` records a key on its own, for events that are not handed to the handlers. Both turn an
-unexpected failure into a polite Thai answer naming the event, so a user never sees silence or a
-stack trace. ``queue_replies`` puts replies that could not be
-answered directly (stale reply token, platform outage) into the outbox, to be pushed with retries.
+``accept`` records a key on its own, for events that are not handed to the handlers. ``process``
+turns an unexpected failure into a polite Thai answer naming the event, so a user never sees
+silence or a stack trace. ``queue_replies`` puts replies that could not be answered directly
+(stale reply token, platform outage) into the outbox, to be pushed with retries.
 """
 
 from __future__ import annotations

@@ -7,11 +7,10 @@ and a restart loses nothing. This is working memory of the chat, not the registe
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from dataclasses import dataclass
-
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -49,15 +48,11 @@ def _upsert(insert):
 _SAVE = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
-def _connection(session: Session) -> Connection:
-    return session.connection()
-
-
 def load_state(session: Session, channel: str, chat_key: str, *, now: dt.datetime,
                lock: bool = False) -> Conversation | None:
     """The live state, or None (an expired row counts as none). *lock* holds the row until
     commit, so two presses of one button are decided one after the other."""
-    row = _connection(session).execute(_LOAD_LOCKED if lock else _LOAD,
+    row = session.connection().execute(_LOAD_LOCKED if lock else _LOAD,
                                        {"channel": channel, "chat_key": chat_key}).first()
     if row is None or row.expires_at <= now:
         return None
@@ -66,7 +61,7 @@ def load_state(session: Session, channel: str, chat_key: str, *, now: dt.datetim
 
 def save_state(session: Session, channel: str, chat_key: str, flow: str, data: dict[str, Any], *,
                now: dt.datetime, ttl: dt.timedelta = DEFAULT_TTL) -> None:
-    conn = _connection(session)
+    conn = session.connection()
     conn.execute(_SAVE[conn.dialect.name], {"channel": channel, "chat_key": chat_key, "flow": flow, "data": data,
                                             "expires_at": now + ttl, "updated_at": now})
 
