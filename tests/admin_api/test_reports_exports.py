@@ -152,11 +152,15 @@ def test_completeness_and_destruction_exports(client, runtime, demo, clock):
 
 def test_metrics(client, scenario):
     client.get("/healthz")
+    client.get("/api/v1/letters/999999")  # refused (no token): counted by its route template, not the id
+    client.get("/no/such/page")
     text = client.get("/metrics").text
     assert 'saraban_registrations{state="active"} 4.0' in text
     assert re.search(r"^saraban_outbox_backlog \d", text, re.M)
     assert 'saraban_delivery_failures{kind="failed"} 0.0' in text
     assert 'saraban_http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in text
+    assert 'route="/api/v1/letters/{letter_id}",status="401"} 1.0' in text
+    assert 'saraban_http_requests_total{method="GET",route="unmatched",status="404"} 1.0' in text
 
 
 def test_process_page_is_generated_from_the_transition_table(client):
