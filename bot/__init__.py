@@ -95,11 +95,12 @@ def build_channels(runtime: Runtime, settings: Settings) -> Channels:
 
 def install(app: FastAPI, runtime: Runtime, settings: Settings) -> Channels:
     channels = build_channels(runtime, settings)
-    app.include_router(channels.web.router())
+    # the platform webhooks first: routes are matched in order and they are the busiest
     if channels.line is not None:
         app.include_router(channels.line.router())
     if channels.telegram is not None and settings.telegram_mode == "webhook":
         app.include_router(channels.telegram.router())
+    app.include_router(channels.web.router())
     app.state.channels = channels
 
     previous = app.router.lifespan_context
