@@ -88,22 +88,22 @@ def _service_op(rt: Runtime, unit_id: int):
 
 
 def _bare_op(rt: Runtime, unit_id: int, book_id: int):
-    """The same rows with hand-written SQL: lock/bump the book, letter, registration, chained event."""
+    """The same rows with hand-written SQL: letter, lock/bump the book, registration, chained event."""
     pg = rt.engine.dialect.name == "postgresql"
     terms = " ".join(index_terms(SUBJECTS[0], SENDERS[0]))
 
     def op(w: int, i: int) -> None:
         now = dt.datetime.now(dt.UTC)
         stamp = now if pg else now.replace(tzinfo=None)
-        with rt.engine.begin() as c:
-            number = c.execute(text("UPDATE books SET last_number = last_number + 1 WHERE id = :b RETURNING last_number"),
-                               {"b": book_id}).scalar_one()
+        with rt.engine.begin() as c:  # in the service's order: the letter, then the book's lock
             letter_id = c.execute(text(
                 "INSERT INTO letters (unit_id, direction, kind, ref_no, ref_no_norm, letter_date, sender, subject, priority,"
                 " retention, status, sandbox, search_text, created_at, updated_at) VALUES (:u, 'incoming', 'external', :r, :rn,"
                 " :d, :s, :subj, 'normal', '10y', 'registered', false, :t, :now, :now) RETURNING id"),
                 {"u": unit_id, "r": f"bare {w}/{i}", "rn": f"bare{w}/{i}", "d": dt.date(2026, 2, 27), "s": SENDERS[0], "subj": SUBJECTS[0],
                  "t": terms, "now": stamp}).scalar_one()
+            number = c.execute(text("UPDATE books SET last_number = last_number + 1 WHERE id = :b RETURNING last_number"),
+                               {"b": book_id}).scalar_one()
             c.execute(text("INSERT INTO registrations (book_id, number, letter_id, received_at, created_at)"
                            " VALUES (:b, :n, :l, :now, :now)"), {"b": book_id, "n": number, "l": letter_id, "now": stamp})
             head = c.execute(text("SELECT seq, hash FROM chain_head WHERE id = 1" + (" FOR UPDATE" if pg else ""))).one()

@@ -101,8 +101,12 @@ def register_incoming(
         raise InvalidInput("unit", f"หน่วยงาน {unit.code} ไม่อยู่ในช่วงที่ใช้งานในวันที่ลงรับ")
     letter["unit_id"] = unit.id
     duplicates = find_duplicates(session, unit.id, fields["ref_no"], cmd.letter_date, fields["sender"])
+    # The letter row (and its word index entries) first: the book's lock, taken with the number,
+    # is then held only for the registration, the event and the commit (PostgreSQL: +20 % with
+    # 8 writers in one book).
+    letter_id = _insert_letter(session, letter, now, actor)
     taken = take_number(session, unit, "incoming", received_at, sandbox=cmd.sandbox)
-    letter_id, registration_id = _insert(session, letter, taken, received_at, now, actor)
+    registration_id = _insert_registration(session, letter_id, taken, received_at, now, actor)
     append_event(session, kind="letter.registered", entity="letter", entity_id=letter_id, actor=actor, at=now,
                  data={"book_id": taken.book_id, "year": taken.year, "number": taken.number, "received_at": received_at,
                        "unit_id": unit.id, "after": _letter_facts(letter), "duplicates": duplicates})
@@ -142,7 +146,9 @@ def register_outgoing(
         sandbox=cmd.sandbox, sent_via=clean_text("sent_via", cmd.sent_via),
         search_text="" if cmd.sandbox else f"{words} {build_search_text(ref_no)}".strip(),
     )
-    letter_id, registration_id = _insert(session, letter, taken, issued_at, now, actor)
+    # (an outgoing letter's ref_no is its number, so here the letter comes after the book's lock)
+    letter_id = _insert_letter(session, letter, now, actor)
+    registration_id = _insert_registration(session, letter_id, taken, issued_at, now, actor)
     append_event(session, kind="letter.number_issued", entity="letter", entity_id=letter_id, actor=actor, at=now,
                  data={"book_id": taken.book_id, "year": taken.year, "number": taken.number, "direction": direction,
                        "unit_id": unit.id, "after": _letter_facts(letter)})
@@ -172,11 +178,13 @@ _INSERT_LETTER = insert(Letter).returning(Letter.id)
 _INSERT_REGISTRATION = insert(Registration).returning(Registration.id)
 
 
-def _insert(session: Session, letter: dict, taken, received_at: dt.datetime, now: dt.datetime, actor: Actor) -> tuple[int, int]:
-    conn = session.connection()
-    letter_id = conn.execute(_INSERT_LETTER, {**letter, "created_by": actor.person_id, "created_at": now,
-                                              "updated_at": now}).scalar_one()
-    registration_id = conn.execute(_INSERT_REGISTRATION, {
+def _insert_letter(session: Session, letter: dict, now: dt.datetime, actor: Actor) -> int:
+    return session.connection().execute(_INSERT_LETTER, {**letter, "created_by": actor.person_id, "created_at": now,
+                                                         "updated_at": now}).scalar_one()
+
+
+def _insert_registration(session: Session, letter_id: int, taken, received_at: dt.datetime, now: dt.datetime,
+                         actor: Actor) -> int:
+    return session.connection().execute(_INSERT_REGISTRATION, {
         "book_id": taken.book_id, "number": taken.number, "letter_id": letter_id, "received_at": received_at,
         "created_at": now, "created_by": actor.person_id}).scalar_one()
-    return letter_id, registration_id
