@@ -141,3 +141,10 @@ def register(chat: Chat, text: str) -> str:
     replies = chat.tap("ยืนยัน")
     assert replies[0].card is not None and replies[0].card.title.startswith("ลงรับแล้ว"), chat.text
     return replies[0].card.title.split("เลขรับ ")[1]
+
+
+def forward_to(chat: Chat, name: str) -> list[Reply]:
+    """[ส่งต่อ] on the last receipt, pick *name*, purpose เพื่อดำเนินการ."""
+    chat.tap("ส่งต่อ")
+    chat.tap(name)
+    return chat.tap("เพื่อดำเนินการ")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.models import Event, Letter, Registration
-from tests.handlers.conftest import buttons, dev_case, register
+from tests.handlers.conftest import buttons, dev_case, forward_to, register
 
 
 def _letters(runtime):
@@ -141,9 +141,7 @@ def test_only_clerks_register(runtime, link):
 def test_receipt_suggests_the_owner_from_history(runtime, link, demo):
     clerk = link("clerk")
     register(clerk, "ลงรับ ที่ มท 0603/ว 1 ลงวันที่ 1 ก.พ. 2569 จาก ปภ. เรื่อง การเตรียมความพร้อมรับมือสถานการณ์อุทกภัย")
-    clerk.tap("ส่งต่อ")
-    clerk.tap("วิภาวดี")
-    clerk.tap("เพื่อดำเนินการ")
+    forward_to(clerk, "วิภาวดี")
     receipt = clerk.say("ลงรับ ที่ มท 0603/ว 9 ลงวันที่ 2 มี.ค. 2569 จาก ปภ. "
                         "เรื่อง การเตรียมความพร้อมรับมือสถานการณ์อุทกภัยปีนี้")
     receipt = clerk.tap("ยืนยัน")[0]
@@ -156,14 +154,10 @@ def test_owner_suggestion_follows_the_latest_forward_at_once(runtime, link, demo
     """The cached owner index is rebuilt as soon as the unit forwards something new."""
     clerk = link("clerk")
     register(clerk, "ลงรับ ที่ มท 0603/ว 1 ลงวันที่ 1 ก.พ. 2569 จาก ปภ. เรื่อง การเตรียมความพร้อมรับมือสถานการณ์อุทกภัย")
-    clerk.tap("ส่งต่อ")
-    clerk.tap("วิภาวดี")
-    clerk.tap("เพื่อดำเนินการ")
+    forward_to(clerk, "วิภาวดี")
     register(clerk, "ลงรับ ที่ กค 0402/ว 7 ลงวันที่ 3 ก.พ. 2569 จาก กรมบัญชีกลาง "
                     "เรื่อง แนวทางการเบิกจ่ายเงินค่าตอบแทนคณะกรรมการตรวจรับพัสดุ")
-    clerk.tap("ส่งต่อ")
-    clerk.tap("สมชาย")
-    clerk.tap("เพื่อดำเนินการ")
+    forward_to(clerk, "สมชาย")
     clerk.say("ลงรับ ที่ กค 0402/ว 9 ลงวันที่ 2 มี.ค. 2569 จาก กรมบัญชีกลาง "
               "เรื่อง แนวทางการเบิกจ่ายเงินค่าตอบแทนคณะกรรมการตรวจรับพัสดุ ฉบับที่ 2")
     receipt = clerk.tap("ยืนยัน")[0]
