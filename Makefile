@@ -44,6 +44,7 @@ bench: install
 	$(VENV)/bin/saraban bench registry
 	$(VENV)/bin/saraban bench parse
 	$(VENV)/bin/saraban bench webhook
+	$(VENV)/bin/saraban bench handlers
 	$(VENV)/bin/saraban bench audit
 
 clean:

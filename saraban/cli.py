@@ -258,6 +258,19 @@ def bench_webhook(
     raise typer.Exit(main(users=users, per_user=per_user, postgres_url=postgres_url or None))
 
 
+@bench.command("handlers")
+def bench_handlers(
+    pairs: Annotated[int, typer.Option(help="จำนวนคู่ข้อความ (หัวหนังสือ + ยืนยัน)")] = 400,
+    threads: Annotated[int, typer.Option(help="จำนวนเธรดพร้อมกัน (เหมือนเธรดของเซิร์ฟเวอร์)")] = 6,
+    profile: Annotated[int, typer.Option(help="พิมพ์ฟังก์ชันที่ใช้เวลามากที่สุด N บรรทัด (0 = ไม่พิมพ์)")] = 0,
+    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+) -> None:
+    """CPU per ลงรับ (header + confirm) through the handlers alone, without HTTP; SQL statements per pair."""
+    from bench.handlers_bench import main
+
+    raise typer.Exit(main(pairs=pairs, threads=threads, postgres_url=postgres_url or None, profile=profile))
+
+
 @bench.command("audit")
 def bench_audit(
     postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL ของฐานข้อมูลสำหรับวัดผล (แยกจากฐานจริง)")] = "postgresql+psycopg://postgres@127.0.0.1:5432/saraban_bench_audit",
