@@ -1,7 +1,7 @@
 """``saraban bench registry``: registrations/s and latency of the one writer, beside bare SQL.
 
 For SQLite (a file, WAL) and PostgreSQL, with 1 and 8 writer threads: each registration is one
-transaction through ``registry.intake.register_incoming`` (book lock, letter, registration,
+transaction through ``registry.intake.register_incoming`` (letter, book lock, registration,
 hash-chained event). The baseline does the same row writes with hand-written SQL in the same
 run, so the figures show what the domain layer costs over the database itself. Then search
 p95 over 100,000 letters (bulk-loaded; the same index the service maintains).
@@ -197,7 +197,7 @@ def main(*, search_letters: int = 100_000, postgres_url: str | None = None, quic
         srch = pg_database(postgres_url, "saraban_bench_search") if reg else None
         if reg and srch:
             targets.append(("postgresql", reg, srch))
-    print("registrations (each one transaction: book lock, letter, registration, chained event)")
+    print("registrations (each one transaction: letter, book lock, registration, chained event)")
     print(f"{'engine':<11} {'writers':>7} | {'service/s':>9} {'p50 ms':>7} {'p99 ms':>7} | {'bare SQL/s':>10} {'p50 ms':>7} {'p99 ms':>7}")
     for label, url, _ in targets:
         for row in bench_engine(label, url, per_writer_1=per1, per_writer_8=per8):
