@@ -5,12 +5,13 @@ Contract for the channels (``bot/``):
 ``handle(runtime, inbound, *, fetch_file=None) -> list[Reply]``
     Call it once per platform event *after* recording the event's unique key (de-duplication of
     redelivered events is yours), or call ``handle_once`` (same arguments), which records
-    ``inbound.event_id`` in the handling's own transaction and returns None for a repeat. It opens its own transaction(s), never raises for anything a
-    user can do (typed registry errors become their Thai ``message_th``; unexpected errors are
-    logged with ``inbound.event_id`` and answered politely), and returns the replies for the chat
-    the event came from (``Reply.chat_id`` None = that chat). An empty list means "say nothing"
-    (e.g. chatter in a group). Button presses are idempotent here: a second press, or a button
-    from an old card, acts at most once and says so politely.
+    ``inbound.event_id`` in the handling's own transaction and returns None for a repeat (what
+    every channel does, through ``bot.intake.process``). It opens its own transaction(s), never
+    raises for anything a user can do (typed registry errors become their Thai ``message_th``;
+    unexpected errors are logged with ``inbound.event_id`` and answered politely), and returns
+    the replies for the chat the event came from (``Reply.chat_id`` None = that chat). An empty
+    list means "say nothing" (e.g. chatter in a group). Button presses are idempotent here: a
+    second press, or a button from an old card, acts at most once and says so politely.
 
     * ``Inbound.account_id`` (the platform *user* id) identifies the person; ``chat_id`` is where
       the conversation lives. Set ``is_group`` for group/supergroup chats: identity-bound actions
