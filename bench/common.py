@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from sqlalchemy import select
 
 from registry.db import recreate_database
@@ -38,3 +40,15 @@ def pg_database(base_url: str, name: str) -> str | None:
     except Exception as exc:  # the bench reports a missing engine instead of failing the other half
         print(f"PostgreSQL skipped: {exc.__class__.__name__}: {exc}")
         return None
+
+
+def fresh_databases(name: str, postgres_url: str | None) -> list[tuple[str, str]]:
+    """(engine, URL) of a fresh SQLite file and, when a PostgreSQL URL is given and answers, a
+    fresh PostgreSQL database called *name*: where a bench runs on both engines."""
+    tmp = tempfile.mkdtemp(prefix=f"{name.replace('_', '-')}-")
+    targets = [("sqlite", f"sqlite:///{tmp}/bench.db")]
+    if postgres_url:
+        pg = pg_database(postgres_url, name)
+        if pg:
+            targets.append(("postgresql", pg))
+    return targets

@@ -13,14 +13,13 @@ import cProfile
 import datetime as dt
 import os
 import pstats
-import tempfile
 import threading
 import time
 import uuid
 
 from sqlalchemy import event, select
 
-from bench.common import demo_runtime, pg_database
+from bench.common import demo_runtime, fresh_databases
 from bench.webhook_bench import header
 from registry.runtime import Runtime
 
@@ -117,12 +116,7 @@ def bench_engine(label: str, url: str, *, pairs: int, threads: int, profile: int
 
 def main(*, pairs: int = 400, threads: int = 6, postgres_url: str | None = None, profile: int = 0) -> int:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-    tmp = tempfile.mkdtemp(prefix="saraban-handlers-bench-")
-    targets = [("sqlite", f"sqlite:///{tmp}/bench.db")]
-    if postgres_url:
-        pg = pg_database(postgres_url, "saraban_handlers_bench")
-        if pg:
-            targets.append(("postgresql", pg))
+    targets = fresh_databases("saraban_handlers_bench", postgres_url)
     print(f"ลงรับ through the handlers, no HTTP: {pairs} pairs (a pasted header, then its [ยืนยัน]), "
           f"on 1 thread and on {threads}")
     print(f"{'engine':<11} {'SQL/pair':>10} {'commits':>8} | {'CPU ms':>9} {'wall ms':>9} | "

@@ -32,7 +32,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from bench.common import demo_runtime, percentile, pg_database
+from bench.common import demo_runtime, fresh_databases, percentile
 
 SECRET = "bench-line-channel-secret"
 TOKEN = "bench-line-access-token"
@@ -342,12 +342,7 @@ async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, war
 
 def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: str | None = None) -> int:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-    tmp = tempfile.mkdtemp(prefix="saraban-webhook-bench-")
-    targets = [("sqlite", f"sqlite:///{tmp}/bench.db")]
-    if postgres_url:
-        pg = pg_database(postgres_url, "saraban_webhook_bench")
-        if pg:
-            targets.append(("postgresql", pg))
+    targets = fresh_databases("saraban_webhook_bench", postgres_url)
     print(f"LINE webhook: {users} clerks × {per_user} registrations (a pasted header, then its [ยืนยัน] postback)")
     print(f"{'server':<22} {'events/s':>8} {'regs/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'reply p99':>10} {'CPU ms/ev':>10}")
     rows = []
