@@ -260,27 +260,26 @@ async def _clerk(client, url: str, fake: FakeLine | None, user: str, numbers, re
             continue
         confirm = "cf:bench0000"
         if fake is not None:
-            try:
-                arrived, msgs = await fake.wait_for_button(user, "cf:")
-            except TimeoutError:
-                res.fail("no confirmation card within 30 s")
+            msgs = await _answer(fake, user, "cf:", t200, res, "confirmation card")
+            if msgs is None:
                 continue
-            res.to_reply.append(max(0.0, arrived - t200))
             confirm = [p for p in _postbacks(msgs) if p.startswith("cf:")][-1]
-            if not confirm:
-                res.fail("no confirmation card: " + json.dumps(msgs, ensure_ascii=False))
-                continue
         t200 = await _send(client, url, fake, user, "postback", confirm, res)
         if t200 is None:
             continue
-        if fake is not None:
-            try:
-                arrived, msgs = await fake.wait_for_button(user, "fw:")
-            except TimeoutError:
-                res.fail("no receipt within 30 s")
-                continue
-            res.to_reply.append(max(0.0, arrived - t200))
+        if fake is not None and await _answer(fake, user, "fw:", t200, res, "receipt") is not None:
             res.registrations += 1
+
+
+async def _answer(fake: FakeLine, user: str, prefix: str, t200: float, res: Result, what: str) -> list[dict] | None:
+    """The answer carrying a *prefix* button, its time from the 200 recorded; None (an error) if none came."""
+    try:
+        arrived, msgs = await fake.wait_for_button(user, prefix)
+    except TimeoutError:
+        res.fail(f"no {what} within 30 s")
+        return None
+    res.to_reply.append(max(0.0, arrived - t200))
+    return msgs
 
 
 async def _drive(label: str, url: str, proc: subprocess.Popen, fake: FakeLine | None, users: list[str],
