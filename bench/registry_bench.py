@@ -14,7 +14,6 @@ import hashlib
 import os
 import random
 import statistics
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from bench.common import demo_runtime, percentile, pg_database, unit_id
+from bench.common import demo_runtime, fresh_databases, percentile, unit_id
 from registry.commands import RegisterIncoming
 from registry.db import make_engine, normalise_url
 from registry.demo import load_demo, load_holidays
@@ -190,13 +189,9 @@ def bench_search(label: str, url: str, n: int) -> dict:
 def main(*, search_letters: int = 100_000, postgres_url: str | None = None, quick: bool = False) -> int:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     per1, per8 = (200, 40) if quick else (2000, 300)
-    tmp = tempfile.mkdtemp(prefix="saraban-bench-")
-    targets = [("sqlite", f"sqlite:///{tmp}/bench.db", f"sqlite:///{tmp}/search.db")]
-    if postgres_url:
-        reg = pg_database(postgres_url, "saraban_bench")
-        srch = pg_database(postgres_url, "saraban_bench_search") if reg else None
-        if reg and srch:
-            targets.append(("postgresql", reg, srch))
+    searches = dict(fresh_databases("saraban_bench_search", postgres_url))
+    targets = [(label, url, searches[label]) for label, url in fresh_databases("saraban_bench", postgres_url)
+               if label in searches]
     print("registrations (each one transaction: letter, book lock, registration, chained event)")
     print(f"{'engine':<11} {'writers':>7} | {'service/s':>9} {'p50 ms':>7} {'p99 ms':>7} | {'bare SQL/s':>10} {'p50 ms':>7} {'p99 ms':>7}")
     for label, url, _ in targets:
