@@ -23,18 +23,12 @@ import json
 import logging
 import mimetypes
 import uuid
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from linebot.v3.messaging import (
-    AsyncApiClient,
-    AsyncMessagingApi,
-    AsyncMessagingApiBlob,
-    Configuration,
-    PushMessageRequest,
-    ReplyMessageRequest,
-)
+from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApiBlob, Configuration
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhook import SignatureValidator
 
@@ -52,40 +46,32 @@ REPLY_TOKEN_FRESH = dt.timedelta(seconds=50)  # LINE keeps a reply token for abo
 HANDLED_KINDS = {"text", "button", "file", "image", "follow", "join"}
 
 
+class _Drawn(dict):
+    """A request body as LINE's JSON, its messages drawn by bot.render_line: what the SDK's
+    ``ReplyMessageRequest`` / ``PushMessageRequest`` ``to_dict()`` give for the same content
+    (tests/bot/test_line_body.py holds them equal).
+
+    Building the SDK's pydantic models only to turn them back into this JSON cost a third of the
+    server's CPU per event (bench webhook), and the SDK's sanitising walk over a plain dict 40 %
+    of each reply call; the drawn message shapes are checked against the SDK's own models in
+    tests/bot/test_render.py."""
+
+
 class _DrawnClient(AsyncApiClient):
-    """The SDK's client, minus one walk: a request whose messages were drawn by bot.render_line
-    is plain JSON already, and re-sanitising it value by value cost 40 % of each reply call."""
+    """The SDK's client, sending a drawn body as it is (see _Drawn)."""
 
     def sanitize_for_serialization(self, obj: Any) -> Any:
-        if isinstance(obj, (ReplyMessageRequest, PushMessageRequest)) and all(isinstance(m, _Drawn) for m in obj.messages):
-            return obj.to_dict()  # to_dict() of a _Drawn is its JSON; the envelope holds only plain values
+        if isinstance(obj, _Drawn):
+            return obj
         return super().sanitize_for_serialization(obj)
 
 
-class _Drawn:
-    """A message already drawn as Messaging API JSON by bot.render_line.
-
-    Re-parsing it into the SDK's pydantic models cost a third of the server's CPU per event
-    (bench webhook); the SDK only needs ``to_dict`` to send it. The drawn shapes are checked
-    against the SDK's own models in tests/bot/test_render.py."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.data
+def reply_request(token: str, msgs: list[dict[str, Any]]) -> _Drawn:
+    return _Drawn(replyToken=token, messages=msgs, notificationDisabled=False)
 
 
-def reply_request(token: str, msgs: list[dict[str, Any]]) -> ReplyMessageRequest:
-    return ReplyMessageRequest.construct(reply_token=token, messages=[_Drawn(m) for m in msgs],
-                                         notification_disabled=False)
-
-
-def push_request(to: str, msgs: list[dict[str, Any]]) -> PushMessageRequest:
-    return PushMessageRequest.construct(to=to, messages=[_Drawn(m) for m in msgs], notification_disabled=False,
-                                        custom_aggregation_units=None)
+def push_request(to: str, msgs: list[dict[str, Any]]) -> _Drawn:
+    return _Drawn(to=to, messages=msgs, notificationDisabled=False)
 
 
 def _retry_after(exc: ApiException) -> float | None:
@@ -138,11 +124,11 @@ class LineChannel:
         self.timeout = timeout
         self.deliverer: Deliverer | None = None  # set by bot.install: pushes replies that missed the token
         self._client: AsyncApiClient | None = None
-        self._api: AsyncMessagingApi | None = None
         self._blob: AsyncMessagingApiBlob | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._chat_locks = ChatLocks()
         self._tasks: set[asyncio.Task] = set()
+        self._threads = intake.HandlerThreads(runtime, "line")
 
     # --- lifecycle (the aiohttp session must be made inside the running loop) --------------------
     async def start(self) -> None:
@@ -150,7 +136,6 @@ class LineChannel:
             self._loop = asyncio.get_running_loop()
             self._client = _DrawnClient(self.configuration)
             _read_environment_once(self._client, self.configuration.host)
-            self._api = AsyncMessagingApi(self._client)
             self._blob = AsyncMessagingApiBlob(self._client)
 
     async def stop(self) -> None:
@@ -158,7 +143,8 @@ class LineChannel:
             await asyncio.wait(list(self._tasks), timeout=10)
         if self._client is not None:
             await self._client.close()
-            self._client = self._api = self._blob = None
+            self._client = self._blob = None
+        self._threads.close()
 
     async def idle(self, timeout: float = 10.0) -> None:
         """Wait until every event taken so far has been handled (tests, shutdown)."""
@@ -244,9 +230,9 @@ class LineChannel:
         try:
             async with self._chat_locks.hold(inbound.chat_id):
                 if inbound.kind not in HANDLED_KINDS:  # recorded, not answered
-                    await asyncio.to_thread(intake.accept, self.runtime, inbound.event_id)
+                    await self._threads.run(intake.accept, self.runtime, inbound.event_id)
                     return
-                replies = await asyncio.to_thread(intake.process, self.runtime, inbound, self.fetch_file)
+                replies = await self._threads.run(intake.process, self.runtime, inbound, self.fetch_file)
                 if replies is not None:  # None: a redelivered event, already handled
                     await self.answer(inbound, reply_token, replies)
         except Exception:
@@ -270,13 +256,13 @@ class LineChannel:
             if not replied:
                 rest = [r for r, _ in first] + rest
             if rest:
-                row = await asyncio.to_thread(intake.queue_replies, self.runtime, channel="line",
-                                              chat_id=inbound.chat_id, replies=rest, key=inbound.event_id)
+                row = await self._threads.run(partial(intake.queue_replies, self.runtime, channel="line",
+                                                       chat_id=inbound.chat_id, replies=rest, key=inbound.event_id))
                 if row:
                     to_push.append(row)
         for n, (chat_id, rs) in enumerate(elsewhere.items()):
-            row = await asyncio.to_thread(intake.queue_replies, self.runtime, channel="line", chat_id=chat_id,
-                                          replies=rs, key=f"{inbound.event_id}:{n}")
+            row = await self._threads.run(partial(intake.queue_replies, self.runtime, channel="line", chat_id=chat_id,
+                                                   replies=rs, key=f"{inbound.event_id}:{n}"))
             if row:
                 to_push.append(row)
         if to_push and self.deliverer is not None:
@@ -301,11 +287,8 @@ class LineChannel:
     async def _reply(self, reply_token: str, msgs: list[dict[str, Any]]) -> bool:
         if len(msgs) > render_line.MAX_MESSAGES_PER_CALL:
             return False  # one oversize reply: push it in several calls instead
-        await self.start()
-        assert self._api is not None
-        request = reply_request(reply_token, msgs)
         try:
-            await self._api.reply_message(request, _request_timeout=self.timeout)
+            await self._post("/v2/bot/message/reply", reply_request(reply_token, msgs))
             return True
         except ApiException as exc:
             log.info("reply token refused (%s): pushing instead", exc.status)
@@ -314,16 +297,27 @@ class LineChannel:
             log.warning("reply failed (%r): pushing instead", exc)  # only per retry key, so rare duplicates)
             return False
 
+    async def _post(self, path: str, request: _Drawn, *,
+                    retry_key: str | None = None) -> None:
+        """One Messaging API call through the SDK's own client, as ``AsyncMessagingApi.reply_message``
+        and ``push_message`` make it, minus two steps we do not need: pydantic re-validating the
+        arguments we built and parsing LINE's answer into models we never read (together about a
+        third of each reply call's CPU in bench webhook). Errors are the SDK's ApiException as before."""
+        await self.start()
+        assert self._client is not None
+        headers = {"Accept": "application/json", "Content-Type": "application/json"}
+        if retry_key:
+            headers["X-Line-Retry-Key"] = retry_key
+        await self._client.call_api(path, "POST", header_params=headers, body=request, response_types_map={},
+                                    auth_settings=["Bearer"], _request_timeout=self.timeout)
+
     # --- ChatGateway -------------------------------------------------------------------------------
     async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str) -> None:
-        await self.start()
-        assert self._api is not None
         batches = render_line.batches(render_line.render(replies))
         for i, batch in enumerate(batches):
             key = retry_key if i == 0 else str(uuid.uuid5(uuid.UUID(retry_key), str(i)))
-            request = push_request(chat_id, batch)
             try:
-                await self._api.push_message(request, x_line_retry_key=key, _request_timeout=self.timeout)
+                await self._post("/v2/bot/message/push", push_request(chat_id, batch), retry_key=key)
             except ApiException as exc:
                 if exc.status == 409:  # this retry key was accepted before: already delivered
                     continue

@@ -17,6 +17,7 @@ import asyncio
 import datetime as dt
 import hmac
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
@@ -87,6 +88,7 @@ class TelegramChannel:
         self._started = False
         self._start_lock: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._threads = intake.HandlerThreads(runtime, "telegram")
         self._chat_locks = ChatLocks()
         if secret_token is None and mode != "polling":
             log.warning("SARABAN_TELEGRAM_SECRET_TOKEN is not set: anyone who finds /webhooks/telegram can post updates")
@@ -122,6 +124,7 @@ class TelegramChannel:
             if self.application.running:
                 await self.application.stop()
         await self.application.shutdown()
+        self._threads.close()
         self._started = False
 
     # --- webhook -----------------------------------------------------------------------------------
@@ -185,12 +188,12 @@ class TelegramChannel:
         key = f"telegram:{update.update_id}"
         inbound = self.to_inbound(update)
         if inbound is None or inbound.kind == "other":  # recorded, not answered
-            if not await asyncio.to_thread(intake.accept, self.runtime, key):
+            if not await self._threads.run(intake.accept, self.runtime, key):
                 log.info("repeat of %s ignored", key)
             return
         async with self._chat_locks.hold(inbound.chat_id):
             # the key is recorded in the transaction that handles the update: None = a repeat
-            replies = await asyncio.to_thread(intake.process, self.runtime, inbound, self.fetch_file)
+            replies = await self._threads.run(intake.process, self.runtime, inbound, self.fetch_file)
             if replies is None:
                 log.info("repeat of %s ignored", key)
                 return
@@ -216,8 +219,8 @@ class TelegramChannel:
                     await self._send_reply(chat_id, reply)
                 except (SendFailed, TelegramError) as exc:
                     log.warning("reply to %s not sent now (%s): queued", chat_id, exc)
-                    row = await asyncio.to_thread(intake.queue_replies, self.runtime, channel="telegram",
-                                                  chat_id=chat_id, replies=rs[i:], key=f"{inbound.event_id}:{n}")
+                    row = await self._threads.run(partial(intake.queue_replies, self.runtime, channel="telegram",
+                                                          chat_id=chat_id, replies=rs[i:], key=f"{inbound.event_id}:{n}"))
                     if row:
                         queued.append(row)
                     break
