@@ -9,7 +9,8 @@ The same client then drives a bare FastAPI endpoint (its own uvicorn process) th
 the signature. Reported for both: events/s, p50/p99 to the 200, server CPU per event (user+sys
 of the server process over the run / events); for the real app also registrations/s and p99 from
 the 200 to the reply at the fake. Client and server share the machine's cores, so compare CPU per
-event rather than raw rates.
+event rather than raw rates. ``--workers N`` runs both servers with N uvicorn worker processes
+(as ``saraban serve --workers N``); CPU is then summed over the server's whole process tree.
 """
 
 from __future__ import annotations
@@ -141,9 +142,22 @@ def _free_port() -> int:
 
 
 def _cpu(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+    """User + system CPU seconds of *pid* and of every process under it (uvicorn's workers)."""
+    parent_of: dict[int, int] = {}
+    cpu_of: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            parent_of[int(entry)] = int(fields[1])
+            cpu_of[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+    tree = {pid}
+    while more := {child for child, parent in parent_of.items() if parent in tree} - tree:
+        tree |= more
+    return sum(cpu_of.get(p, 0.0) for p in tree)
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -187,9 +201,9 @@ def _prepare(url: str, users: list[str]) -> None:
     rt.engine.dispose()
 
 
-def _start_server(target: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+def _start_server(target: str, port: int, env: dict[str, str], workers: int = 1) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
-                             "--log-level", "warning", "--no-access-log"], env=env,
+                             "--log-level", "warning", "--no-access-log", "--workers", str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=None)
 
 
@@ -303,7 +317,8 @@ async def _drive(label: str, url: str, proc: subprocess.Popen, fake: FakeLine | 
         return res
 
 
-async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, warmup: int) -> tuple[Result, Result, tuple[int, int]]:
+async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, warmup: int,
+                      workers: int = 1) -> tuple[Result, Result, tuple[int, int]]:
     import uvicorn
 
     ids = ["U" + uuid.uuid4().hex for _ in range(users)]
@@ -320,14 +335,14 @@ async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, war
     for key in ("SARABAN_TELEGRAM_BOT_TOKEN", "SARABAN_TELEGRAM_SECRET_TOKEN"):
         env.pop(key, None)
     port = _free_port()
-    proc = _start_server("saraban.asgi:app", port, env)
+    proc = _start_server("saraban.asgi:app", port, env, workers)
     try:
         app_result = await _drive(f"{label}: saraban", f"http://127.0.0.1:{port}", proc, fake, ids, per_user, warmup)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
     bare_port = _free_port()
-    bare = _start_server("bench.webhook_bench:bare_app", bare_port, env)
+    bare = _start_server("bench.webhook_bench:bare_app", bare_port, env, workers)
     try:
         bare_result = await _drive(f"{label}: bare endpoint", f"http://127.0.0.1:{bare_port}", bare, None, ids,
                                    per_user, 2)
@@ -339,14 +354,17 @@ async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, war
     return app_result, bare_result, (fake.replies, fake.pushes)
 
 
-def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: str | None = None) -> int:
+def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: str | None = None,
+         workers: int = 1) -> int:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     targets = fresh_databases("saraban_webhook_bench", postgres_url)
-    print(f"LINE webhook: {users} clerks × {per_user} registrations (a pasted header, then its [ยืนยัน] postback)")
+    print(f"LINE webhook: {users} clerks × {per_user} registrations (a pasted header, then its [ยืนยัน] postback); "
+          f"servers with {workers} worker process{'es' if workers > 1 else ''}")
     print(f"{'server':<22} {'events/s':>8} {'regs/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'reply p99':>10} {'CPU ms/ev':>10}")
     rows = []
     for label, url in targets:
-        app_result, bare_result, fake_counts = asyncio.run(_run_engine(label, url, users=users, per_user=per_user, warmup=warmup))
+        app_result, bare_result, fake_counts = asyncio.run(_run_engine(label, url, users=users, per_user=per_user, warmup=warmup,
+                                                                          workers=workers))
         print(app_result.line(bare=False) + f"   (fake LINE: {fake_counts[0]} replies, {fake_counts[1]} pushes)")
         for sample in app_result.samples:
             print("    e.g.", sample)
