@@ -10,7 +10,9 @@ the signature. Reported for both: events/s, p50/p99 to the 200, server CPU per e
 of the server process over the run / events); for the real app also registrations/s and p99 from
 the 200 to the reply at the fake. Client and server share the machine's cores, so compare CPU per
 event rather than raw rates. ``--workers N`` runs both servers with N uvicorn worker processes
-(as ``saraban serve --workers N``); CPU is then summed over the server's whole process tree.
+(as ``saraban serve --workers N``); CPU is then summed over the server's whole process tree. A lone
+server process runs on one CPU core, as in production (saraban.affinity; ``SARABAN_PIN_CPU=0``
+runs both servers unpinned).
 """
 
 from __future__ import annotations
@@ -46,8 +48,12 @@ def _bare_app():
     from fastapi.responses import JSONResponse
     from linebot.v3.webhook import SignatureValidator
 
+    from saraban.affinity import pin_lone_server
+    from saraban.settings import get_settings
+
     app = FastAPI()
     validator = SignatureValidator(os.environ.get("SARABAN_LINE_CHANNEL_SECRET", SECRET))
+    pin_lone_server(get_settings().pin_cpu)  # as saraban.asgi does for the real app: like for like
 
     @app.post("/webhooks/line")
     async def webhook(request: Request) -> JSONResponse:

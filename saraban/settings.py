@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     attachments_dir: str = "./attachments"
     demo: bool = False
     run_worker: bool = True  # ``serve`` runs the outbox deliverer in-process unless told not to
+    pin_cpu: bool = True  # a lone server process runs on one CPU core (saraban/affinity.py says why)
     public_url: str = "http://127.0.0.1:8000"
 
     @model_validator(mode="after")
