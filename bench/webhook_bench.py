@@ -1,6 +1,6 @@
 """``saraban bench webhook``: the LINE webhook end to end, beside a bare signature-checking endpoint.
 
-The server under test is ``uvicorn saraban.asgi:app`` in its own process, configured like
+The server under test is ``saraban serve`` (uvicorn) in its own process, configured like
 production but with ``SARABAN_LINE_API_BASE_URL`` pointing at a fake LINE API on loopback. This
 process is the client (and hosts the fake): simulated clerks each paste a header (a signed text
 event), wait for the confirmation card at the fake, press [ยืนยัน] (a signed postback with the
@@ -208,9 +208,19 @@ def _prepare(url: str, users: list[str]) -> None:
 
 
 def _start_server(target: str, port: int, env: dict[str, str], workers: int = 1) -> subprocess.Popen:
+    """The bare endpoint, served by uvicorn itself."""
     return subprocess.Popen([sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
                              "--log-level", "warning", "--no-access-log", "--workers", str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=None)
+
+
+def _start_saraban(port: int, env: dict[str, str], workers: int, log: str) -> subprocess.Popen:
+    """The real app as production starts it: ``saraban serve`` (uvicorn; one worker is pinned to a
+    core, see saraban.affinity). Its JSON log goes to *log*, read back if it fails to start."""
+    with open(log, "wb") as out:
+        return subprocess.Popen([sys.executable, "-c", "from saraban.cli import main; main()", "serve",
+                                 "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+                                env=env, stdout=subprocess.DEVNULL, stderr=out)
 
 
 async def _wait_ready(client, url: str, proc: subprocess.Popen) -> None:
@@ -351,9 +361,14 @@ async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, war
         env.pop(key, None)
     await _settle()
     port = _free_port()
-    proc = _start_server("saraban.asgi:app", port, env, workers)
+    log = os.path.join(env["SARABAN_ATTACHMENTS_DIR"], "server.log")
+    proc = _start_saraban(port, env, workers, log)
     try:
         app_result = await _drive(f"{label}: saraban", f"http://127.0.0.1:{port}", proc, fake, ids, per_user, warmup)
+    except RuntimeError:
+        with open(log, encoding="utf-8", errors="replace") as f:
+            print(f.read()[-3000:], file=sys.stderr)
+        raise
     finally:
         proc.terminate()
         proc.wait(timeout=20)

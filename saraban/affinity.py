@@ -7,10 +7,12 @@ them at every hand-off. ``bench webhook`` (A/B, same code, alternating runs) mea
 CPU per LINE event at 2.39-2.69 ms pinned against 2.56-3.76 ms unpinned on SQLite, and 4.08-4.41
 against 4.72-5.89 ms on PostgreSQL, with registrations/s up accordingly.
 
-Only a lone process is pinned: uvicorn's ``--workers N`` children (multiprocessing) are left to
-the kernel, which spreads them over the cores; choosing one core each would need a worker index
-uvicorn does not give. ``SARABAN_PIN_CPU=0`` turns this off (a machine shared with busy
-neighbours pinned to the same core, or heavy exports wanting a second core for SQLite's C code).
+Only a lone process is pinned, and only by ``saraban serve`` with one worker: with
+``--workers N`` the kernel spreads uvicorn's children over the cores (choosing one core each would
+need a worker index uvicorn does not give), and a server that imports ``saraban.asgi`` itself
+(gunicorn with uvicorn workers, say) may run several copies that must not share one core.
+``SARABAN_PIN_CPU=0`` turns it off (a machine shared with busy neighbours pinned to the same
+core, or heavy exports wanting a second core for SQLite's C code).
 """
 
 from __future__ import annotations

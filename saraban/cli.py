@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging.config
 import os
 import secrets
 import sys
@@ -63,7 +64,13 @@ def serve(
 
     if no_worker:
         os.environ["SARABAN_RUN_WORKER"] = "0"
+    from saraban.affinity import pin_lone_server
     from saraban.logs import uvicorn_log_config
+    from saraban.settings import get_settings
+
+    if workers == 1:  # before uvicorn starts: every thread the server starts inherits the core
+        logging.config.dictConfig(uvicorn_log_config())  # uvicorn applies it again; here it carries our line
+        pin_lone_server(get_settings().pin_cpu)
 
     uvicorn.run("saraban.asgi:app", host=host, port=port, workers=workers, log_config=uvicorn_log_config(),
                 proxy_headers=False, access_log=False)
