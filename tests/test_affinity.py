@@ -63,3 +63,39 @@ def test_a_worker_child_is_left_to_the_kernel(tmp_path):
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     cpu, allowed = json.loads(out.stdout.strip().splitlines()[-1])
     assert cpu is None and allowed == sorted(os.sched_getaffinity(0))
+
+
+def test_saraban_serve_runs_on_one_core(runtime):
+    import time
+    import urllib.request
+
+    from tests.live_server import free_port
+
+    port = free_port()
+    env = {**os.environ, "PYTHAINLP_OFFLINE": "1", "SARABAN_DATABASE_URL": runtime.engine.url.render_as_string(False),
+           "SARABAN_RUN_WORKER": "0"}
+    for key in [k for k in env if k.startswith(("SARABAN_LINE", "SARABAN_TELEGRAM", "SARABAN_PIN"))]:
+        env.pop(key)
+    proc = subprocess.Popen([sys.executable, "-c", "from saraban.cli import main; main()", "serve", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, "saraban serve exited"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                assert time.monotonic() < deadline, "saraban serve did not answer"
+                time.sleep(0.2)
+        seen = set()
+        for tid in os.listdir(f"/proc/{proc.pid}/task"):
+            try:
+                seen.add(frozenset(os.sched_getaffinity(int(tid))))
+            except ProcessLookupError:  # a thread that ended meanwhile
+                pass
+        assert seen == {frozenset({max(os.sched_getaffinity(0))})}
+    finally:
+        proc.terminate()
+        proc.wait(20)
