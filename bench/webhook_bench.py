@@ -53,7 +53,7 @@ def _bare_app():
 
     app = FastAPI()
     validator = SignatureValidator(os.environ.get("SARABAN_LINE_CHANNEL_SECRET", SECRET))
-    pin_lone_server(get_settings().pin_cpu)  # as saraban.asgi does for the real app: like for like
+    pin_lone_server(get_settings().pin_cpu)  # as `saraban serve` pins the real app: like for like
 
     @app.post("/webhooks/line")
     async def webhook(request: Request) -> JSONResponse:

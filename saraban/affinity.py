@@ -4,8 +4,8 @@ The server is one CPython process: the event loop thread and the chat handler th
 holding the GIL, so the process never computes on more than about one core anyway. Left free to
 roam, its threads are scheduled on different cores and pass the GIL (and their caches) across
 them at every hand-off. ``bench webhook`` (A/B, same code, alternating runs) measured the server's
-CPU per LINE event at 2.39-2.69 ms pinned against 2.56-3.76 ms unpinned on SQLite, and 4.08-4.41
-against 4.72-5.89 ms on PostgreSQL, with registrations/s up accordingly.
+CPU per LINE event at 2.19-3.77 ms pinned against 3.55-4.32 ms unpinned on SQLite (131-225 against
+107-131 registrations/s), and 4.08-4.41 against 4.72-5.89 ms on PostgreSQL.
 
 Only a lone process is pinned, and only by ``saraban serve`` with one worker: with
 ``--workers N`` the kernel spreads uvicorn's children over the cores (choosing one core each would
