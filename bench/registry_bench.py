@@ -109,8 +109,7 @@ def _bare_op(rt: Runtime, unit_id: int, book_id: int):
             h = hashlib.sha256(f"{head.hash}{letter_id}".encode()).hexdigest()
             c.execute(text("INSERT INTO events (seq, occurred_at, channel, kind, entity, entity_id, data, prev_hash, hash)"
                            " VALUES (:q, :now, 'bench', 'bare', 'letter', :l, '{}', :p, :h)"),
-                      {"q": head.seq + 1, "now": stamp, "l": letter_id, "p": head.hash, "h": h})
-            c.execute(text("UPDATE chain_head SET seq = :q, hash = :h WHERE id = 1"), {"q": head.seq + 1, "h": h})
+                      {"q": head.seq + 1, "now": stamp, "l": letter_id, "p": head.hash, "h": h})  # moves the head
     return op
 
 

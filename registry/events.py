@@ -2,7 +2,8 @@
 
 ``hash = sha256(prev_hash + canonical JSON)``, where the canonical JSON covers every stored
 field of the event except the two hashes. The chain head row is locked by the appender, so
-the chain is one total order on both engines.
+the chain is one total order on both engines; inserting the event moves the head (a trigger,
+see registry.chain_trigger).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from registry import chain_trigger  # noqa: F401  (the trigger is created with the events table)
 from registry.models import ChainHead, Event
 
 GENESIS = "0" * 64
@@ -108,14 +110,12 @@ def append_event(
         "seq": event.seq, "occurred_at": event.occurred_at, "actor_id": event.actor_id, "channel": event.channel,
         "kind": kind, "entity": entity, "entity_id": entity_id, "data": event.data, "prev_hash": event.prev_hash,
         "hash": event.hash})
-    conn.execute(_MOVE_HEAD, {"q": event.seq, "h": event.hash})
-    return event
+    return event  # the insert moved the chain head to this event (registry.chain_trigger)
 
 
 # Built once: every change appends an event, and building statements costs more than running them.
 _HEAD = select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1).with_for_update()
 _INSERT = insert(Event)
-_MOVE_HEAD = update(ChainHead).where(ChainHead.id == 1).values(seq=bindparam("q"), hash=bindparam("h"))
 
 
 def _create_head(session: Session) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from registry import memo
 from registry.db import normalise_url, recreate_database
 from registry.models import Base
+import registry.chain_trigger  # noqa: F401  (creates the chain-head trigger with the events table)
 import registry.search_index  # noqa: F401  (creates the full-text index with the tables)
 
 

@@ -37,6 +37,10 @@ def test_migrations_match_models(database_url, tmp_path):
             assert conn.execute(text("SELECT name FROM sqlite_master WHERE name='letters_fts'")).first()
         else:
             assert conn.execute(text("SELECT 1 FROM pg_indexes WHERE indexname='ix_letters_search'")).first()
+        # and so did the trigger that moves the chain head with every inserted event
+        catalogue = ("SELECT 1 FROM sqlite_master WHERE type='trigger' AND name='events_move_head'"
+                     if engine.dialect.name == "sqlite" else "SELECT 1 FROM pg_trigger WHERE tgname='events_move_head'")
+        assert conn.execute(text(catalogue)).first()
     engine.dispose()
 
 
