@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
 export PYTHAINLP_OFFLINE := 1

@@ -178,13 +178,8 @@ def candidates(session: Session, unit_ids: Sequence[int], period_from: dt.date, 
     inner = candidate_stmt(unit_ids, period_from, period_to).subquery()
     if session.get_bind().dialect.name == "postgresql":
         stmt = select(inner.c.unit_id, func.array_agg(inner.c.id)).group_by(inner.c.unit_id)
-        compiled = stmt.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
-        raw = session.connection().connection.driver_connection
-        # psycopg's binary format: a million ids arrive as packed integers, not as text to parse
-        with raw.cursor(binary=True) as cur:
-            cur.execute(str(compiled), compiled.params)
-            for unit_id, ids in cur.fetchall():
-                out[unit_id] = sorted(ids)
+        for unit_id, ids in session.execute(stmt):  # psycopg2 parses the integer arrays in C
+            out[unit_id] = sorted(ids)
         return out
     result = session.connection().execute(select(inner.c.id, inner.c.unit_id))
     for reg_id, unit_id in result.cursor.fetchall() if result.cursor is not None else result:

@@ -10,11 +10,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
+# The one PostgreSQL driver we ship is psycopg2 (see pyproject.toml for why). A URL naming no driver,
+# or psycopg 3 (which earlier versions shipped, so existing settings name it), is served by it.
+_OUR_POSTGRES = {"postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"}
+
+
 def normalise_url(url: str) -> str:
-    """Use psycopg 3 for plain ``postgresql://`` URLs (the driver we ship)."""
+    """PostgreSQL URLs go through the driver we ship, psycopg2."""
     u = make_url(url)
-    if u.drivername in ("postgresql", "postgres"):
-        u = u.set(drivername="postgresql+psycopg")
+    if u.drivername in _OUR_POSTGRES:
+        u = u.set(drivername="postgresql+psycopg2")
     return u.render_as_string(hide_password=False)
 
 

@@ -31,7 +31,7 @@ def record_inbound(session: Session, key: str, *, at: dt.datetime) -> bool:
 
 
 def _insert_once(insert):
-    # RETURNING rather than rowcount: psycopg 3 does not report a row count for this statement.
+    # RETURNING rather than rowcount: not every driver reports one for ON CONFLICT DO NOTHING (psycopg 3 did not).
     return insert(ProcessedInbound.__table__).values(key=bindparam("key"), received_at=bindparam("at")) \
         .on_conflict_do_nothing(index_elements=["key"]).returning(ProcessedInbound.__table__.c.key)
 

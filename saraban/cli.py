@@ -245,7 +245,7 @@ def admin_link_code(
 @bench.command("registry")
 def bench_registry(
     letters: Annotated[int, typer.Option(help="จำนวนหนังสือสำหรับทดสอบการค้นหา")] = 100_000,
-    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql://postgres@127.0.0.1:5432/postgres",
 ) -> None:
     """Registrations/s and p50/p99 for 1 and 8 writers beside a bare-SQL baseline; search p95."""
     from bench.registry_bench import main
@@ -257,7 +257,7 @@ def bench_registry(
 def bench_webhook(
     users: Annotated[int, typer.Option(help="จำนวนผู้ใช้จำลองที่ส่งพร้อมกัน")] = 16,
     per_user: Annotated[int, typer.Option(help="จำนวนหนังสือที่แต่ละคนลงรับ")] = 40,
-    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql://postgres@127.0.0.1:5432/postgres",
     workers: Annotated[int, typer.Option(help="จำนวน worker process ของเซิร์ฟเวอร์ (เหมือน saraban serve --workers)")] = 1,
 ) -> None:
     """LINE webhook end to end (uvicorn + fake LINE API) beside a bare signature-checking endpoint."""
@@ -271,7 +271,7 @@ def bench_handlers(
     pairs: Annotated[int, typer.Option(help="จำนวนคู่ข้อความ (หัวหนังสือ + ยืนยัน)")] = 400,
     threads: Annotated[int, typer.Option(help="จำนวนเธรดพร้อมกัน (เหมือนเธรดของเซิร์ฟเวอร์)")] = 6,
     profile: Annotated[int, typer.Option(help="พิมพ์ฟังก์ชันที่ใช้เวลามากที่สุด N บรรทัด (0 = ไม่พิมพ์)")] = 0,
-    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql://postgres@127.0.0.1:5432/postgres",
 ) -> None:
     """CPU per ลงรับ (header + confirm) through the handlers alone, without HTTP; SQL statements per pair."""
     from bench.handlers_bench import main
@@ -281,7 +281,7 @@ def bench_handlers(
 
 @bench.command("audit")
 def bench_audit(
-    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL ของฐานข้อมูลสำหรับวัดผล (แยกจากฐานจริง)")] = "postgresql+psycopg://postgres@127.0.0.1:5432/saraban_bench_audit",
+    postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL ของฐานข้อมูลสำหรับวัดผล (แยกจากฐานจริง)")] = "postgresql://postgres@127.0.0.1:5432/saraban_bench_audit",
     registrations: Annotated[int, typer.Option(help="จำนวนทะเบียนที่สร้างไว้วัดผล")] = 1_000_000,
     runs: Annotated[int, typer.Option(help="จำนวนรอบที่วัด (ใช้ค่ามัธยฐาน)")] = 5,
 ) -> None:

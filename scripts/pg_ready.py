@@ -2,12 +2,12 @@
 
 import sys
 
-import psycopg
+import psycopg2
 from sqlalchemy.engine import make_url
 
 url = make_url(sys.argv[1])
 try:
-    psycopg.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
+    psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
                     dbname=url.database or "postgres", connect_timeout=2).close()
 except Exception:  # any failure means "not reachable": the caller only needs yes or no
     sys.exit(1)
