@@ -1,18 +1,22 @@
-"""``saraban bench webhook``: the LINE webhook end to end, beside a bare signature-checking endpoint.
+"""``saraban bench webhook``: the LINE webhook end to end, beside a reply-only and a bare endpoint.
 
 The server under test is ``saraban serve`` (uvicorn) in its own process, configured like
 production but with ``SARABAN_LINE_API_BASE_URL`` pointing at a fake LINE API on loopback. This
 process is the client (and hosts the fake): simulated clerks each paste a header (a signed text
 event), wait for the confirmation card at the fake, press [ยืนยัน] (a signed postback with the
 card's own payload) and wait for the receipt — one registration per pair of events.
-The same client then drives a bare FastAPI endpoint (its own uvicorn process) that only checks
-the signature. Reported for both: events/s, p50/p99 to the 200, server CPU per event (user+sys
-of the server process over the run / events); for the real app also registrations/s and p99 from
-the 200 to the reply at the fake. Client and server share the machine's cores, so compare CPU per
-event rather than raw rates. ``--workers N`` runs both servers with N uvicorn worker processes
+The same client then drives two reference servers (each its own uvicorn process): a reply-only
+endpoint that checks the signature, answers 200 and replies through the SDK's client with the
+messages the app sent (captured at the fake: its confirmation card, then its receipt) but keeps
+no register at all — the floor any LINE bot on this stack pays per event; and a bare FastAPI
+endpoint that only checks the signature. Reported for all: events/s, p50/p99 to the 200, server
+CPU per event (user+sys of the server process over the run / events); for the real app also
+registrations/s, and p99 from the 200 to the reply at the fake for both servers that reply.
+Client and server share the machine's cores, so compare CPU per event rather than raw rates.
+``--workers N`` runs all three servers with N uvicorn worker processes
 (as ``saraban serve --workers N``); CPU is then summed over the server's whole process tree. A lone
 server process runs on one CPU core, as in production (saraban.affinity; ``SARABAN_PIN_CPU=0``
-runs both servers unpinned).
+runs them unpinned).
 """
 
 from __future__ import annotations
@@ -69,9 +73,56 @@ def _bare_app():
     return app
 
 
+def _reply_app():
+    """Signature check, 200, then a reply through the SDK's client exactly as the app sends one
+    (bot.line.post), with the app's captured messages; and nothing else: no event record, no
+    conversation, no register."""
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+    from linebot.v3.messaging import Configuration
+    from linebot.v3.webhook import SignatureValidator
+
+    from bot.line import messaging_client, post, reply_request
+    from saraban.affinity import pin_lone_server
+    from saraban.settings import get_settings
+
+    app = FastAPI()
+    validator = SignatureValidator(os.environ["SARABAN_LINE_CHANNEL_SECRET"])
+    configuration = Configuration(host=os.environ["SARABAN_LINE_API_BASE_URL"],
+                                  access_token=os.environ["SARABAN_LINE_CHANNEL_ACCESS_TOKEN"])
+    with open(os.environ["BENCH_CANNED_REPLIES"], encoding="utf-8") as f:
+        canned = json.load(f)  # {"message": the confirmation card's messages, "postback": the receipt's}
+    pin_lone_server(get_settings().pin_cpu)
+    state: dict[str, Any] = {"client": None, "tasks": set()}
+
+    async def reply(token: str, msgs: list[dict]) -> None:
+        if state["client"] is None:  # inside the running loop, as the channel makes it
+            state["client"] = messaging_client(configuration)
+        await post(state["client"], "/v2/bot/message/reply", reply_request(token, msgs))
+
+    @app.post("/webhooks/line")
+    async def webhook(request: Request) -> JSONResponse:
+        body = (await request.body()).decode("utf-8")
+        if not validator.validate(body, request.headers.get("x-line-signature", "")):
+            return JSONResponse({"message": "invalid signature"}, status_code=400)
+        for event in json.loads(body).get("events") or []:
+            task = asyncio.create_task(reply(event["replyToken"], canned[event["type"]]))
+            state["tasks"].add(task)
+            task.add_done_callback(state["tasks"].discard)
+        return JSONResponse({})
+
+    @app.get("/chat")
+    async def ready() -> dict:
+        return {}
+
+    return app
+
+
 def __getattr__(name: str):  # ``uvicorn bench.webhook_bench:bare_app`` builds it lazily
     if name == "bare_app":
         return _bare_app()
+    if name == "reply_app":
+        return _reply_app()
     raise AttributeError(name)
 
 
@@ -82,6 +133,7 @@ class FakeLine:
         self.token_user: dict[str, str] = {}
         self.replies = 0
         self.pushes = 0
+        self.seen: dict[str, list[dict]] = {}  # the last answer carrying each button prefix (see canned)
 
     def queue(self, user: str) -> asyncio.Queue:
         q = self.inbox.get(user)
@@ -103,6 +155,7 @@ class FakeLine:
             arrived, msgs = await asyncio.wait_for(q.get(), max(0.01, deadline - time.monotonic()))
             seen.extend(msgs)
             if any(p.startswith(prefix) for p in _postbacks(msgs)):
+                self.seen[prefix] = seen
                 return arrived, seen
 
     def app(self):
@@ -255,10 +308,10 @@ class Result:
         if len(self.samples) < 3:
             self.samples.append(what[:300])
 
-    def line(self, bare: bool) -> str:
+    def line(self, *, registers: bool, replies: bool) -> str:
         ev = self.events / self.seconds if self.seconds else 0
-        reg = "" if bare else f"{self.registrations / self.seconds:8.0f}"
-        rep = "" if bare else f"{_pct(self.to_reply, 99) * 1000:10.1f}"
+        reg = f"{self.registrations / self.seconds:8.0f}" if registers else ""
+        rep = f"{_pct(self.to_reply, 99) * 1000:10.1f}" if replies else ""
         return (f"{self.label:<22} {ev:8.0f} {reg:>8} {_pct(self.to_200, 50) * 1000:8.1f} "
                 f"{_pct(self.to_200, 99) * 1000:8.1f} {rep:>10} {self.cpu / max(self.events, 1) * 1000:10.2f}"
                 + (f"   errors {self.errors}" if self.errors else ""))
@@ -343,7 +396,7 @@ async def _settle() -> None:
 
 
 async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, warmup: int,
-                      workers: int = 1) -> tuple[Result, Result, tuple[int, int]]:
+                      workers: int = 1) -> tuple[Result, Result, Result, tuple[int, int]]:
     import uvicorn
 
     ids = ["U" + uuid.uuid4().hex for _ in range(users)]
@@ -372,6 +425,19 @@ async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, war
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    app_counts = (fake.replies, fake.pushes)
+    env["BENCH_CANNED_REPLIES"] = os.path.join(env["SARABAN_ATTACHMENTS_DIR"], "canned.json")
+    with open(env["BENCH_CANNED_REPLIES"], "w", encoding="utf-8") as f:
+        json.dump({"message": fake.seen.get("cf:", []), "postback": fake.seen.get("fw:", [])}, f, ensure_ascii=False)
+    await _settle()
+    reply_port = _free_port()
+    replier = _start_server("bench.webhook_bench:reply_app", reply_port, env, workers)
+    try:
+        reply_result = await _drive(f"{label}: reply only", f"http://127.0.0.1:{reply_port}", replier, fake, ids,
+                                    per_user, warmup)
+    finally:
+        replier.terminate()
+        replier.wait(timeout=20)
     await _settle()
     bare_port = _free_port()
     bare = _start_server("bench.webhook_bench:bare_app", bare_port, env, workers)
@@ -383,7 +449,7 @@ async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, war
         bare.wait(timeout=20)
     fake_server.should_exit = True
     await fake_task
-    return app_result, bare_result, (fake.replies, fake.pushes)
+    return app_result, reply_result, bare_result, app_counts
 
 
 def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: str | None = None,
@@ -395,17 +461,23 @@ def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: 
     print(f"{'server':<22} {'events/s':>8} {'regs/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'reply p99':>10} {'CPU ms/ev':>10}")
     rows = []
     for label, url in targets:
-        app_result, bare_result, fake_counts = asyncio.run(_run_engine(label, url, users=users, per_user=per_user, warmup=warmup,
-                                                                          workers=workers))
-        print(app_result.line(bare=False) + f"   (fake LINE: {fake_counts[0]} replies, {fake_counts[1]} pushes)")
+        app_result, reply_result, bare_result, fake_counts = asyncio.run(
+            _run_engine(label, url, users=users, per_user=per_user, warmup=warmup, workers=workers))
+        print(app_result.line(registers=True, replies=True) + f"   (fake LINE: {fake_counts[0]} replies, {fake_counts[1]} pushes)")
         for sample in app_result.samples:
             print("    e.g.", sample)
-        print(bare_result.line(bare=True))
+        print(reply_result.line(registers=False, replies=True))
+        print(bare_result.line(registers=False, replies=False))
+        app_cpu = app_result.cpu / max(app_result.events, 1)
+        # CPU time is counted in clock ticks (10 ms): a short run may give a reference server none at all
+        for name, ref in (("the bare endpoint", bare_result), ("the reply-only endpoint", reply_result)):
+            ref_cpu = ref.cpu / max(ref.events, 1)
+            print(f"{'':<22} CPU per event: " + (f"{app_cpu / ref_cpu:.1f} × {name}" if ref_cpu > 0
+                                                  else f"n/a (run too short to measure {name})"))
         bare_cpu = bare_result.cpu / max(bare_result.events, 1)
-        ratio = (app_result.cpu / max(app_result.events, 1)) / bare_cpu if bare_cpu > 0 else float("nan")
-        # CPU time is counted in clock ticks (10 ms): a short run may give the bare endpoint none at all
-        print(f"{'':<22} CPU per event: " + (f"{ratio:.1f} × the bare endpoint" if bare_cpu > 0
-                                              else "n/a (run too short to measure the bare endpoint)"))
-        rows.append((app_result, bare_result, ratio))
+        if bare_cpu > 0:
+            print(f"{'':<22} (the reply-only endpoint alone: {reply_result.cpu / max(reply_result.events, 1) / bare_cpu:.1f}"
+                  f" × the bare endpoint)")
+        rows.append((app_result, reply_result, bare_result))
     print("\ntargets: ≥ 150 registrations/s, p99 to the 200 < 100 ms, p99 to the reply < 1 s, CPU/event ≤ 10 × bare")
-    return 0 if all(not a.errors for a, _, _ in rows) else 1
+    return 0 if all(not a.errors and not r.errors for a, r, _ in rows) else 1

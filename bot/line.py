@@ -113,6 +113,27 @@ def _read_environment_once(client: AsyncApiClient, base_url: str) -> None:
     rest.pool_manager._trust_env = False  # noqa: SLF001 - aiohttp has no setter; see above
 
 
+def messaging_client(configuration: Configuration) -> AsyncApiClient:
+    """The SDK's client as the channel uses it (made inside the running loop: it opens an aiohttp
+    session): drawn bodies sent as they are, the proxy read once."""
+    client = _DrawnClient(configuration)
+    _read_environment_once(client, configuration.host)
+    return client
+
+
+async def post(client: AsyncApiClient, path: str, request: _Drawn, *, retry_key: str | None = None,
+               timeout: float = 10.0) -> None:
+    """One Messaging API call through the SDK's own client, as ``AsyncMessagingApi.reply_message``
+    and ``push_message`` make it, minus two steps we do not need: pydantic re-validating the
+    arguments we built and parsing LINE's answer into models we never read (together about a
+    third of each reply call's CPU in bench webhook). Errors are the SDK's ApiException as before."""
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    if retry_key:
+        headers["X-Line-Retry-Key"] = retry_key
+    await client.call_api(path, "POST", header_params=headers, body=request, response_types_map={},
+                          auth_settings=["Bearer"], _request_timeout=timeout)
+
+
 class LineChannel:
     channel = "line"
 
@@ -134,8 +155,7 @@ class LineChannel:
     async def start(self) -> None:
         if self._client is None:
             self._loop = asyncio.get_running_loop()
-            self._client = _DrawnClient(self.configuration)
-            _read_environment_once(self._client, self.configuration.host)
+            self._client = messaging_client(self.configuration)
             self._blob = AsyncMessagingApiBlob(self._client)
 
     async def stop(self) -> None:
@@ -297,19 +317,10 @@ class LineChannel:
             log.warning("reply failed (%r): pushing instead", exc)  # only per retry key, so rare duplicates)
             return False
 
-    async def _post(self, path: str, request: _Drawn, *,
-                    retry_key: str | None = None) -> None:
-        """One Messaging API call through the SDK's own client, as ``AsyncMessagingApi.reply_message``
-        and ``push_message`` make it, minus two steps we do not need: pydantic re-validating the
-        arguments we built and parsing LINE's answer into models we never read (together about a
-        third of each reply call's CPU in bench webhook). Errors are the SDK's ApiException as before."""
+    async def _post(self, path: str, request: _Drawn, *, retry_key: str | None = None) -> None:
         await self.start()
         assert self._client is not None
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
-        if retry_key:
-            headers["X-Line-Retry-Key"] = retry_key
-        await self._client.call_api(path, "POST", header_params=headers, body=request, response_types_map={},
-                                    auth_settings=["Bearer"], _request_timeout=self.timeout)
+        await post(self._client, path, request, retry_key=retry_key, timeout=self.timeout)
 
     # --- ChatGateway -------------------------------------------------------------------------------
     async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str) -> None:

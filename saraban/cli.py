@@ -260,7 +260,7 @@ def bench_webhook(
     postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql://postgres@127.0.0.1:5432/postgres",
     workers: Annotated[int, typer.Option(help="จำนวน worker process ของเซิร์ฟเวอร์ (เหมือน saraban serve --workers)")] = 1,
 ) -> None:
-    """LINE webhook end to end (uvicorn + fake LINE API) beside a bare signature-checking endpoint."""
+    """LINE webhook end to end (uvicorn + fake LINE API) beside a reply-only and a bare signature-checking endpoint."""
     from bench.webhook_bench import main
 
     raise typer.Exit(main(users=users, per_user=per_user, postgres_url=postgres_url or None, workers=workers))
