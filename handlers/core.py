@@ -270,7 +270,7 @@ def _is_new_letter(result) -> bool:
 def dispatch(ctx: Ctx, result, text: str) -> list[Reply]:
     from handlers import audit
     from handlers import acknowledge, forward, intake, my_tasks, outgoing, search, status
-    from handlers.help import help_replies
+    from handlers.help import help_replies, small_talk_replies
     from handlers.link import link
 
     intent = result.intent
@@ -292,5 +292,5 @@ def dispatch(ctx: Ctx, result, text: str) -> list[Reply]:
     }
     action = table.get(intent)
     if action is None:
-        return [] if ctx.inbound.is_group else [say(texts.NOT_UNDERSTOOD)]
+        return [] if ctx.inbound.is_group else small_talk_replies(ctx, text) or [say(texts.NOT_UNDERSTOOD)]
     return action()

@@ -8,12 +8,24 @@ from handlers.context import Ctx, say
 from handlers.models import Button, Reply
 
 
+def _common_actions() -> tuple[Button, ...]:
+    return (Button(texts.BUTTON["my"], payloads.make("my")), Button(texts.BUTTON["help"], payloads.make("help")))
+
+
 def help_replies(ctx: Ctx | None = None) -> list[Reply]:
-    quick = (
-        Button(texts.BUTTON["my"], payloads.make("my")),
-        Button(texts.BUTTON["help"], payloads.make("help")),
-    )
-    return [say(texts.HELP_TEXT, quick=quick)]
+    return [say(texts.HELP_TEXT, quick=_common_actions())]
+
+
+def small_talk_replies(ctx: Ctx, text: str) -> list[Reply] | None:
+    """A greeting or a thank-you on its own, answered in kind with the common next steps; None
+    when the message says something else."""
+    from nlp.intents import small_talk
+
+    kind = small_talk(text)
+    if kind is None:
+        return None
+    name = short_name(ctx.person.name) if ctx.person is not None else ""
+    return [say((texts.GREETING if kind == "greeting" else texts.THANKS).format(name=name), quick=_common_actions())]
 
 
 def welcome(ctx: Ctx) -> list[Reply]:

@@ -170,6 +170,25 @@ _LATE_COMMAND_RE = re.compile(
 )
 
 
+# A message that is only a greeting or a thank-you (with particles and emoji): not a command, but
+# officers write them all day, and "not understood" is the wrong answer to "สวัสดีค่ะ".
+_NOT_WORDS = re.compile(r"[^0-9A-Za-z\u0e01-\u0e4e]+")
+_SMALL_TALK = re.compile(
+    r"(?:(?P<greeting>สวัสดี|หวัดดี|อรุณสวัสดิ์|hello|hi|hey|good ?morning)"
+    r"|(?P<thanks>ขอบพระคุณ|ขอบคุณ|ขอบใจ|thanks|thank ?you|thx))"
+    r"(?:ตอนเช้า|ตอนบ่าย|ยามเช้า|ทุกคน|ทุกท่าน|มากๆ|มาก|ๆ|อีกครั้ง|ด้วย|นะ|ครับผม|ครับ|ค่ะ|คะ|ค่า|คับ|จ้า|จ้ะ|งับ|ka|krub| )*",
+    re.IGNORECASE)
+
+
+def small_talk(text: str) -> str | None:
+    """"greeting" or "thanks" when that is all the message says, else None."""
+    words = _NOT_WORDS.sub(" ", text).strip()
+    m = _SMALL_TALK.fullmatch(words)
+    if m is None:
+        return None
+    return "greeting" if m.group("greeting") else "thanks"
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     intent: str

@@ -82,12 +82,25 @@ def test_my_tasks_for_owner_and_clerk(runtime, link):
 def test_help_unknown_audit_refused_and_training(runtime, link):
     clerk = link("clerk")
     assert "ส่งต่อ 15 ให้ สมชาย" in clerk.say("ช่วยเหลือ")[0].text
-    assert "ไม่เข้าใจ" in clerk.say("สวัสดีครับ")[0].text
+    assert "ไม่เข้าใจ" in clerk.say("วันนี้อากาศดีจัง")[0].text
     assert "ไม่มีสิทธิ์สุ่มตรวจ" in clerk.say("สุ่มตรวจ กองกลาง 20")[0].text  # clerks do not audit
     assert "บทเรียนฝึกใช้งาน" in clerk.say("ฝึกใช้งาน")[0].text
     assert "หมดอายุ" in clerk.press("zz:1")[0].text
     assert "หมดอายุ" in clerk.press("ack:" + "9" * 70)[0].text
     assert "ไม่มีรายการที่ทำค้าง" in clerk.say("ยกเลิก")[0].text
+
+
+def test_a_greeting_or_thanks_alone_is_answered_in_kind(runtime, link, demo):
+    clerk = link("clerk")
+    hello = clerk.say("สวัสดีค่ะ 😀")[0]
+    assert hello.text.startswith("สวัสดีค่ะ คุณสมใจ") and "ไม่เข้าใจ" not in hello.text
+    assert [b.payload for b in hello.quick_replies] == [payloads.make("my"), payloads.make("help")]
+    assert clerk.say("ขอบคุณมากค่ะ 🙏")[0].text.startswith("ยินดีค่ะ")
+    # a greeting before a command is still the command
+    assert "ส่งต่อ 15 ให้ สมชาย" in clerk.say("สวัสดีครับ ช่วยเหลือ")[0].text
+    # in a group the bot stays quiet, as for anything else that is not a command
+    group = Chat(runtime, clerk.account, chat_id="C-group", is_group=True)
+    assert group.say("สวัสดีค่ะทุกท่าน") == []
 
 
 def test_file_download_failure_is_answered_politely(runtime, link):
