@@ -28,3 +28,22 @@ def upgrade(engine: Engine) -> None:
 
 def is_initialised(engine: Engine) -> bool:
     return inspect(engine).has_table("alembic_version")
+
+
+def behind(engine: Engine) -> tuple[str, str] | None:
+    """(the database's revision, this code's newest) when ``saraban init`` has not yet upgraded the
+    database to what this code needs; None when it has, or when Alembic does not manage it (a
+    schema made by ``create_all``, as the tests make theirs).
+
+    Code run against an older schema fails in ways that say nothing of the cause (an event
+    appended without the chain-head trigger of 0002 collides with the last one), so the commands
+    that write check first."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        current = MigrationContext.configure(conn).get_current_revision()
+    head = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(hide_password=False))).get_current_head()
+    return None if current == head else (current or "-", head or "-")

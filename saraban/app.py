@@ -15,8 +15,9 @@ log = logging.getLogger("saraban")
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, runtime: Runtime | None = None) -> FastAPI:
     settings = settings or get_settings()
-    if runtime is None:
+    if runtime is None:  # a server's own (tests hand theirs in)
         runtime = Runtime.from_url(settings.database_url, attachments_dir=settings.attachments_dir)
+        _refuse_an_old_schema(runtime)
     if clock is not None:
         runtime.clock = clock
     app = FastAPI(
@@ -35,6 +36,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     _install_channels(app, runtime, settings)
     admin_api.install(app)
     return app
+
+
+def _refuse_an_old_schema(runtime: Runtime) -> None:
+    """A server must not start on a database ``saraban init`` has not upgraded (see registry.schema)."""
+    from registry.schema import behind
+
+    lag = behind(runtime.engine)
+    if lag is not None:
+        raise SystemExit(f"the database is at revision {lag[0]}, this version needs {lag[1]}: "
+                         "run `saraban init` first (ฐานข้อมูลยังไม่ได้ปรับรุ่น กรุณารัน saraban init)")
 
 
 def _install_channels(app: FastAPI, runtime: Runtime, settings: Settings) -> None:

@@ -23,12 +23,28 @@ app.add_typer(admin, name="admin")
 app.add_typer(bench, name="bench")
 
 
-def _runtime():
+def _runtime(*, writes: bool = True):
+    """The runtime for the configured database; commands that write refuse a database that
+    ``saraban init`` has not upgraded to this version (reading, backing up and verifying an older
+    one is still allowed: that is what one does before upgrading)."""
     from registry.runtime import Runtime
     from saraban.settings import get_settings
 
     s = get_settings()
-    return Runtime.from_url(s.database_url, attachments_dir=s.attachments_dir)
+    rt = Runtime.from_url(s.database_url, attachments_dir=s.attachments_dir)
+    if writes:
+        require_current_schema(rt.engine)
+    return rt
+
+
+def require_current_schema(engine) -> None:
+    from registry.schema import behind
+
+    lag = behind(engine)
+    if lag is not None:
+        typer.echo(f"ฐานข้อมูลยังเป็นรุ่น {lag[0]} แต่โปรแกรมรุ่นนี้ต้องใช้รุ่น {lag[1]}: "
+                   "กรุณารัน “saraban init” เพื่อปรับฐานข้อมูลก่อน (the database needs `saraban init`)", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -37,7 +53,7 @@ def init(demo: Annotated[bool, typer.Option("--demo", help="โหลดหน�
     from registry.demo import load_demo, load_demo_letters, load_holidays
     from registry.schema import upgrade
 
-    rt = _runtime()
+    rt = _runtime(writes=False)  # it is the command that upgrades
     upgrade(rt.engine)
     with rt.transaction() as session:
         holidays = load_holidays(session)
@@ -64,6 +80,7 @@ def serve(
 
     if no_worker:
         os.environ["SARABAN_RUN_WORKER"] = "0"
+    _runtime().engine.dispose()  # refuses an old schema here, before uvicorn starts its workers
     from saraban.affinity import pin_lone_server
     from saraban.logs import uvicorn_log_config
     from saraban.settings import get_settings
@@ -108,7 +125,7 @@ def verify() -> None:
     """Recompute the event hash chain; exit 1 naming the first broken link."""
     from registry.events import verify_chain
 
-    rt = _runtime()
+    rt = _runtime(writes=False)
     with rt.read() as session:
         report = verify_chain(session)
     if report.ok:
@@ -125,7 +142,7 @@ def backup(target: Annotated[str, typer.Argument(help="ไฟล์ปลาย�
 
     from registry.backup import backup as take
 
-    rt = _runtime()
+    rt = _runtime(writes=False)
     name = target or f"saraban-backup-{dt.datetime.now():%Y%m%d-%H%M%S}.{'db' if rt.engine.dialect.name == 'sqlite' else 'dump'}"
     path = take(rt.engine, Path(name))
     typer.echo(f"สำรองข้อมูลแล้ว: {path} ({path.stat().st_size:,} ไบต์)")
@@ -146,7 +163,7 @@ def export(
     from admin_api.cli_export import export_file
     from registry.errors import RegistryError
 
-    rt = _runtime()
+    rt = _runtime(writes=False)
     try:
         with rt.read() as session:
             written = export_file(session, what, Path(out), unit=unit or None, year=year or None,
@@ -176,7 +193,7 @@ def admin_people(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 
     from registry.models import Person
 
-    rt = _runtime()
+    rt = _runtime(writes=False)
     with rt.read() as session:
         people = session.execute(select(Person).order_by(Person.id)).scalars().all()
         rows = [{

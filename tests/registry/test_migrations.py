@@ -58,3 +58,33 @@ def test_init_demo_twice_then_people_json(database_url, tmp_path):
     assert all({"id", "name", "unit", "roles"} <= p.keys() for p in people)
     verify = subprocess.run([*cli, "verify"], env=env, capture_output=True, text=True)
     assert verify.returncode == 0, verify.stderr
+
+
+def test_commands_that_write_refuse_a_database_saraban_init_has_not_upgraded(database_url, tmp_path):
+    from alembic import command
+
+    from registry.schema import alembic_config, behind
+
+    url = _fresh_url(database_url, tmp_path)
+    env = {**os.environ, "SARABAN_DATABASE_URL": url}
+    cli = [sys.executable, "-m", "saraban.cli"]
+    subprocess.run([*cli, "init", "--demo"], env=env, capture_output=True, text=True, check=True)
+    engine = make_engine(url)
+    with engine.begin() as conn:  # back to the first revision, as a database of the previous release
+        cfg = alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001_initial")
+    assert behind(engine) == ("0001_initial", "0002_chain_head_trigger")
+
+    chat = subprocess.run([*cli, "chat", "--as", "1"], env=env, input="สวัสดีค่ะ\n", capture_output=True, text=True)
+    assert chat.returncode == 1 and "saraban init" in chat.stderr and "บอท>" not in chat.stdout
+    serve = subprocess.run([*cli, "serve", "--port", "9"], env=env, capture_output=True, text=True, timeout=60)
+    assert serve.returncode == 1 and "saraban init" in serve.stderr
+    # reading, verifying and backing up the old database stay possible: that is what one does first
+    assert subprocess.run([*cli, "verify"], env=env, capture_output=True, text=True).returncode == 0
+
+    subprocess.run([*cli, "init"], env=env, capture_output=True, text=True, check=True)
+    assert behind(engine) is None
+    chat = subprocess.run([*cli, "chat", "--as", "1"], env=env, input="สวัสดีค่ะ\n", capture_output=True, text=True)
+    assert chat.returncode == 0 and "สวัสดีค่ะ คุณสมใจ" in chat.stdout, chat.stderr
+    engine.dispose()
