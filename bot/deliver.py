@@ -10,7 +10,8 @@ number may run side by side, because a notice is leased before it is sent (regis
 - 5xx, timeouts and network errors back off (registry.outbox.BACKOFF_SECONDS); 429 waits for the
   platform's Retry-After and pauses the channel (LINE) or the chat (Telegram) for this pass.
 - Telegram allows about one message per second per chat: later notices to a chat are put back,
-  due a second after the previous one.
+  due a second after the previous one. The pace is kept in the database (registry.delivery
+  take_slot / hold_chat), so it holds across the worker processes of ``serve --workers N``.
 - Time is runtime.clock: tests move a FakeClock and call ``run_once``.
 """
 
@@ -58,7 +59,6 @@ class Deliverer:
         self.gateways = gateways
         self.batch = batch
         self._sem = asyncio.Semaphore(concurrency)
-        self._last_sent: dict[tuple[str, str], dt.datetime] = {}
         self._paused: dict[tuple[str, str | None], dt.datetime] = {}
         self._wake = asyncio.Event()
         self._stopping = False
@@ -163,13 +163,13 @@ class Deliverer:
             return
         self._last_purge = now
 
-        # forget pacing and pauses that are long over, so the dicts stay small on a long run
-        self._last_sent = {k: t for k, t in self._last_sent.items() if now - t < dt.timedelta(minutes=5)}
+        # forget pauses that are long over, so the dict stays small on a long run
         self._paused = {k: t for k, t in self._paused.items() if t > now}
 
         def purge() -> None:
             with self.runtime.transaction() as session:
                 purge_inbound(session, before=now - INBOUND_KEEP)
+                delivery.forget_paces(session, before=now - dt.timedelta(hours=1))
 
         await asyncio.to_thread(purge)
 
@@ -187,13 +187,18 @@ class Deliverer:
         return total
 
     def _pause_until(self, channel: str, chat_id: str, now: dt.datetime) -> dt.datetime | None:
+        """A pause this deliverer saw (a 429 for the channel or the chat), else None."""
         until = max((t for t in (self._paused.get((channel, None)), self._paused.get((channel, chat_id))) if t),
                     default=None)
-        gap = PER_CHAT_GAP.get(channel)
-        last = self._last_sent.get((channel, chat_id))
-        if gap and last is not None and now < last + gap:
-            until = max(until or last + gap, last + gap)
         return until if until is not None and until > now else None
+
+    def _take_slot(self, channel: str, chat_id: str, now: dt.datetime) -> dt.datetime | None:
+        with self.runtime.transaction() as session:
+            return delivery.take_slot(session, channel, chat_id, now=now, gap=PER_CHAT_GAP[channel])
+
+    def _hold_chat(self, channel: str, chat_id: str, until: dt.datetime) -> None:
+        with self.runtime.transaction() as session:
+            delivery.hold_chat(session, channel, chat_id, until=until)
 
     async def _deliver_chat(self, key: tuple[str, str], rows: list[OutboxMessage], now: dt.datetime) -> PassReport:
         channel, chat_id = key
@@ -201,6 +206,8 @@ class Deliverer:
         gateway = self.gateways[channel]
         for row in rows:
             until = self._pause_until(channel, chat_id, now)
+            if until is None and channel in PER_CHAT_GAP:  # the chat's pace, kept for every deliverer
+                until = await asyncio.to_thread(self._take_slot, channel, chat_id, now)
             if until is not None:
                 await asyncio.to_thread(self._release, row, until)
                 report.deferred += 1
@@ -224,7 +231,6 @@ class Deliverer:
                         log.exception("sending outbox row %s failed", row.id)
                         error = SendFailed(repr(exc))
             if error is None:
-                self._last_sent[(channel, chat_id)] = now
                 report.sent += 1
             else:
                 report.failed += 1
@@ -233,5 +239,7 @@ class Deliverer:
                 if error.retry_after:
                     scope = None if error.scope == "channel" else chat_id
                     self._paused[(channel, scope)] = now + dt.timedelta(seconds=error.retry_after)
+                    if scope is not None and channel in PER_CHAT_GAP:  # and every other deliverer
+                        await asyncio.to_thread(self._hold_chat, channel, chat_id, self._paused[(channel, scope)])
             await asyncio.to_thread(self._finish, row, error, now)
         return report

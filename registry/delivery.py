@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, delete, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from registry.models import OutboxMessage
+from registry.models import ChatPace, OutboxMessage
 
 DEFAULT_LEASE = dt.timedelta(seconds=60)
 
@@ -79,3 +80,41 @@ def pending_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(OutboxMessage.channel, func.count()).where(OutboxMessage.status == "pending")
                            .group_by(OutboxMessage.channel))
     return {channel: count for channel, count in rows}
+
+
+# --- pacing: when a chat may next be sent to, for every deliverer at once -------------------------
+
+def _upsert(session: Session, channel: str, chat_id: str, not_before: dt.datetime):
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(ChatPace.__table__).values(channel=channel, chat_id=chat_id, not_before=not_before)
+
+
+def take_slot(session: Session, channel: str, chat_id: str, *, now: dt.datetime,
+              gap: dt.timedelta) -> dt.datetime | None:
+    """Take the chat's send slot: None when the caller may send now (every deliverer then waits
+    until ``now + gap``), else the time the chat may next be sent to.
+
+    One conditional upsert decides: two deliverers racing for a chat queue on its row (PostgreSQL)
+    or on the write lock (SQLite), and the second sees the first's slot."""
+    table = ChatPace.__table__
+    ins = _upsert(session, channel, chat_id, now + gap)
+    taken = session.execute(ins.on_conflict_do_update(
+        index_elements=["channel", "chat_id"], set_={"not_before": ins.excluded.not_before},
+        where=table.c.not_before <= now).returning(table.c.not_before)).first()
+    if taken is not None:
+        return None
+    return session.execute(select(ChatPace.not_before).where(
+        ChatPace.channel == channel, ChatPace.chat_id == chat_id)).scalar_one()
+
+
+def hold_chat(session: Session, channel: str, chat_id: str, *, until: dt.datetime) -> None:
+    """No deliverer sends to the chat before *until* (the platform said to wait: a 429)."""
+    table = ChatPace.__table__
+    ins = _upsert(session, channel, chat_id, until)
+    later = case((table.c.not_before < ins.excluded.not_before, ins.excluded.not_before), else_=table.c.not_before)
+    session.execute(ins.on_conflict_do_update(index_elements=["channel", "chat_id"], set_={"not_before": later}))
+
+
+def forget_paces(session: Session, *, before: dt.datetime) -> int:
+    """Drop pacing rows whose time is long past (they decide nothing any more)."""
+    return session.execute(delete(ChatPace).where(ChatPace.not_before < before)).rowcount or 0

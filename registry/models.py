@@ -339,6 +339,17 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None]
 
 
+class ChatPace(Base):
+    """When a chat may next be sent to, shared by every deliverer (threads, worker processes,
+    machines): Telegram allows about one message a second per chat, and a 429 names how long to
+    wait. Taken with one conditional upsert (registry.delivery.take_slot)."""
+
+    __tablename__ = "chat_pace"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    not_before: Mapped[dt.datetime]
+
+
 class Audit(Base):
     """A sample audit (สุ่มตรวจ) over units and a period; frozen once closed."""
 

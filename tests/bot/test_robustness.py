@@ -227,6 +227,51 @@ def test_telegram_per_chat_pace(stack):
     assert stack.tg_api.sent_texts(chat) == ["ข้อความที่ 0", "ข้อความที่ 1", "ข้อความที่ 2"]
 
 
+def test_telegram_pace_holds_across_deliverers(stack):
+    """Two deliverers, as in two worker processes (each its own memory), share one chat's pace:
+    one message a second between them, and a 429 one of them met holds the other too."""
+    import asyncio
+
+    from bot.deliver import Deliverer
+    from registry.outbox import enqueue
+
+    chat = "5550002"
+    with stack.runtime.transaction() as s:
+        for i in range(4):
+            enqueue(s, channel="telegram", chat_id=chat, kind="reply", at=stack.clock.now(), dedupe_key=f"p{i}",
+                    payload={"replies": [{"text": f"ข้อความที่ {i}", "card": None, "quick_replies": [], "chat_id": None}]})
+    gateways = stack.channels.deliverer.gateways
+    a, b = Deliverer(stack.runtime, gateways, batch=1), Deliverer(stack.runtime, gateways, batch=1)
+    for d in (a, b):
+        d.schedule_reminders = False
+
+    def both() -> int:
+        async def run():
+            return await asyncio.gather(a.run_once(), b.run_once())
+        return sum(r.sent for r in stack.on_loop(run()))
+
+    assert both() == 1  # each leased its own row; only one of them may send this second
+    assert both() == 0
+    stack.clock.advance(seconds=1)
+    assert both() == 1
+    stack.tg_api.fail("/sendMessage", 429, times=1, body={"ok": False, "error_code": 429,
+                                                         "description": "Too Many Requests: retry after 20",
+                                                         "parameters": {"retry_after": 20}})
+    stack.clock.advance(seconds=1)
+    assert both() == 0  # the one that sent met the 429
+    # a deliverer that did not see it (a worker started since) waits its 20 seconds too
+    c = Deliverer(stack.runtime, gateways, batch=5)
+    c.schedule_reminders = False
+    stack.clock.advance(seconds=5)
+    assert stack.on_loop(c.run_once()).sent == 0
+    stack.clock.advance(seconds=16)
+    assert stack.on_loop(c.run_once()).sent == 1
+    stack.clock.advance(seconds=1)
+    assert stack.on_loop(c.run_once()).sent == 1
+    texts = stack.tg_api.sent_texts(chat)
+    assert sorted(texts) == [f"ข้อความที่ {i}" for i in range(4)] and len(set(texts)) == 4
+
+
 # --- secrecy --------------------------------------------------------------------------------------------------------
 
 def test_secret_letter_never_reaches_a_chat(stack, user_factory, channel):

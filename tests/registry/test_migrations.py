@@ -74,7 +74,7 @@ def test_commands_that_write_refuse_a_database_saraban_init_has_not_upgraded(dat
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0001_initial")
-    assert behind(engine) == ("0001_initial", "0002_chain_head_trigger")
+    assert behind(engine)[0] == "0001_initial"
 
     chat = subprocess.run([*cli, "chat", "--as", "1"], env=env, input="สวัสดีค่ะ\n", capture_output=True, text=True)
     assert chat.returncode == 1 and "saraban init" in chat.stderr and "บอท>" not in chat.stdout
