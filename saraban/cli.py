@@ -85,9 +85,15 @@ def serve(
     from saraban.logs import uvicorn_log_config
     from saraban.settings import get_settings
 
+    settings = get_settings()
+    if workers > 1 and settings.telegram_enabled and settings.telegram_mode == "polling":
+        # every worker would poll getUpdates and Telegram ends all but one call (409 Conflict)
+        typer.echo("โหมด polling ของ Telegram ใช้ได้กับ worker เดียว: ใช้ --workers 1 หรือ SARABAN_TELEGRAM_MODE=webhook "
+                   "(Telegram polling needs a single worker)", err=True)
+        raise typer.Exit(1)
     if workers == 1:  # before uvicorn starts: every thread the server starts inherits the core
         logging.config.dictConfig(uvicorn_log_config())  # uvicorn applies it again; here it carries our line
-        pin_lone_server(get_settings().pin_cpu)
+        pin_lone_server(settings.pin_cpu)
 
     uvicorn.run("saraban.asgi:app", host=host, port=port, workers=workers, log_config=uvicorn_log_config(),
                 proxy_headers=False, access_log=False)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from sqlalchemy import func, select
 
 from registry.models import ProcessedInbound
@@ -31,3 +35,12 @@ def test_polling_mode_answers_and_has_no_webhook(runtime, demo, clock, tg_api, d
         assert len(tg_api.sent(chat_id=user.user_id)) == 1
     finally:
         s.close()
+
+
+def test_polling_with_several_workers_is_refused(database_url, engine, tmp_path):
+    # every worker would poll getUpdates, and Telegram ends all calls but one (409 Conflict)
+    env = dict(os.environ, SARABAN_DATABASE_URL=database_url, SARABAN_DEMO="1", SARABAN_TELEGRAM_MODE="polling",
+               SARABAN_TELEGRAM_BOT_TOKEN="123456:TEST-telegram-token", SARABAN_ATTACHMENTS_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "saraban.cli", "serve", "--port", "9", "--workers", "2"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "polling" in done.stderr and "worker เดียว" in done.stderr
