@@ -30,6 +30,7 @@ from handlers.context import Ctx, say
 from handlers.models import Button, Card, Field, Reply
 from registry.commands import PRIORITY_TH, SECRECY_TH, RegisterIncoming
 from registry.errors import InvalidInput
+from registry.validation import clean_text
 from registry.intake import find_duplicates, register_incoming
 from registry import memo
 from registry.models import Assignment, Book, Letter, Person, Registration, Unit
@@ -61,6 +62,10 @@ def start(ctx: Ctx, result: Any, text: str) -> list[Reply]:
     fields: dict[str, Any] = {name: result.value(name) for name in FIELDS}
     fields["priority"] = fields["priority"] or "normal"
     errors = {e.field: e.message for e in result.errors if e.field in FIELDS}
+    for name in TEXT_FIELDS:  # what the register would refuse at [ยืนยัน] is asked for again now
+        problem = _refused(name, fields.get(name))
+        if problem and name not in errors:
+            errors[name] = problem
     for name in errors:
         fields[name] = None
     doubtful = [n for n in CONTENT if getattr(result, n) is not None and getattr(result, n).confidence < 0.6]
@@ -70,6 +75,20 @@ def start(ctx: Ctx, result: Any, text: str) -> list[Reply]:
              "doubtful": doubtful, "asked": [], "files": [], "awaiting": None,
              "sender_unit_id": match_sender(ctx.session, fields.get("sender"), fields.get("ref_no"))}
     return next_step(ctx, draft)
+
+
+TEXT_FIELDS = ("ref_no", "sender", "addressee", "subject", "enclosures")
+
+
+def _refused(field: str, value: Any) -> str | None:
+    """The register's own objection to a text field (too long, control characters), in Thai."""
+    if not isinstance(value, str):
+        return None
+    try:
+        clean_text(field, value)
+    except InvalidInput as exc:
+        return exc.message_th
+    return None
 
 
 _DIRECTORY_CACHE = memo.cache(memo.UNIT_DIRECTORY)  # database URL → _Directory
@@ -249,6 +268,11 @@ def answer(ctx: Ctx, state, text: str) -> list[Reply]:
         if value is None:
             return [ask(draft, field)]
     if not value:
+        return [ask(draft, field)]
+    problem = _refused(field, value) if field in TEXT_FIELDS else None
+    if problem:
+        draft["errors"] = dict(draft["errors"], **{field: problem})
+        ctx.save("intake", draft)
         return [ask(draft, field)]
     return _set(ctx, draft, field, value)
 

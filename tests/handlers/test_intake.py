@@ -200,3 +200,15 @@ def test_invalid_date_in_the_header_is_asked_not_guessed(runtime, link):
     assert asked.card is None and "ไม่มีวันที่ 31 กุมภาพันธ์ 2569" in asked.text and "ลงวันที่" in asked.text
     card = clerk.say("28 ก.พ. 2569")[0].card
     assert {f.label: f.value for f in card.fields}["ลงวันที่"] == "28 ก.พ. 2569"
+
+
+def test_a_field_the_register_would_refuse_is_asked_again_before_the_card(runtime, link):
+    clerk = link("clerk")
+    replies = clerk.say("ลงรับ ที่ กค 0402/ว 5 ลงวันที่ 1 ธ.ค. 2569 จาก กรมบัญชีกลาง เรื่อง " + "ทดสอบ" * 3000)
+    assert "เรื่องยาวเกินไป (15,000 ตัวอักษร สูงสุด 2,000 ตัวอักษร)" in replies[0].text
+    assert "ยืนยัน" not in [label for label, _ in buttons(replies)]
+    assert "ยาวเกินไป" in clerk.say("ยาว" * 1500)[0].text  # a typed answer is held to the same rule
+    card = clerk.say("ขอเชิญประชุมคณะทำงาน")[0].card
+    assert card.title == "ตรวจสอบก่อนลงรับ" and "ขอเชิญประชุมคณะทำงาน" in [f.value for f in card.fields]
+    clerk.tap("ยืนยัน")
+    assert [lt.subject for lt in _letters(runtime)] == ["ขอเชิญประชุมคณะทำงาน"]
