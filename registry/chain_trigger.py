@@ -9,8 +9,7 @@ events removed from the end. Created by the migration and, for tests, with the t
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
+from registry import ddl
 from registry.models import Event
 
 SQLITE_DDL = (
@@ -27,22 +26,12 @@ POSTGRES_DDL = (
 
 def install(connection) -> None:
     """Create the trigger for the connection's engine (idempotent)."""
-    for sql in SQLITE_DDL if connection.dialect.name == "sqlite" else POSTGRES_DDL:
-        connection.exec_driver_sql(sql)
+    ddl.run(connection, sqlite=SQLITE_DDL, postgresql=POSTGRES_DDL)
 
 
 def drop(connection) -> None:
-    connection.exec_driver_sql("DROP TRIGGER IF EXISTS events_move_head"
-                               + ("" if connection.dialect.name == "sqlite" else " ON events"))
-    if connection.dialect.name != "sqlite":
-        connection.exec_driver_sql("DROP FUNCTION IF EXISTS events_move_head()")
+    ddl.run(connection, sqlite=("DROP TRIGGER IF EXISTS events_move_head",),
+            postgresql=("DROP TRIGGER IF EXISTS events_move_head ON events", "DROP FUNCTION IF EXISTS events_move_head()"))
 
 
-@event.listens_for(Event.__table__, "after_create")
-def _after_create(_target, connection, **_kw) -> None:
-    install(connection)
-
-
-@event.listens_for(Event.__table__, "before_drop")
-def _before_drop(_target, connection, **_kw) -> None:
-    drop(connection)
+ddl.with_table(Event.__table__, install, drop)

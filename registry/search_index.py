@@ -8,8 +8,9 @@ which ``unicode61`` treats as separators) stay whole. PostgreSQL: a GIN index ov
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event
+from sqlalchemy import DDL
 
+from registry import ddl
 from registry.models import Letter
 
 SQLITE_DDL = (
@@ -30,9 +31,7 @@ POSTGRES_DDL = (
 
 def install(connection) -> None:
     """Create the index for the connection's engine (idempotent)."""
-    statements = SQLITE_DDL if connection.dialect.name == "sqlite" else POSTGRES_DDL
-    for sql in statements:
-        connection.exec_driver_sql(sql)
+    ddl.run(connection, sqlite=SQLITE_DDL, postgresql=POSTGRES_DDL)
 
 
 def drop(connection) -> None:
@@ -44,14 +43,7 @@ def drop(connection) -> None:
         connection.exec_driver_sql("DROP INDEX IF EXISTS ix_letters_search")
 
 
-@event.listens_for(Letter.__table__, "after_create")
-def _after_create(_target, connection, **_kw) -> None:
-    install(connection)
-
-
-@event.listens_for(Letter.__table__, "before_drop")
-def _before_drop(_target, connection, **_kw) -> None:
-    drop(connection)
+ddl.with_table(Letter.__table__, install, drop)
 
 
 __all__ = ["install", "drop", "include_name", "DDL"]
