@@ -47,3 +47,12 @@ def behind(engine: Engine) -> tuple[str, str] | None:
         current = MigrationContext.configure(conn).get_current_revision()
     head = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(hide_password=False))).get_current_head()
     return None if current == head else (current or "-", head or "-")
+
+
+def upgrade_needed(engine: Engine) -> str | None:
+    """What to tell whoever starts this code on a database it has outgrown (see :func:`behind`)."""
+    lag = behind(engine)
+    if lag is None:
+        return None
+    return (f"ฐานข้อมูลยังเป็นรุ่น {lag[0]} แต่โปรแกรมรุ่นนี้ต้องใช้รุ่น {lag[1]}: กรุณารัน “saraban init” "
+            f"เพื่อปรับฐานข้อมูลก่อน (the database is at {lag[0]}, this version needs {lag[1]}: run `saraban init`)")

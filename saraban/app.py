@@ -40,12 +40,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
 def _refuse_an_old_schema(runtime: Runtime) -> None:
     """A server must not start on a database ``saraban init`` has not upgraded (see registry.schema)."""
-    from registry.schema import behind
+    from registry.schema import upgrade_needed
 
-    lag = behind(runtime.engine)
-    if lag is not None:
-        raise SystemExit(f"the database is at revision {lag[0]}, this version needs {lag[1]}: "
-                         "run `saraban init` first (ฐานข้อมูลยังไม่ได้ปรับรุ่น กรุณารัน saraban init)")
+    problem = upgrade_needed(runtime.engine)
+    if problem is not None:
+        raise SystemExit(problem)
 
 
 def _install_channels(app: FastAPI, runtime: Runtime, settings: Settings) -> None:

@@ -38,12 +38,11 @@ def _runtime(*, writes: bool = True):
 
 
 def require_current_schema(engine) -> None:
-    from registry.schema import behind
+    from registry.schema import upgrade_needed
 
-    lag = behind(engine)
-    if lag is not None:
-        typer.echo(f"ฐานข้อมูลยังเป็นรุ่น {lag[0]} แต่โปรแกรมรุ่นนี้ต้องใช้รุ่น {lag[1]}: "
-                   "กรุณารัน “saraban init” เพื่อปรับฐานข้อมูลก่อน (the database needs `saraban init`)", err=True)
+    problem = upgrade_needed(engine)
+    if problem is not None:
+        typer.echo(problem, err=True)
         raise typer.Exit(1)
 
 

@@ -80,6 +80,10 @@ def test_commands_that_write_refuse_a_database_saraban_init_has_not_upgraded(dat
     assert chat.returncode == 1 and "saraban init" in chat.stderr and "บอท>" not in chat.stdout
     serve = subprocess.run([*cli, "serve", "--port", "9"], env=env, capture_output=True, text=True, timeout=60)
     assert serve.returncode == 1 and "saraban init" in serve.stderr
+    # so does any other server importing the app (uvicorn saraban.asgi:app, gunicorn)
+    other = subprocess.run([sys.executable, "-c", "import saraban.asgi"], env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert other.returncode == 1 and "saraban init" in other.stderr
     # reading, verifying and backing up the old database stay possible: that is what one does first
     assert subprocess.run([*cli, "verify"], env=env, capture_output=True, text=True).returncode == 0
 
