@@ -81,6 +81,9 @@ class Reply:
     card: Card | None = None
     quick_replies: tuple[Button, ...] = ()
     chat_id: str | None = None  # None = the chat the Inbound came from
+    # A list answer (งานของฉัน, search results): one card per item, each with its own buttons.
+    # LINE draws a carousel, Telegram one message with a button row per item, the web one card each.
+    items: tuple[Card, ...] = ()
 
 
 @dataclass(frozen=True)
