@@ -69,7 +69,9 @@ class TelegramChannel:
     channel = "telegram"
 
     def __init__(self, runtime: Runtime, *, token: str, secret_token: str | None, api_base_url: str,
-                 mode: str = "webhook", timeout: float = 10.0) -> None:
+                 mode: str = "webhook", timeout: float = 10.0, allow_unsigned: bool = False) -> None:
+        if secret_token is None and mode != "polling" and not allow_unsigned:
+            raise ValueError("a Telegram webhook needs a secret token outside demo mode")
         self.runtime = runtime
         self.secret_token = secret_token
         self.mode = mode
@@ -91,7 +93,8 @@ class TelegramChannel:
         self._threads = intake.HandlerThreads(runtime, "telegram")
         self._chat_locks = ChatLocks()
         if secret_token is None and mode != "polling":
-            log.warning("SARABAN_TELEGRAM_SECRET_TOKEN is not set: anyone who finds /webhooks/telegram can post updates")
+            log.warning("SARABAN_TELEGRAM_SECRET_TOKEN is not set (demo mode only): anyone who finds "
+                        "/webhooks/telegram can post updates")
 
     @property
     def bot(self):
@@ -256,4 +259,5 @@ class TelegramChannel:
 def make_telegram_channel(runtime: Runtime, settings: Any) -> TelegramChannel:
     secret = settings.telegram_secret_token.get_secret_value() if settings.telegram_secret_token else None
     return TelegramChannel(runtime, token=settings.telegram_bot_token.get_secret_value(), secret_token=secret,
-                           api_base_url=settings.telegram_api_base_url, mode=settings.telegram_mode)
+                           api_base_url=settings.telegram_api_base_url, mode=settings.telegram_mode,
+                           allow_unsigned=settings.demo)

@@ -33,6 +33,7 @@ from registry.runtime import Runtime
 
 PAGE = Path(__file__).with_name("static") / "chat.html"
 CHAT_ID = re.compile(r"^(demo-\d{1,12}|[0-9a-f]{32})$")
+DEMO_CHAT_ID = re.compile(r"^demo-\d{1,12}$")
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_UPLOAD = 20 * 1024 * 1024
 ROLE_TH = {"clerk": "เจ้าหน้าที่สารบรรณ", "owner": "เจ้าของเรื่อง", "head": "ผู้บังคับบัญชา", "admin": "ผู้ดูแลระบบ",
@@ -50,9 +51,14 @@ class SendIn(BaseModel):
     message_id: str | None = None
 
 
-def _check_chat(chat_id: str) -> str:
+def _check_chat(chat_id: str, *, demo: bool) -> str:
+    """The chat id is the web chat's only credential. A demo id (``demo-<person id>``) is guessable
+    by design, so it is honoured in demo mode only: the accounts demo mode linked stay in the
+    register (their events are history) but can no longer be spoken through once it is off."""
     if not CHAT_ID.match(chat_id):
         raise HTTPException(400, "รหัสห้องแชตไม่ถูกต้อง")
+    if not demo and DEMO_CHAT_ID.match(chat_id):
+        raise HTTPException(403, "ห้องแชตสาธิตใช้ได้เฉพาะในโหมดสาธิตค่ะ กรุณาเริ่มห้องแชตใหม่แล้วผูกบัญชีด้วยรหัสจากผู้ดูแลระบบ")
     return chat_id
 
 
@@ -107,7 +113,7 @@ class WebChat:
         return name
 
     def send(self, body: SendIn) -> dict[str, Any]:
-        chat_id = _check_chat(body.chat_id)
+        chat_id = _check_chat(body.chat_id, demo=self.demo)
         if body.message_id is not None and not MESSAGE_ID.match(body.message_id):
             raise HTTPException(400, "รหัสข้อความไม่ถูกต้อง")
         key = f"web:{body.message_id or uuid.uuid4().hex}"
@@ -123,7 +129,7 @@ class WebChat:
         return {"replies": [reply_to_dict(r) for r in replies if r.chat_id in (None, chat_id)]}
 
     def upload(self, chat_id: str, filename: str | None, content_type: str | None, data: bytes) -> dict[str, Any]:
-        chat_id = _check_chat(chat_id)
+        chat_id = _check_chat(chat_id, demo=self.demo)
         kind = "image" if (content_type or "").startswith("image/") else "file"
         ref = FileRef(platform_id=uuid.uuid4().hex, filename=filename, content_type=content_type, size=len(data))
         inbound = Inbound(channel="web", event_id=f"web:{ref.platform_id}", account_id=chat_id, chat_id=chat_id,
@@ -135,7 +141,7 @@ class WebChat:
         """Deliver the notices waiting for this web chat (forwards, acknowledgements, reminders)."""
         import handlers
 
-        chat_id = _check_chat(chat_id)
+        chat_id = _check_chat(chat_id, demo=self.demo)
         now = self.runtime.clock.now()
         with self.runtime.read() as session:
             if session.execute(select(OutboxMessage.id).where(
@@ -185,7 +191,7 @@ class WebChat:
 
         @router.get("/api/whoami", summary="ห้องแชตนี้ผูกกับใคร")
         def whoami(chat_id: str) -> dict[str, Any]:
-            return {"person": self.linked_person(_check_chat(chat_id))}
+            return {"person": self.linked_person(_check_chat(chat_id, demo=self.demo))}
 
         @router.post("/api/send", summary="ส่งข้อความหรือกดปุ่ม")
         def send(body: SendIn) -> dict[str, Any]:

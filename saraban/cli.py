@@ -322,7 +322,17 @@ def bench_parse() -> None:
 
 
 def main() -> None:
-    app()
+    from pydantic import ValidationError
+
+    try:
+        app()
+    except ValidationError as exc:
+        # A configuration mistake: say which setting and why, never echo the values (they are secrets).
+        for error in exc.errors(include_input=False, include_url=False):
+            where = ".".join(str(p) for p in error["loc"])
+            typer.echo(f"ตั้งค่าไม่ถูกต้อง (configuration error){' ' + where if where else ''}: "
+                       f"{error['msg'].removeprefix('Value error, ')}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

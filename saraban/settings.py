@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -9,6 +10,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values people paste from documentation; running production with one of them is refused.
+TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "placeholder", "your-token", "test"}
 
 
@@ -33,8 +35,18 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> "Settings":
+        secret = self.telegram_secret_token.get_secret_value() if self.telegram_secret_token else None
+        if secret is not None and not TELEGRAM_SECRET.match(secret):
+            # Telegram's own rule for setWebhook's secret_token; another value could never match.
+            raise ValueError("SARABAN_TELEGRAM_SECRET_TOKEN ต้องเป็นตัวอักษร A-Z a-z ตัวเลข _ หรือ - ยาว 1-256 ตัว "
+                             "(1-256 characters of A-Z, a-z, 0-9, _ and -)")
         if self.demo:
             return self
+        if self.telegram_bot_token is not None and self.telegram_mode == "webhook" and secret is None:
+            # The secret header is the webhook's only proof that a POST comes from Telegram: without it
+            # anyone who finds /webhooks/telegram can act as any linked officer.
+            raise ValueError("ต้องตั้ง SARABAN_TELEGRAM_SECRET_TOKEN เมื่อใช้ Telegram แบบ webhook "
+                             "หรือใช้ SARABAN_TELEGRAM_MODE=polling (the Telegram webhook needs its secret token)")
         for name in (
             "line_channel_secret",
             "line_channel_access_token",

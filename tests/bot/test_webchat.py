@@ -99,7 +99,42 @@ def test_outside_demo_mode_no_people_and_unlinked(runtime, demo, clock, database
         assert chat["person"] is None
         replies = send(s.http, chat["chat_id"], text=HEADER)
         assert any("ผูกบัญชี" in r["text"] for r in replies)
-        assert s.http.post("/chat/api/send", json={"chat_id": "demo-1", "text": "x"}).status_code == 200
         assert s.http.post("/chat/api/send", json={"chat_id": "../etc", "text": "x"}).status_code == 400
+    finally:
+        s.close()
+
+
+def test_demo_identities_die_with_demo_mode(runtime, demo, clock, database_url, tmp_path):
+    """Accounts that demo mode linked (``web``/``demo-<id>``, guessable) speak for nobody after a
+    restart without it: no whoami, no sending as the admin, no reading another person's inbox."""
+    from registry.models import Event
+    from saraban.app import create_app
+
+    admin = demo.person("admin", "มท 02")
+    owner = demo.person("owner")
+    app = create_app(make_settings(database_url, tmp_path, demo=True), runtime=runtime)
+    s = Stack(app, runtime, clock, None, None)
+    try:  # demo mode links every demo person's web account at once
+        assert s.http.post("/chat/api/session", json={"person_id": admin}).json()["chat_id"] == f"demo-{admin}"
+        assert s.http.get("/chat/api/whoami", params={"chat_id": f"demo-{admin}"}).json()["person"]["id"] == admin
+    finally:
+        s.close()
+
+    app = create_app(make_settings(database_url, tmp_path, demo=False), runtime=runtime)
+    s = Stack(app, runtime, clock, None, None)
+    try:
+        with runtime.read() as session:
+            events_before = session.scalar(select(func.count()).select_from(Event))
+        for path, params in (("whoami", {"chat_id": f"demo-{admin}"}), ("inbox", {"chat_id": f"demo-{owner}"})):
+            res = s.http.get(f"/chat/api/{path}", params=params)
+            assert res.status_code == 403 and "โหมดสาธิต" in res.json()["detail"], (path, res.text)
+        for body in ({"text": "ออกเลขหนังสือส่ง เรื่อง ทดสอบ"}, {"text": HEADER}, {"payload": "help"}):
+            res = s.http.post("/chat/api/send", json={"chat_id": f"demo-{admin}", **body})
+            assert res.status_code == 403, res.text
+        res = s.http.post("/chat/api/upload", data={"chat_id": f"demo-{admin}"}, files={"file": ("a.png", b"x", "image/png")})
+        assert res.status_code == 403
+        with runtime.read() as session:
+            assert session.scalar(select(func.count()).select_from(Event)) == events_before
+            assert session.scalar(select(func.count()).select_from(Registration)) == 0
     finally:
         s.close()
