@@ -394,3 +394,53 @@ class TrainingProgress(Base):
     step: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[dt.datetime]
     completed_at: Mapped[dt.datetime | None]
+
+
+# --- web sign-in (registry/signin.py) ---------------------------------------------------------------
+
+class Credential(Base):
+    """A person's web sign-in: a username and an argon2id password hash (never the password)."""
+
+    __tablename__ = "credentials"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    changed_at: Mapped[dt.datetime]
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, the register only its sha256."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    via: Mapped[str] = mapped_column(String(16))  # password | chat_link
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class SignInLink(Base):
+    """A one-time sign-in link sent to a person's linked chat (no password for field officers)."""
+
+    __tablename__ = "sign_in_links"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class SignInFailure(Base):
+    """A failed sign-in, kept a short while: the throttle counts them per account and per address
+    across every server process."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_username", "username", "at"),
+                      Index("ix_sign_in_failures_address", "address", "at"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime]

@@ -236,6 +236,39 @@ def admin_token(person: Annotated[int, typer.Argument(help="id ของผู�
     typer.echo(token)
 
 
+@admin.command("password")
+def admin_password(
+    person: Annotated[int, typer.Argument(help="id ของผู้ใช้")],
+    username: Annotated[str | None, typer.Option("--username", help="ชื่อผู้ใช้สำหรับเข้าสู่ระบบเว็บ")] = None,
+) -> None:
+    """Set a person's web password, read from standard input (for the first admin); ends their sessions."""
+    import getpass
+    import sys
+
+    from registry.errors import RegistryError
+    from registry.events import Actor
+    from registry.signin import set_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("รหัสผ่านใหม่: ")
+        if getpass.getpass("พิมพ์รหัสผ่านอีกครั้ง: ") != password:
+            typer.echo("รหัสผ่านสองครั้งไม่ตรงกัน", err=True)
+            raise typer.Exit(1)
+    else:  # piped: the first line is the password (so it never appears in the process list)
+        password = sys.stdin.readline().rstrip("\r\n")
+    rt = _runtime()
+    try:
+        with rt.transaction() as session:
+            cred = set_password(session, person, password, username=username, actor=Actor(None, "cli"), clock=rt.clock)
+            name = cred.username
+    except RegistryError as exc:
+        typer.echo(exc.message_th, err=True)
+        raise typer.Exit(1) from None
+    finally:
+        rt.engine.dispose()
+    typer.echo(f"ตั้งรหัสผ่านแล้ว: ผู้ใช้ {person} เข้าสู่ระบบเว็บด้วยชื่อ {name}")
+
+
 @admin.command("link-code")
 def admin_link_code(
     person: Annotated[int, typer.Argument(help="id ของผู้ใช้")],
