@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from registry.errors import AlreadyDone, InvalidTransition
 
-STATES = ("registered", "forwarded", "acknowledged", "returned", "closed", "cancelled")
-ACTIONS = ("forward", "acknowledge", "return", "close", "cancel")
+STATES = ("registered", "forwarded", "acknowledged", "returned", "closed", "cancelled", "destroyed", "archived")
+ACTIONS = ("forward", "acknowledge", "return", "close", "cancel", "destroy", "archive")
 
 STATE_TH = {
     "registered": "ลงรับแล้ว",
@@ -20,6 +20,8 @@ STATE_TH = {
     "returned": "ส่งคืน (ไม่ใช่งานของฉัน)",
     "closed": "ปิดเรื่องแล้ว",
     "cancelled": "ยกเลิกแล้ว",
+    "destroyed": "ทำลายแล้ว",
+    "archived": "ส่งหอจดหมายเหตุแล้ว",
 }
 ACTION_TH = {
     "register": "ลงรับ",
@@ -28,6 +30,8 @@ ACTION_TH = {
     "return": "ส่งคืน",
     "close": "ปิดเรื่อง",
     "cancel": "ยกเลิก",
+    "destroy": "ทำลาย",
+    "archive": "ส่งหอจดหมายเหตุ",
 }
 
 
@@ -65,6 +69,10 @@ TRANSITIONS: tuple[Transition, ...] = (
                "ยกเลิกหลังส่งต่อ การส่งต่อที่ค้างอยู่ถูกยกเลิกด้วย"),
     Transition("returned", "cancel", "cancelled", ("clerk", "admin"),
                "ยกเลิกเรื่องที่ถูกส่งคืน"),
+    Transition("closed", "destroy", "destroyed", ("head", "admin"),
+               "ทำลายตามมติคณะกรรมการในบัญชีหนังสือขอทำลาย เนื้อหาและไฟล์ถูกลบ เลขทะเบียนและประวัติยังคงอยู่"),
+    Transition("closed", "archive", "archived", ("head", "admin"),
+               "ส่งมอบให้หอจดหมายเหตุแห่งชาติตามมติคณะกรรมการ"),
 )
 
 _TABLE = {(t.source, t.action): t for t in TRANSITIONS}
@@ -98,4 +106,5 @@ def assignment_transition(state: str, action: str) -> str:
 
 
 def _done_state(action: str) -> str | None:
-    return {"acknowledge": "acknowledged", "return": "returned", "close": "closed", "cancel": "cancelled"}.get(action)
+    return {"acknowledge": "acknowledged", "return": "returned", "close": "closed", "cancel": "cancelled",
+            "destroy": "destroyed", "archive": "archived"}.get(action)

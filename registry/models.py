@@ -165,6 +165,11 @@ class Letter(Base):
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
     closed_at: Mapped[dt.datetime | None]
+    # Retention and disposal (registry/disposal.py): a hold keeps a letter off every disposal list;
+    # a committee's "keep" verdict moves its due date; destruction empties its content.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    retain_until: Mapped[dt.date | None] = mapped_column(Date)
+    destroyed_at: Mapped[dt.datetime | None]
 
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
     registration: Mapped[Registration | None] = relationship(
@@ -444,3 +449,35 @@ class SignInFailure(Base):
     username: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime]
+
+
+# --- retention and disposal (registry/disposal.py) ---------------------------------------------------
+
+class DisposalList(Base):
+    """บัญชีหนังสือขอทำลาย (แบบที่ 25) of one unit for one year: drafted, decided row by row by a
+    committee, then carried out."""
+
+    __tablename__ = "disposal_lists"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)  # Buddhist-era year the list is for
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | carried_out
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    carried_out_at: Mapped[dt.datetime | None]
+    carried_out_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    items: Mapped[list[DisposalItem]] = relationship(order_by="DisposalItem.id", lazy="selectin")
+
+
+class DisposalItem(Base):
+    __tablename__ = "disposal_items"
+    __table_args__ = (UniqueConstraint("list_id", "letter_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("disposal_lists.id"), index=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), index=True)
+    due: Mapped[dt.date] = mapped_column(Date)
+    verdict: Mapped[str | None] = mapped_column(String(16))  # destroy | keep | archive
+    keep_years: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[dt.datetime | None]

@@ -44,6 +44,19 @@ def _letter_in_state(runtime, demo, state: str) -> tuple[int, int | None]:
             close_letter(s, letter_id, actor=SYSTEM, clock=runtime.clock)
         if state == "cancelled":
             cancel_letter(s, letter_id, "ทดสอบ", actor=SYSTEM, clock=runtime.clock)
+        if state in ("destroyed", "archived"):  # closed, then through a disposal list two years on
+            close_letter(s, letter_id, actor=SYSTEM, clock=runtime.clock)
+            s.get(Letter, letter_id).retention = "1y"
+    if state in ("destroyed", "archived"):
+        from registry import disposal
+
+        runtime.clock.advance(days=730)
+        year = runtime.clock.now().year + 543
+        with runtime.transaction() as s:
+            dlist = disposal.draft_list(s, kk, year, actor=SYSTEM, clock=runtime.clock)
+            disposal.record_verdict(s, dlist.items[0].id, "destroy" if state == "destroyed" else "archive",
+                                    actor=SYSTEM, clock=runtime.clock)
+            disposal.carry_out(s, dlist.id, actor=SYSTEM, clock=runtime.clock)
     return letter_id, assignment
 
 
