@@ -18,32 +18,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from nlp.fields.words import MONTH_SPELLINGS as _EXTRA_SPELLINGS
+from nlp.fields.words import MONTHS, MONTHS_SHORT
 from nlp.normalize import to_thai_digits, working_text
-
-MONTHS = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
-)  # fmt: skip
-MONTHS_SHORT = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)  # fmt: skip
-
-# Other spellings seen in letters and chat: spoken short forms, common misspellings, English.
-_EXTRA_SPELLINGS = {
-    1: ("มกรา", "january", "jan"),
-    2: ("กุมภาพันธ", "กุมภา", "february", "feb"),
-    3: ("มีนา", "march", "mar"),
-    4: ("เมษา", "april", "apr"),
-    5: ("พฤษภา", "may"),
-    6: ("มิถุนา", "june", "jun"),
-    7: ("กรกฏาคม", "กรกฎา", "กรกฏา", "july", "jul"),
-    8: ("สิงหา", "august", "aug"),
-    9: ("กันยา", "september", "sept", "sep"),
-    10: ("ตุลา", "october", "oct"),
-    11: ("พฤศจิกา", "november", "nov"),
-    12: ("ธันวา", "december", "dec"),
-}
 
 # The smallest Gregorian year accepted: any earlier year, rendered in พ.ศ., would be 2400 or
 # less and read back as ค.ศ.; refusing it keeps parse(render(d)) == d for every accepted date.
