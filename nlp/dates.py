@@ -49,7 +49,9 @@ _ERA = r"(?P<era>พ\.? ?ศ\.?|ค\.? ?ศ\.?|B\.? ?E\.?|C\.? ?E\.?|A\.? ?D\.?)
 DATE_RE = re.compile(
     r"(?=[\dเว])(?:"  # a fast filter: every form starts with a digit, or เมื่อวาน / วาน / วันนี้
     # 5 ตุลาคม 2567 / ๕ ต.ค. ๖๗ / 25ตค.61 / 31 พ.ค.2544 / 5 ต.ค. พ.ศ. 2567 / 5 ต.ค. (no year)
-    r"(?P<thai>(?<!\d)(?<!\d\.)(?P<d>\d{1,2})(?: {0,3}|-)(?:เดือน ?)?(?P<mon>" + _MONTH_ALTS + r")(?![ก-ฮA-Za-z])"
+    r"(?P<thai>(?<!\d)(?<!\d\.)(?P<d>\d{1,2})(?: {0,3}|-)(?:เดือน ?)?(?:(?P<mon>" + _MONTH_ALTS + r")(?![ก-ฮA-Za-z])"
+    # a full month name misspelt by one letter ("มกราม 2569"): read only with a year after it
+    r"|(?P<fuzzy>[ก-ฮเ-ไ][ก-๎]{4,11})(?= {0,3}(?:[พค]\.? ?ศ|\d)))"
     r" {0,3}(?:" + _ERA + r" {0,3})?(?P<y>\d+)?)"
     # 25/05/2569 25-05-69 25.05.2569
     r"|(?P<num>(?<!\d)(?<![\d/-][./-])(?P<nd>\d{1,2}) ?(?P<sep>[/.-]) ?(?P<nm>\d{1,2}) ?(?P=sep) ?"
@@ -136,25 +138,53 @@ def _infer_year(day: int, month: int, today: dt.date) -> int:
 
 # The parser looks at the same date more than once (to accept a label, then to read it);
 # converting is the costly part, so absolute dates are remembered for a while.
-_CACHE: dict[tuple[str, int, int], DateMatch] = {}
+_CACHE: dict[tuple[str, int, int], DateMatch | None] = {}
 
 
-def _from_match(m: re.Match[str], today: dt.date | None) -> DateMatch:
+def _from_match(m: re.Match[str], today: dt.date | None) -> DateMatch | None:
+    """The date of a match of DATE_RE, or None when a word read as a misspelt month is not one."""
     if m.group("rel") or (m.group("thai") and not m.group("y")):
         return _convert(m, today)  # depends on today: never cached
     key = (m.string, m.start(), m.end())
-    found = _CACHE.get(key)
-    if found is None:
+    found = _CACHE.get(key, _CACHE)
+    if found is _CACHE:
         if len(_CACHE) >= 2048:
             _CACHE.clear()
         found = _CACHE[key] = _convert(m, today)
     return found
 
 
-def _convert(m: re.Match[str], today: dt.date | None) -> DateMatch:
+def _misspelt_month(word: str) -> int | None:
+    """The month whose full name is one edit (a letter or mark missing, added or wrong) from *word*, if one.
+
+    Hand-written around RapidFuzz's Levenshtein distance: a regex of every one-edit spelling of
+    twelve names would be thousands of alternatives on a pattern that runs over every message.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    found = {n for spelling, n in _FULL_SPELLINGS if Levenshtein.distance(word, spelling, score_cutoff=1) <= 1}
+    return found.pop() if len(found) == 1 else None
+
+
+# Names long enough for one edit to leave them unmistakable (not the spoken มกรา, มีนา …).
+_FULL_SPELLINGS = tuple(
+    (spelling, n)
+    for n, full in enumerate(MONTHS, start=1)
+    for spelling in (full, *_EXTRA_SPELLINGS[n])
+    if len(spelling) >= 6 and not spelling.isascii()
+)
+
+
+def _convert(m: re.Match[str], today: dt.date | None) -> DateMatch | None:
     start, end = m.span()
     if m.group("thai"):
-        day, month = int(m.group("d")), _MONTH_LOOKUP[_KEY_DROP.sub("", m.group("mon")).lower()]
+        if m.group("fuzzy"):
+            month = _misspelt_month(m.group("fuzzy"))
+            if month is None:
+                return None
+        else:
+            month = _MONTH_LOOKUP[_KEY_DROP.sub("", m.group("mon")).lower()]
+        day = int(m.group("d"))
         if m.group("y"):
             if len(m.group("y")) not in (2, 4):
                 return DateMatch(start, end, None, f"ปี {m.group('y')} ไม่ถูกต้อง (เขียนปีเป็น 2 หรือ 4 หลัก)")
@@ -195,10 +225,17 @@ def find_dates(
 ) -> list[DateMatch]:
     """Every date in ``text[start:end]`` (normalised text), in order."""
     found = []
-    for m in DATE_RE.finditer(text, start, len(text) if end is None else end):
+    end = len(text) if end is None else end
+    pos = start
+    while (m := DATE_RE.search(text, pos, end)) is not None:
+        pos = m.end()
         if m.group("rel") and not relative:
             continue
-        found.append(_from_match(m, today))
+        date = _from_match(m, today)
+        if date is None:  # "5 ประชุม 12 มกราคม 2569": not a month; the digits after it may start a date
+            pos = m.end("fuzzy")
+            continue
+        found.append(date)
     return found
 
 

@@ -68,11 +68,16 @@ def _items(
         items.append((d.start, d.end, "date"))
     if all_kinds or "ref_no" not in out.found:
         m = refno.find_strict(text, start, end)
+        if m is None:  # "หนังสือ ก.พ.ว12": the sender's initials, then its circular number
+            m = refno.ABBREVIATION_CIRCULAR_RE.search(text, start, end)
         if m is None and loose:  # unlabelled lines only: a sender may be named so after จาก
             m = refno.find_agency(text, start, end)
             if m is None:  # the date marker that proves it may lie just past this region
                 stop = min(len(text), end + 12)
                 m = _BARE_BEFORE_DATE_AT.match(text, start, stop) or _BARE_BEFORE_DATE.search(text, start, stop)
+                m = m if m is not None and m.end() <= end else None
+            if m is None:  # "มท 0808.2/ว ลว. 5 ม.ค. 69": the number not yet written
+                m = refno.find_incomplete(text, start, min(len(text), end + 12))
                 m = m if m is not None and m.end() <= end else None
         if m is not None:
             items.append((m.start(), m.end(), "ref"))
