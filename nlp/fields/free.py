@@ -13,6 +13,7 @@ from nlp.fields.spans import _FILLER, _line_end, _trimmed, _trimmed_piece
 from nlp.fields.names import _ABBREVIATION, _BODY_OPENERS, _FROM_WORD, _LETTER_WORD, _ORG_HEAD, _org_like, _org_prefix, _PRE_LEAD, _THAI_LETTERS, _WEB_NEXT
 from nlp.fields.chatter import _CHAT_STARTS, _glued_polite_start, _LEAD_CHATTER
 from nlp.fields.items import _DATE_PHRASE, _DEADLINE, _items, PRIORITY_WORDS, _REF_WORD_BEFORE, SECRECY_WORDS, _take_date, _take_items
+from nlp.fields.words import NOT_A_SUBJECT
 
 
 def _pre_region(text: str, start: int, end: int, out: LetterFields, free: list, today: dt.date | None) -> None:
@@ -105,6 +106,13 @@ def _free_line(
 _CELL = re.compile(r"\t|\|| {4,}| / ")  # cells of a row copied from a table or a register
 
 
+# What is left of "1. หนังสือ ที่ … ลว. …", "ได้รับหนังสือใหม่ค่ะ มท …" once the reference and date are
+# read: list numbering and words that never make a subject or a name on their own.
+_NOT_A_SUBJECT = re.compile(
+    r"(?:[\s\d.,:;()\[\]\-–•*#]+|" + "|".join(map(re.escape, sorted(NOT_A_SUBJECT, key=len, reverse=True))) + r")+"
+)
+
+
 def _piece(text: str, start: int, end: int, pieces: list[tuple[int, int]], cells: tuple[int, ...] = ()) -> None:
     """Add ``text[start:end]`` as a piece of leftover words, each cell of a table row on its own."""
     bounds: list[tuple[int, int]] = []
@@ -125,7 +133,7 @@ def _piece(text: str, start: int, end: int, pieces: list[tuple[int, int]], cells
         if chatter is not None:
             seg_start = chatter.end()
         s, e = _trimmed_piece(text, seg_start, a)
-        if e - s >= 2 and len(_THAI_LETTERS.findall(text, s, e)) >= 2:
+        if e - s >= 2 and len(_THAI_LETTERS.findall(text, s, e)) >= 2 and not _NOT_A_SUBJECT.fullmatch(text, s, e):
             pieces.append((s, e))
         pos = b
 

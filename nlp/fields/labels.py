@@ -46,23 +46,44 @@ def _label_table() -> tuple[dict[str, _Word], str]:
             v = w[:i] + w[i + 1 :]
             if len(v) >= 2 and not _is_mark(v[0]) and v not in table and v not in skip:
                 table[v] = _Word(kind, w, misspelt=True)
-    alternatives = []
     before_number = set(words.LABELS_BEFORE_NUMBER)
+    after: dict[str, str] = {}
     for w, info in table.items():
-        canonical = info.canonical
-        if canonical in before_number:
-            after = r"(?= {0,3}[\d(])" if info.kind == "phone" else r"(?= {0,3}\d)"
-        elif canonical in words.LABEL_ABBREVIATIONS:
-            after = r"(?=[\s\d:.]|$)"
+        if info.canonical in before_number:
+            after[w] = r"(?= {0,3}[\d(])" if info.kind == "phone" else r"(?= {0,3}\d)"
+        elif info.canonical in words.LABEL_ABBREVIATIONS:
+            after[w] = r"(?=[\s\d:.]|$)"
         else:
-            after = ""
-        alternatives.append((len(w), re.escape(w) + after))
+            after[w] = ""
+    english = []
     for kind, ws in words.ENGLISH_LABELS.items():
         for w in ws:
             table[w.lower()] = _Word(kind, w, english=True)
-            alternatives.append((len(w), r"(?<![A-Za-z])(?i:" + re.escape(w) + r")(?![A-Za-z])"))
-    alternatives.sort(key=lambda a: -a[0])  # the longest word wins: ลงวันที่ before ลง
-    return table, "|".join(a for _, a in alternatives)
+            english.append(w.lower())
+    thai = _trie_regex(after)
+    return table, thai + r"|(?<![A-Za-z])(?i:" + _trie_regex(dict.fromkeys(english, "")) + r")(?![A-Za-z])"
+
+
+def _trie_regex(words_after: dict[str, str]) -> str:
+    """One regex for many words, as a trie ("ลง(?:วันที่|…)"): some hundred alternatives tried one by
+    one at every word start cost more than the rest of the parse. Longer words are tried first (ลงวันที่
+    before ลง); *words_after* gives each word the look-ahead that must follow it."""
+    trie: dict = {}
+    for w, cond in words_after.items():
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = cond
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            branches.append(node[""] or "")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return walk(trie)
 
 
 _WORDS, _ALTERNATIVES = _label_table()

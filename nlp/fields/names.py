@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from nlp.fields.words import BODY_OPENERS, LETTER_KINDS, ORG_HEADS, SUBJECT_OPENERS
+from nlp.fields.words import BODY_OPENERS, LETTER_KINDS, NAME_CONTINUATIONS, ORG_HEADS, PROVINCES, SUBJECT_OPENERS
 
 
 # "หนังสือกรมบัญชีกลาง ด่วนที่สุด ที่ …": a web list names the sender right after หนังสือ.
@@ -62,7 +62,12 @@ def _org_chunk(text: str, a: int, b: int) -> bool:
         _ORG_HEAD.match(text, a) is not None
         or _ABBREVIATION.match(text, a) is not None
         or (b - a <= 3 and text[a:b].isdigit())  # กองทุนพัฒนาไฟฟ้าจังหวัดระยอง 1
+        or text.startswith(NAME_CONTINUATIONS, a)  # … เขต 2 ประจำจังหวัดระยอง
+        or text[a:b] in _PROVINCES  # ศูนย์ป้องกันและบรรเทาสาธารณภัย เขต 12 สงขลา
     )
+
+
+_PROVINCES = frozenset(PROVINCES)
 
 
 def _org_prefix(text: str, s: int, e: int) -> int | None:
