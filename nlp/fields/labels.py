@@ -50,7 +50,7 @@ def _label_table() -> tuple[dict[str, _Word], str]:
     after: dict[str, str] = {}
     for w, info in table.items():
         if info.canonical in before_number:
-            after[w] = r"(?= {0,3}[\d(])" if info.kind == "phone" else r"(?= {0,3}\d)"
+            after[w] = r"(?= {0,3}:? {0,3}[\d(])" if info.kind == "phone" else r"(?= {0,3}:? {0,3}\d)"
         elif info.canonical in words.LABEL_ABBREVIATIONS:
             after[w] = r"(?=[\s\d:.]|$)"
         else:
