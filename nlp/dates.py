@@ -6,6 +6,8 @@ digits, and dateparser ignores the Buddhist era (พ.ศ. = ค.ศ. + 543).
 Year rules (SARABAN.md "Dates in the wild"): a two-digit year is พ.ศ. (67 -> 2567); a four-digit
 year above 2400 is พ.ศ., otherwise ค.ศ.; an explicit พ.ศ./ค.ศ. before the year wins. An
 impossible date (31 ก.พ.) is reported with a Thai message and never corrected into a guess.
+A full month name one letter off ("5 มกราม 2569") is read when a year follows it. The month names
+are kept with the parser's other Thai words in :mod:`nlp.fields.words`.
 
 The functions here work on *normalised* text (Arabic digits, see :mod:`nlp.normalize`);
 :func:`parse_date` normalises its argument itself.

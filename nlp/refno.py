@@ -2,8 +2,9 @@
 
 Shape (SARABAN.md "Reference numbers (ที่) in the wild"): an agency prefix (``มท``, a province
 code such as ``รย``, sometimes dotted or with a unit in brackets), a numeric code with optional
-``.sub-unit``, a slash (or a hyphen), optional extra segments (``พิเศษ/``), an optional ``ว`` for a
-circular, then the sender's number, which may be missing. Digits may be Thai or Arabic and the
+``.sub-unit``, a slash (or a hyphen), optional extra segments (``พิเศษ/``, ``ทบ/``, ``2569/``), an
+optional ``ว`` for a circular (also glued to the code: ``มท ๐๘๑๖ว๓๓``), then the sender's number,
+perhaps with a year (``ว 1095/2569``), or missing. Digits may be Thai or Arabic and the
 spacing is anything. The text is always kept as written; :func:`normalize_ref_no` gives the key
 used to compare two of them.
 

@@ -24,6 +24,14 @@ The approach, and why:
   followed by a date marker are accepted without the ที่ label, when no fuller reference is present.
 * Labels after อ้างถึง / สิ่งที่ส่งมาด้วย on the same line belong to the cited letter, until that
   citation has its own reference and date.
+* A label typed with one letter missing (เรือง, ลงวันที, ที) counts only set apart from the next
+  word and outside a subject, ที only before a whole reference number; English labels (Subject:,
+  Ref:, From:, Date:) only with a colon or at a line start.
+* A name runs on past a space with a zone number, a province or ประจำจังหวัด… ("ศูนย์ป้องกันและ
+  บรรเทาสาธารณภัย เขต 12 สงขลา"); leftovers made only of หนังสือ, list numbers and chat words are
+  never a subject or a name ("1. หนังสือ ที่ … ลว. …" has no subject).
+* Without a fuller one, a reference with no number yet ("มท 0808.2/ว") is read before a date, and
+  a circular number right after an abbreviated sender ("หนังสือ ก.พ.ว12") is split from it.
 
 Everything here is positions in the normalised text; :mod:`nlp.parse` maps them back to the
 original message and takes field text from there, as written.
