@@ -269,7 +269,12 @@ def _acceptable(
         return not in_subject or (outgoing and not lab.glued and _org_like(text, lab.content))
     if kind == "sender" and word not in ("จาก", "ผู้ส่ง") and in_subject:
         return False
+    if kind == "subject" and _COUNTED.search(text, max(0, lab.start - 30), lab.start):
+        return False  # "หนังสือราชการ 1 เรื่อง มท …": เรื่อง counts letters here, it labels nothing
     return True
+
+
+_COUNTED = re.compile(r"(?<![ก-๎])(?:(?:ได้รับ|มี)?หนังสือ[ก-๎]*|มี|จำนวน) ?\d{1,2} ?$")
 
 
 _OTHER_DOC_NUMBER = re.compile(r"(?<![ก-๎])(?:ที่|ฉบับที่|เลขที่)\s*\d{1,5}\s*/\s*\d{2,4}\s*$")
