@@ -5,7 +5,8 @@ Modules, each small and importable on its own:
 * ``parse``     — ``parse_message(text, today=, directory=) -> ParseResult`` (intent + SPEC F2 fields)
 * ``result``    — ``ParseResult``, ``Field`` (value, confidence, span), ``ParseError``
 * ``intents``   — command keywords and their arguments
-* ``fields``    — letter header fields: labels, unlabelled shapes, brackets
+* ``fields``    — letter header fields: labels, unlabelled shapes, brackets (a package; its Thai
+  word lists are in ``fields/words.py``)
 * ``dates``     — Thai dates (พ.ศ.), ``parse_date`` and the ``thai_date`` renderer
 * ``refno``     — reference numbers (ที่) and ``normalize_ref_no``
 * ``normalize`` — digits, zero-width characters, Thai typing order, spacing, full-width forms

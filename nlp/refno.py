@@ -2,8 +2,9 @@
 
 Shape (SARABAN.md "Reference numbers (ที่) in the wild"): an agency prefix (``มท``, a province
 code such as ``รย``, sometimes dotted or with a unit in brackets), a numeric code with optional
-``.sub-unit``, a slash (or a hyphen), optional extra segments (``พิเศษ/``), an optional ``ว`` for a
-circular, then the sender's number, which may be missing. Digits may be Thai or Arabic and the
+``.sub-unit``, a slash (or a hyphen), optional extra segments (``พิเศษ/``, ``ทบ/``, ``2569/``), an
+optional ``ว`` for a circular (also glued to the code: ``มท ๐๘๑๖ว๓๓``), then the sender's number,
+perhaps with a year (``ว 1095/2569``), or missing. Digits may be Thai or Arabic and the
 spacing is anything. The text is always kept as written; :func:`normalize_ref_no` gives the key
 used to compare two of them.
 
@@ -44,10 +45,12 @@ _PREFIX = (
 )
 _CODE = r"\d{1,6}(?:\.\d{1,4}){0,3}"
 _TAIL = (
-    r"(?P<sep>/|-| - )\s{0,2}"
-    r"(?P<extra>(?:(?!ว[ .\d])[ก-ฮ][ก-๎]{0,10} ?/ ?){0,2})"  # กค ๐๔๒๒.๒/พิเศษ/ว ๒
+    # a slash or hyphen; or nothing when the circular's ว is glued to the code: มท ๐๘๑๖ว๓๓
+    r"(?P<sep>/|-| - |(?<=\d)(?=ว\.? ?\d))\s{0,2}"
+    # extra segments: กค ๐๔๒๒.๒/พิเศษ/ว ๒, มท 0211.2/ทบ/ว 455, รย 0017.3/2569/ว 88
+    r"(?P<extra>(?:(?!ว[ .\d])[ก-ฮ][ก-๎]{0,10} ?/ ?|\d{1,4}/(?=\D)){0,2})"
     r"(?P<circ>ว ?(?:\( ?[ก-ฮ]{1,3} ?\) ?)?\.? ?)?"  # ว, ว., ว(ล) for a secret circular
-    r"(?P<num>\d{1,15})?"
+    r"(?P<num>\d{1,15}(?:/\d{2,4}(?![\d/.]| ?[ก-ฮเ-ไ]))?)?"  # the number, perhaps with a year: ว 1095/2569
 )
 
 # A reference number that stands on its own, without the ที่ label: it must have the agency
@@ -64,6 +67,26 @@ _LABELLED_END = re.compile(
 )
 _LABELLED_NO_NUMBER = re.compile(r"[^\n/]{1,40}?/ ?(?:ว ?\.?)?(?=\s|$)")
 _LABELLED_NO_SLASH = re.compile(r"(?:" + _PREFIX + r" ?)?" + _BRACKET + r"?" + _CODE)
+
+
+# A reference with its agency prefix and code but no number yet ("มท 0808.2/ว", "มท 0808.2/"),
+# found without the ที่ label only where a date (or its marker) or the end of the line follows it.
+_INCOMPLETE_BODY = (
+    r"(?P<prefix>" + _PREFIX + r") ?" + _BRACKET + r"?" + _CODE + r" ?" + _BRACKET + r"?(?:/|-) ?(?:ว ?\.?)?"
+    r"(?= {0,3}(?:$|\n|ลงวันที่|ลว|ลง ?\d|วันที่ ?\d|\d{1,2} ?[ก-ฮ]))"
+)
+_INCOMPLETE_RE = re.compile(r"(?<![ก-๎A-Za-z0-9./])" + _INCOMPLETE_BODY)
+_INCOMPLETE_AT_RE = re.compile(_INCOMPLETE_BODY)
+# "หนังสือ ก.พ.ว12": an abbreviated sender followed directly by its bare circular number.
+ABBREVIATION_CIRCULAR_RE = re.compile(r"(?<=[ก-ฮ]\.)ว ?\.? ?\d{1,6}(?![\d/.])")
+
+
+def find_incomplete(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """The first reference in ``text[start:end]`` that has its prefix and code but not its number
+    (see _INCOMPLETE_BODY); at *start* itself a glued word before it does not matter."""
+    end = len(text) if end is None else end
+    m = _INCOMPLETE_AT_RE.match(text, start, end)
+    return m if m is not None else _INCOMPLETE_RE.search(text, start, end)
 
 
 def find_strict(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
@@ -115,6 +138,13 @@ def labelled_extent(text: str, start: int, end: int) -> tuple[int, int] | None:
     if start >= end:
         return None
     region = text[start:end]
+    strict = _STRICT_AT_RE.match(region)
+    if strict is not None and strict.group("num"):
+        # the whole strict shape (มท 0816ว33, มท 0808.2/ว 1095/2569), unless the lenient one below
+        # reads further (it keeps whatever the agency put before the slash)
+        lenient = _LABELLED_END.match(region)
+        if lenient is None or lenient.end() <= strict.end():
+            return start, start + strict.end()
     for pattern in (_LABELLED_END, _LABELLED_NO_NUMBER, BARE_CIRCULAR_RE, _LABELLED_NO_SLASH):
         m = pattern.match(region)
         if m and m.end() > 0:
@@ -125,4 +155,9 @@ def labelled_extent(text: str, start: int, end: int) -> tuple[int, int] | None:
 def is_circular(ref_no: str) -> bool:
     """True for a circular (หนังสือเวียน): a ``ว`` right before the sender's number."""
     key = normalize_ref_no(ref_no)
-    return re.search(r"(?:^|[/-])ว\d*$", key) is not None
+    return _CIRCULAR_KEY.search(key) is not None
+
+
+# ว right before the number (มท0808.2/ว1095), also after a slash (ว/1523), glued to the code
+# (มท0816ว33), marked secret (ว(ล)12) or followed by a year (ว1095/2569).
+_CIRCULAR_KEY = re.compile(r"(?:^|[/\-\d.])ว(?:\([ก-ฮ]{1,3}\))?/?\d*(?:/\d{2,4})?$")
