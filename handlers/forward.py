@@ -30,7 +30,6 @@ from registry.models import Assignment, Letter, Person, Unit
 from registry.permissions import has_role
 from registry.timeutil import thai_datetime
 
-NLP_PURPOSE = {"information": "inform", "consideration": "consider", "action": "act", "signature": "sign"}
 _SPLIT = re.compile(r"\s*(?:,|และ|กับ|\n)\s*")
 _COPY_MARK = re.compile(r"\s*(?:สำเนา(?:ถึง|ให้)?|cc)\s*", re.IGNORECASE)
 MAX_CANDIDATES = 6
@@ -235,7 +234,7 @@ def typed(ctx: Ctx, result: Any, text: str) -> list[Reply]:
         ctx.save("forward", dict(data, recipients=chosen))
         return [say(texts.NO_PERSON_FOUND.format(query=", ".join(unresolved)))]
     data["recipients"] = chosen
-    purpose = NLP_PURPOSE.get(str(result.value("purpose")))
+    purpose = result.value("purpose") if result.value("purpose") in PURPOSE_TH else None
     if purpose is None:
         ctx.save("forward", data)
         return [_chosen_reply(ctx, letter, data)]
