@@ -341,6 +341,8 @@ NUMBER_RE = re.compile(
     r"(?<![\d/.])(?P<n>\d{1,7})(?:\s*/\s*(?P<y>\d{4}|\d{2}))?(?![\d.]|/\d)",
     re.IGNORECASE,
 )
+# "ส่งต่อให้สมชาย": the mark glued to the command word.
+_RECIPIENT_MARK_AT = re.compile(r"\s*(?:ให้แก่|ให้กับ|ให้|ไปยัง|ไปที่|ถึง|แก่)\s*")
 _RECIPIENT_MARK = re.compile(r"(?<![ก-๎])(?:ให้แก่|ให้กับ|ให้|ไปยัง|ไปที่|ถึง|แก่)\s*")
 PURPOSES = PURPOSE_WORDS  # ทราบ -> "inform" …: the register's own codes (nlp/purposes.py)
 # เพื่อ may be glued to the name before it ("ให้พี่ธนาเพื่อทราบ"): no word starts with it in a name.
@@ -410,7 +412,7 @@ def forward_args(text: str, start: int) -> dict[str, tuple[object, int, int, flo
     if purpose is not None:
         args["purpose"] = (PURPOSES[purpose.group("p")], purpose.start(), purpose.end(), 0.9)
         end = purpose.start()
-    mark = _RECIPIENT_MARK.search(text, start, end)
+    mark = _RECIPIENT_MARK_AT.match(text, start, end) or _RECIPIENT_MARK.search(text, start, end)
     if mark is not None:
         number = find_number(text, start, mark.start()) or find_number(text, mark.end(), end)
         rs, re_, confidence = mark.end(), end, 0.9
