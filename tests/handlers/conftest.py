@@ -34,9 +34,9 @@ def everything(replies: list[Reply]) -> str:
     parts: list[str] = []
     for r in replies:
         parts.append(r.text)
-        if r.card is not None:
-            parts.append(card_text(r.card))
-            parts += [b.label for b in r.card.buttons]
+        for card in ((r.card,) if r.card is not None else ()) + r.items:
+            parts.append(card_text(card))
+            parts += [b.label for b in card.buttons]
         parts += [b.label for b in r.quick_replies]
     return "\n".join(parts)
 
@@ -44,8 +44,8 @@ def everything(replies: list[Reply]) -> str:
 def buttons(replies: list[Reply]) -> list[tuple[str, str]]:
     out = []
     for r in replies:
-        if r.card is not None:
-            out += [(b.label, b.payload) for b in r.card.buttons]
+        for card in ((r.card,) if r.card is not None else ()) + r.items:
+            out += [(b.label, b.payload) for b in card.buttons]
         out += [(b.label, b.payload) for b in r.quick_replies]
     return out
 
