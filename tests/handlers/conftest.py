@@ -89,10 +89,10 @@ class Chat:
         return self.press(button(self.last, label))
 
     def send_file(self, data: bytes, *, content_type: str | None, filename: str | None = None,
-                  kind: str = "image") -> list[Reply]:
+                  kind: str = "image", caption: str | None = None) -> list[Reply]:
         ref = f"file-{next(_ids)}"
         self.files[ref] = data
-        return self._send(kind, file=FileRef(ref, filename, content_type, len(data)))
+        return self._send(kind, file=FileRef(ref, filename, content_type, len(data)), text=caption)
 
     @property
     def text(self) -> str:
