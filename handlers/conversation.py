@@ -56,6 +56,8 @@ def act(ctx: Ctx, state: Conversation | None, u: Any, result: Any, text: str) ->
         return forward.letter_in_chat(ctx, state, u.name, u.purpose)
     if action == "ack":
         return acknowledge.reply_ack(ctx, u.number)
+    if action == "number":
+        return _about_number(ctx, u.number)
     if action == "no_card":
         return acknowledge.reply_ack(ctx, None, said_yes=True)
     if action == "not_a_header":
@@ -63,6 +65,22 @@ def act(ctx: Ctx, state: Conversation | None, u: Any, result: Any, text: str) ->
     if action in ("close", "reject") and result.intent_confidence <= _STATEMENT and result.value("number"):
         return _ask_before(ctx, action, str(result.value("number")))
     return dispatch(ctx, result, text)
+
+
+def _about_number(ctx: Ctx, number: str) -> list[Reply]:
+    """A bare "เลขที่ 41 ค่ะ": the person's own waiting item of that number is offered with its
+    buttons (not acknowledged on a guess); otherwise the number's status is shown."""
+    from handlers.acknowledge import ask_which, return_candidates
+    from handlers.lookup import letters_by_number
+    from handlers.status import status_reply
+
+    mine = [a for a, _ in return_candidates(ctx, number)]
+    if mine and not ctx.inbound.is_group:
+        return [ask_which(ctx, mine)]
+    letters = letters_by_number(ctx, number, directions=("incoming", "outgoing", "circular"))
+    if not letters:
+        return [say(texts.NUMBER_NOT_FOUND.format(number=number))]
+    return [status_reply(ctx, lt) for lt in letters[:3]]
 
 
 def _statement_confidence() -> float:

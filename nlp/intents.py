@@ -85,6 +85,8 @@ _KEYWORDS: tuple[tuple[str, str, bool], ...] = (
     ("close", "ปิด", False),
     ("close", "close", False),
     ("search", "ค้นหา", True),
+    ("search", "ค้นหนังสือ", True),
+    ("search", "ค้นเรื่อง", True),
     ("search", "ค้น", False),
     ("search", "หา", False),
     ("search", "search", False),
@@ -323,6 +325,8 @@ def _typo_at(text: str, run: str, start: int) -> Command | None:
                 continue
             if intent not in _NUMBER_INTENTS and intent != "search" and _NOT_WORDS.sub("", _strip_particles(rest)):
                 continue
+            if intent == "search" and not rest[:1].isspace():
+                continue  # "ค้นหนังสือ…" is not ค้นห(า) + "นังสือ"
             return Command(intent, start, end, 0.8)
     return None
 

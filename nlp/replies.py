@@ -38,6 +38,7 @@ OPEN = ("confirm", "field", "picker", "reason", "subject", "letter")
 _PARTICLES = re.compile(
     r"ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|จ้า|จ้ะ|จ๊ะ|นะคะ|นะครับ|นะ|เลย|ด้วย|แล้ว|เรียบร้อย|จ้ะ|งับ|ค้าบ"
 )
+_POLITE = re.compile(r"ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|จ้า|จ้ะ|จ๊ะ|นะคะ|นะครับ|นะ|งับ|ค้าบ")
 _NOISE = re.compile(r"[\s.,!?~ๆ\"'“”()\[\]:;\-–—_/\\]+|[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]+")
 
 YES_WORDS = frozenset({
@@ -53,6 +54,7 @@ ACK_WORDS = frozenset({
 })  # fmt: skip
 # An acknowledgement only when said with "แล้ว" or a number: "ได้" alone is yes, "ได้แล้ว" is "got it".
 _ACK_NEEDS_DONE = frozenset({"ได้", "รับ", "ok", "โอเค", "okay"})
+_YES_EMOJI = frozenset({"👍", "👌", "🙆", "✅", "👍🏻", "👍🏼", "👍🏽"})
 # Typed instead of pressing a button: one-edit typos of these are read as the word (ยืนยน, ยินยัน).
 _TYPO_YES = ("ยืนยัน", "ถูกต้อง")
 
@@ -65,7 +67,7 @@ _FIELD_WORDS = {
 _EDIT = re.compile(
     r"^\s*(?:ขอ|ช่วย)?\s*แก้(?:ไข)?\s*(?:ช่อง)?\s*(?P<field>"
     + "|".join(sorted(map(re.escape, _FIELD_WORDS), key=len, reverse=True))
-    + r")?\s*(?:(?:ให้)?เป็น|=|:|ว่า)?\s*(?P<value>.*?)\s*(?:ครับผม|ครับ|ค่ะ|คะ|นะคะ|นะครับ|ด้วย)*\s*$",
+    + r")?\s*(?:(?:ให้)?เป็น|=|:|ว่า)?\s*(?P<value>.*?)\s*(?:ครับผม|ครับ|ค่ะ|คะ|นะคะ|นะครับ|ด้วย|หน่อย|นะ)*\s*$",
     re.DOTALL,
 )
 _REPLY_NUMBER = re.compile(
@@ -102,7 +104,8 @@ class Understanding:
     ``action``: ``confirm`` · ``edit`` (``field``/``value`` when said) · ``not_right`` (a no to
     the card: offer edit or cancel) · ``answer`` (a value for the asked field, the reason or the
     subject) · ``pick`` (``name``) · ``purpose`` (``purpose``) · ``forward_letter`` (``name``,
-    ``purpose``: the letter just handled) · ``ack`` (``number`` when said) · ``no_card`` (a yes
+    ``purpose``: the letter just handled) · ``ack`` (``number`` when said) · ``number`` (a bare
+    register number: what about it is asked) · ``no_card`` (a yes
     with nothing to confirm) · ``not_a_header`` (a registration without header evidence) · or a
     parser intent (``intent``), whose fields the caller reads from the parse result."""
 
@@ -154,8 +157,10 @@ def read_reply(text: str) -> Reading:
         rest = t[: m.start()] + " " + t[m.end():]
     said_done = "แล้ว" in rest or "เรียบร้อย" in rest
     words = _squeeze(rest)
-    if number is not None and not words:
+    if number is not None and not _POLITE.sub("", _NOISE.sub("", rest.lower())):  # "เลขที่ 41 ค่ะ"
         return Reading("number", number=number)
+    if number is None and text.strip() in _YES_EMOJI:
+        return Reading("yes")
     if words in ACK_WORDS and (words not in _ACK_NEEDS_DONE or said_done or number is not None):
         return Reading("ack", number=number)
     if number is None:
@@ -229,8 +234,12 @@ def understand(text: str, *, open: str | None = None, parsed=None, today=None) -
             name = name_in_sentence(_PURPOSE_IN.sub("", text))
             if name:
                 return Understanding("forward_letter", name=name, purpose=_purpose(parsed, text))
-    if reading.kind == "ack" or (reading.kind == "number" and open is None):
+    if reading.kind == "ack":
         return Understanding("ack", number=reading.number)
+    if reading.kind == "number" and open in (None, "letter"):
+        return Understanding("number", number=reading.number)  # a bare number: asked, not acted on
+    if intent == "acknowledge":  # "รับทราบ 12" typed as a command: the same as an acknowledgement
+        return Understanding("ack", number=str(parsed.value("number")) if parsed.value("number") else None)
     if reading.kind == "yes" and intent == "unknown":
         return Understanding("no_card")
     if intent == "register_incoming" and not header_evidence(text, parsed):

@@ -330,3 +330,11 @@ def test_a_file_within_the_window_goes_to_the_receipt(runtime, link, clock):
     register(clerk, HEADER)
     clock.advance(minutes=5)
     assert clerk.send_file(JPEG, content_type="image/jpeg")[0].text.startswith("แนบไฟล์กับเลขรับ 1/2569")
+
+
+def test_a_bare_number_offers_the_item_and_acts_not(runtime, link):
+    clerk, owner = _two_forwarded(link)
+    asked = owner.say("เลขที่ 2 ค่ะ")
+    assert button(asked, "รับทราบ 2/2569").startswith("ack:")
+    assert [a.status for a in _assignments(runtime)] == ["sent", "sent"]
+    assert clerk.say("เลข 1 ครับ")[0].card.title == "สถานะเลขรับ 1/2569"  # not the clerk's item: its status
