@@ -177,10 +177,12 @@ class TelegramChannel:
             return Inbound(kind="text", text=msg.text, **common)
         if msg.document is not None:
             d = msg.document
-            return Inbound(kind="file", file=FileRef(d.file_id, d.file_name, d.mime_type, d.file_size), **common)
+            return Inbound(kind="file", file=FileRef(d.file_id, d.file_name, d.mime_type, d.file_size),
+                           text=msg.caption, **common)  # a caption that is a header registers with the file
         if msg.photo:
             p = max(msg.photo, key=lambda s: (s.file_size or 0, s.width * s.height))
-            return Inbound(kind="image", file=FileRef(p.file_id, None, "image/jpeg", p.file_size), **common)
+            return Inbound(kind="image", file=FileRef(p.file_id, None, "image/jpeg", p.file_size), text=msg.caption,
+                           **common)
         if msg.new_chat_members:
             return Inbound(kind="join", **common)
         if msg.caption is not None:

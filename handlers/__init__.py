@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from handlers.core import handle, handle_once, notice_replies
 from handlers.models import Button, Card, Field, FileRef, Inbound, Outgoing, Reply
-from handlers.texts import HELP_TEXT
+from handlers.features import HELP_TEXT
 
 __all__ = ["handle", "handle_once", "notice_replies", "HELP_TEXT", "Inbound", "Reply", "Card", "Field", "Button", "FileRef",
            "Outgoing"]

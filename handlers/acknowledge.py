@@ -84,27 +84,58 @@ def ack_assignment(ctx: Ctx, assignment_id: int) -> list[Reply]:
                 quick=quick)]
 
 
-def typed_ack(ctx: Ctx, result: Any) -> list[Reply]:
+def typed_ack(ctx: Ctx, result: Any, text: str = "") -> list[Reply]:
+    number = result.value("number")
+    return reply_ack(ctx, str(number) if number is not None else None)
+
+
+def reply_ack(ctx: Ctx, number: str | None, *, said_yes: bool = False) -> list[Reply]:
+    """รับทราบ typed, with or without the number. Without it: the one item waiting is
+    acknowledged; two or more are asked back with a button each (never a guess). A bare yes
+    (``โอเค``) with nothing to confirm asks even for one item."""
     if (refused := _private(ctx)) is not None:
         return refused
-    number = result.value("number")
-    if number is None:
-        pending = pending_for(ctx)
-        if len(pending) == 1:
-            return ack_assignment(ctx, pending[0].id)
-        from handlers.my_tasks import my_tasks
+    if number is not None:
+        return _ack_number(ctx, number)
+    pending = pending_for(ctx)
+    if not pending:
+        return [say(texts.NOTHING_TO_CONFIRM if said_yes else texts.MY_TASKS_NONE)]
+    if len(pending) == 1 and not said_yes:
+        return ack_assignment(ctx, pending[0].id)
+    return [ask_which(ctx, pending)]
 
-        return my_tasks(ctx) if pending else [say(texts.MY_TASKS_NONE)]
-    found = _matching(ctx, str(number), ("sent",))
+
+def ask_which(ctx: Ctx, pending: list[Assignment]) -> Reply:
+    """Which of these did you mean: one card per waiting item, each with its [รับทราบ]."""
+    from handlers.my_tasks import assignment_item
+
+    items = tuple(assignment_item(ctx, a) for a in pending[:10])
+    numbers = ", ".join(number_of(assignment_letter(ctx, a)) for a in pending[:10])
+    text = texts.ASK_WHICH_ACK.format(count=len(pending), numbers=numbers)
+    quick = tuple(Button(label(f"{texts.BUTTON['ack']} {number_of(assignment_letter(ctx, a))}"),
+                         payloads.make("ack", a.id)) for a in pending[:5])
+    return Reply(text=text, quick_replies=quick, items=items)
+
+
+def _ack_number(ctx: Ctx, number: str) -> list[Reply]:
+    found = _matching(ctx, number, ("sent",))
     if not found:
-        done = _matching(ctx, str(number), ("acknowledged", "closed"))
+        done = _matching(ctx, number, ("acknowledged", "closed"))
         if done:
             return [say(texts.ALREADY_ANSWERED.format(action=ACTION_TH["acknowledge"], number=number))]
-        return [say(texts.NO_PENDING_FOR_NUMBER.format(number=number))]
+        return [say(_why_not(ctx, number, ACTION_TH["acknowledge"]))]
     replies: list[Reply] = []
     for a in found:
         replies += ack_assignment(ctx, a.id)
     return replies
+
+
+def _why_not(ctx: Ctx, number: str, action: str) -> str:
+    """A refusal that says why: the number is in the person's register but not sent to them
+    (no permission), or there is no such number where they can see."""
+    if letters_by_number(ctx, number):
+        return texts.NOT_YOURS.format(number=number, action=action)
+    return texts.NO_PENDING_FOR_NUMBER.format(number=number)
 
 
 # --- return (ไม่ใช่งานของฉัน) ---------------------------------------------------------------------
@@ -124,7 +155,7 @@ def ask_return_reason(ctx: Ctx, assignment_id: int) -> list[Reply]:
 
         assignment_transition(a.status, "return")
     ctx.save("return", {"assignment_id": a.id, "number": number_of(letter)})
-    quick = tuple(Button(label(reason), payloads.make("rr", a.id, code)) for code, reason in texts.RETURN_REASONS.items())
+    quick = tuple(Button(texts.RETURN_REASON_LABELS[code], payloads.make("rr", a.id, code)) for code in texts.RETURN_REASONS)
     return [say(texts.ASK_RETURN_REASON.format(number=number_of(letter)),
                 quick=quick + (Button(texts.BUTTON["cancel"], payloads.make("stop")),))]
 
@@ -162,7 +193,7 @@ def typed_return(ctx: Ctx, result: Any, text: str) -> list[Reply]:
         done = _matching(ctx, str(number), ("returned",))
         if done:
             return [say(texts.ALREADY_ANSWERED.format(action=ACTION_TH["return"], number=number))]
-        return [say(texts.NO_PENDING_FOR_NUMBER.format(number=number))]
+        return [say(_why_not(ctx, str(number), ACTION_TH["return"]))]
     a = found[0]
     span = result.number.span
     reason = text[span[1]:].strip(" :-,") if span else ""
@@ -172,6 +203,17 @@ def typed_return(ctx: Ctx, result: Any, text: str) -> list[Reply]:
     if reason:
         return return_with_reason(ctx, a.id, reason)
     return ask_return_reason(ctx, a.id)
+
+
+def return_candidates(ctx: Ctx, number: str) -> list[tuple[Assignment, str]]:
+    """The person's waiting items with this number, with the number as shown."""
+    return [(a, number_of(assignment_letter(ctx, a))) for a in _matching(ctx, number, ("sent",))]
+
+
+def close_candidates(ctx: Ctx, number: str) -> list[Letter]:
+    """The owner's own acknowledged forward first (the letter it belongs to), else the unit's book."""
+    mine = _matching(ctx, number, ("acknowledged", "closed"))
+    return [get_letter(ctx.session, a.letter_id) for a in mine] or letters_by_number(ctx, number)
 
 
 # --- close (ปิดเรื่อง) --------------------------------------------------------------------------
@@ -192,15 +234,13 @@ def close_by_id(ctx: Ctx, letter_id: int) -> list[Reply]:
     return [say(texts.CLOSED.format(number=number_of(letter)))]
 
 
-def typed_close(ctx: Ctx, result: Any) -> list[Reply]:
+def typed_close(ctx: Ctx, result: Any, text: str = "") -> list[Reply]:
     if (refused := _private(ctx)) is not None:
         return refused
     number = result.value("number")
     if number is None:
         return [say(texts.NEED_NUMBER.format(example="ปิดเรื่อง 15"))]
-    # The owner's own acknowledged forward first (the letter it belongs to), else the unit's book.
-    mine = _matching(ctx, str(number), ("acknowledged", "closed"))
-    letters = [get_letter(ctx.session, a.letter_id) for a in mine] or letters_by_number(ctx, str(number))
+    letters = close_candidates(ctx, str(number))
     if not letters:
         return [say(texts.NUMBER_NOT_FOUND.format(number=number))]
     if len(letters) > 1:

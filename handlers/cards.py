@@ -93,7 +93,8 @@ def letter_fields(letter: Letter | JustRegistered, *, with_received: bool = True
         fields.append(Field(L["received_time"], f"{local(received_at):%H:%M} น."))
     if is_secret(letter):
         fields.append(Field(L["priority"], PRIORITY_TH.get(letter.priority, letter.priority)))
-        fields.append(Field(L["secrecy"], texts.SECRET_NOTE))
+        fields.append(Field(L["secrecy"], SECRECY_TH.get(letter.secrecy, letter.secrecy)))  # the class
+        fields.append(Field(texts.FIELD_LABEL["original"], texts.SECRET_NOTE))
     else:
         if letter.ref_no and incoming:
             fields.append(Field(L["ref_no"], letter.ref_no))
@@ -161,5 +162,10 @@ def short_name(name: str) -> str:
 
 
 def label(text: str, width: int = 20) -> str:
-    """A button label LINE accepts (≤ 20 characters)."""
+    """A button label LINE accepts (≤ 20 characters): words dropped from the end (a surname, a
+    unit's long tail) before anything is cut, so a label is whole words wherever possible."""
+    words = text.split()
+    while len(" ".join(words)) > width and len(words) > 1:
+        words.pop()
+    text = " ".join(words)
     return text if len(text) <= width else text[: width - 1] + "…"

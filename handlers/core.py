@@ -88,7 +88,9 @@ def _prefetch(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef]
     with runtime.read() as session:
         person = resolve(session, inbound.channel, inbound.account_id)
         state = load_state(session, inbound.channel, chat_key(inbound), now=runtime.clock.now()) if person else None
-        wanted = state is not None and (state.flow == "intake" or state.data.get("letter_id") is not None)
+        # a draft or a letter to attach to, a caption that may be a header, or (1:1) the question
+        # "which letter?" that keeps the file aside
+        wanted = person is not None and (state is not None or bool(inbound.text) or not inbound.is_group)
     if not wanted:
         return fetch_file
     try:
@@ -179,118 +181,36 @@ def _parse_text(text: str, today):
 # --- buttons -------------------------------------------------------------------------------------
 
 def on_button(ctx: Ctx, raw: str | None) -> list[Reply]:
-    from handlers import acknowledge, forward, intake, my_tasks, payloads, status
-    from handlers.help import help_replies
+    """A button press: its action's row of ``handlers.features.ACTIONS`` answers it."""
+    from handlers import payloads
+    from handlers.features import ACTION_BY_NAME
 
     p = payloads.parse(raw)
     if p is None:
         return [say(texts.STALE_BUTTON)]
-    a, args = p.action, p.args
-    table: dict[str, Callable[[], list[Reply]]] = {
-        "ack": lambda: acknowledge.ack_assignment(ctx, args[0]),
-        "ret": lambda: acknowledge.ask_return_reason(ctx, args[0]),
-        "rr": lambda: acknowledge.return_with_code(ctx, args[0], args[1]),
-        "cl": lambda: acknowledge.close_by_id(ctx, args[0]),
-        "fw": lambda: forward.start(ctx, args[0]),
-        "fo": lambda: forward.add_person(ctx, args[0], args[1]),
-        "fm": lambda: forward.make_principal(ctx, args[0], args[1]),
-        "fp": lambda: forward.send(ctx, args[0], args[1]),
-        "cf": lambda: intake.confirm(ctx, args[0]),
-        "ed": lambda: intake.edit_menu(ctx, args[0]),
-        "cx": lambda: intake.cancel_draft(ctx, args[0]),
-        "ef": lambda: intake.edit_field(ctx, args[0], args[1]),
-        "ev": lambda: intake.set_value(ctx, args[0], args[1], args[2]),
-        "sk": lambda: intake.skip_field(ctx, args[0], args[1]),
-        "st": lambda: status.status_of_letter(ctx, args[0]),
-        "my": lambda: my_tasks.my_tasks(ctx),
-        "help": lambda: help_replies(ctx),
-        "stop": lambda: status.stop_flow(ctx),
-        "tr": lambda: _training_button(ctx, args),
-    }
-    return table[a]()
-
-
-_TRAINING_STEP = {"reg": "register", "fw": "forward", "ack": "acknowledge"}
-
-
-def _training_start(ctx: Ctx) -> list[Reply]:
-    from handlers import training
-
-    if ctx.inbound.is_group:  # completion is recorded per person: 1:1 only
-        return [say(texts.PRIVATE_ONLY)]
-    return training.start(ctx)
-
-
-def _training_button(ctx: Ctx, args: tuple) -> list[Reply]:
-    """A training step acts once: a second press (or an old card's button) is told so."""
-    from handlers import training
-    from registry.training import progress
-
-    if ctx.inbound.is_group:
-        return [say(texts.PRIVATE_ONLY)]
-    row = progress(ctx.session, ctx.person.id)
-    expected = _TRAINING_STEP.get(str(args[0]))
-    if row is None or expected is None or row.step != expected:
-        return [say(texts.TRAINING["step_done"] if row is not None else texts.STALE_BUTTON)]
-    return training.on_button(ctx, args)
+    return ACTION_BY_NAME[p.action].run(ctx, p.args)
 
 
 # --- text ----------------------------------------------------------------------------------------
 
 def on_text(ctx: Ctx, text: str) -> list[Reply]:
-    from handlers import acknowledge, forward, intake
+    """Free text is read against what the conversation has open before it is read as a new
+    command (``nlp.replies.understand``); ``handlers.conversation`` acts on the reading."""
+    from handlers.conversation import act, open_of
+    from nlp.replies import understand
 
     result = _parse(ctx, text)
     state = ctx.state()
-    if state is not None and result.intent in ("unknown", "register_incoming") and not _is_new_letter(result):
-        flow = state.flow
-        if flow == "intake" and state.data.get("awaiting"):
-            return intake.answer(ctx, state, text)
-        if flow == "forward" and result.intent == "unknown":
-            return forward.search_person(ctx, state, text)
-        if flow == "outgoing" and result.intent == "unknown":
-            from handlers import outgoing
-
-            return outgoing.answer(ctx, state, text)
-    if state is not None and state.flow == "return" and (
-            result.intent == "unknown" or (result.intent == "reject" and result.value("number") is None)):
-        # the reason asked for (even when it begins with "ไม่ใช่งานของผม …")
-        return acknowledge.return_with_reason(ctx, state.data["assignment_id"], text)
-    return dispatch(ctx, result, text)
-
-
-def _is_new_letter(result) -> bool:
-    """A pasted header (several letter fields) starts a new registration even mid-conversation."""
-    if result.intent != "register_incoming":
-        return False
-    found = sum(result.value(n) is not None for n in ("ref_no", "letter_date", "sender", "subject"))
-    return found >= 2
+    reading = understand(text, open=open_of(state), parsed=result)
+    return act(ctx, state, reading, result, text)
 
 
 def dispatch(ctx: Ctx, result, text: str) -> list[Reply]:
-    from handlers import audit
-    from handlers import acknowledge, forward, intake, my_tasks, outgoing, search, status
-    from handlers.help import help_replies, small_talk_replies
-    from handlers.link import link
+    """A typed command: its intent's row of ``handlers.features.INTENTS`` answers it."""
+    from handlers.features import INTENT_BY_NAME
+    from handlers.help import small_talk_replies
 
-    intent = result.intent
-    table: dict[str, Callable[[], list[Reply]]] = {
-        "register_incoming": lambda: intake.start(ctx, result, text),
-        "register_outgoing": lambda: outgoing.issue(ctx, result, text),
-        "forward": lambda: forward.typed(ctx, result, text),
-        "acknowledge": lambda: acknowledge.typed_ack(ctx, result),
-        "reject": lambda: acknowledge.typed_return(ctx, result, text),
-        "close": lambda: acknowledge.typed_close(ctx, result),
-        "search": lambda: search.search(ctx, result),
-        "status": lambda: status.status(ctx, result),
-        "my_tasks": lambda: my_tasks.my_tasks(ctx),
-        "help": lambda: help_replies(ctx),
-        "link_account": lambda: link(ctx, result.value("code")),
-        "audit_sample": lambda: audit.sample(ctx, result),
-        "training": lambda: _training_start(ctx),
-        "cancel": lambda: status.cancel(ctx, result, text),
-    }
-    action = table.get(intent)
-    if action is None:
+    row = INTENT_BY_NAME.get(result.intent)
+    if row is None:
         return [] if ctx.inbound.is_group else small_talk_replies(ctx, text) or [say(texts.NOT_UNDERSTOOD)]
-    return action()
+    return row.run(ctx, result, text)

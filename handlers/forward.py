@@ -30,7 +30,6 @@ from registry.models import Assignment, Letter, Person, Unit
 from registry.permissions import has_role
 from registry.timeutil import thai_datetime
 
-NLP_PURPOSE = {"information": "inform", "consideration": "consider", "action": "act", "signature": "sign"}
 _SPLIT = re.compile(r"\s*(?:,|และ|กับ|\n)\s*")
 _COPY_MARK = re.compile(r"\s*(?:สำเนา(?:ถึง|ให้)?|cc)\s*", re.IGNORECASE)
 MAX_CANDIDATES = 6
@@ -140,7 +139,7 @@ def _chosen_reply(ctx: Ctx, letter: Letter, data: dict) -> Reply:
                     for key, th in PURPOSE_TH.items())
     quick: list[Button] = []
     if len(roles) > 1:
-        quick += [Button(label(texts.BUTTON["make_principal"].format(name=short_name(_name(ctx, r)))),
+        quick += [Button(label(texts.BUTTON["make_principal"].format(name=short_name(_name(ctx, r)).split()[0])),
                          payloads.make("fm", letter.id, r[1])) for r, role in roles if role == "copy" and r[0] == "p"]
     chosen = {r[1] for r in data["recipients"] if r[0] == "p"}
     quick += [Button(label("+ " + short_name(p.name)), payloads.make("fo", letter.id, p.id))
@@ -154,7 +153,9 @@ def _chosen_reply(ctx: Ctx, letter: Letter, data: dict) -> Reply:
 def search_person(ctx: Ctx, state, text: str) -> list[Reply]:
     data = dict(state.data)
     letter = get_letter(ctx.session, data["letter_id"])
-    query = text.strip()
+    from nlp.names import strip_honorific
+
+    query = strip_honorific(text.strip())
     people = find_people(ctx, query)
     if len(people) == 1:
         return _added(ctx, letter, data, [["p", people[0].id]])
@@ -235,14 +236,44 @@ def typed(ctx: Ctx, result: Any, text: str) -> list[Reply]:
         ctx.save("forward", dict(data, recipients=chosen))
         return [say(texts.NO_PERSON_FOUND.format(query=", ".join(unresolved)))]
     data["recipients"] = chosen
-    purpose = NLP_PURPOSE.get(str(result.value("purpose")))
+    purpose = result.value("purpose") if result.value("purpose") in PURPOSE_TH else None
     if purpose is None:
         ctx.save("forward", data)
         return [_chosen_reply(ctx, letter, data)]
     return _do_forward(ctx, letter, data, purpose)
 
 
+def pick_typed(ctx: Ctx, state, name: str, purpose: str | None) -> list[Reply]:
+    """A name typed (or said in a sentence) while the picker is open. With a purpose as well
+    ("ส่งให้พี่ธนาเพื่อทราบ") and exactly one person of that name, it is sent at once: the picker
+    names the letter and the message names the person and the purpose."""
+    replies = search_person(ctx, state, name)
+    if purpose not in PURPOSE_TH or _resolve_recipient(ctx, name) is None:
+        return replies  # no purpose said, or nobody / several found: the buttons ask
+    return send(ctx, state.data["letter_id"], purpose)
+
+
+def letter_in_chat(ctx: Ctx, state, name: str, purpose: str | None) -> list[Reply]:
+    """"ฝากส่งน้องวิภาวดีด้วยนะคะ" right after a receipt: the letter of this chat, the person named.
+    The message does not name the letter, so nothing is sent yet: the chosen recipient is shown
+    with the purpose buttons (the letter's number on the card) to press."""
+    letter = get_letter(ctx.session, int(state.data["letter_id"]))
+    _require_clerk(ctx, letter)
+    data = _new_state(letter)
+    ctx.save("forward", data)
+    fresh = ctx.state()
+    replies = search_person(ctx, fresh, name)
+    if purpose in PURPOSE_TH and replies and replies[0].card is not None:
+        r = replies[0]
+        hint = texts.PURPOSE_READ.format(purpose=PURPOSE_TH[purpose])
+        replies[0] = Reply(text=f"{r.text}\n{hint}", card=r.card, quick_replies=r.quick_replies)
+    return replies
+
+
 def _resolve_recipient(ctx: Ctx, name: str) -> list | None:
+    from nlp.names import strip_honorific
+
+    name = strip_honorific(name)
     people = find_people(ctx, name)
     if len(people) == 1:
         return ["p", people[0].id]

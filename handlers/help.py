@@ -13,7 +13,17 @@ def _common_actions() -> tuple[Button, ...]:
 
 
 def help_replies(ctx: Ctx | None = None) -> list[Reply]:
-    return [say(texts.HELP_TEXT, quick=_common_actions())]
+    from handlers.features import HELP_TEXT
+
+    return [say(HELP_TEXT, quick=_common_actions())]
+
+
+def typed(ctx: Ctx, result=None, text: str = "") -> list[Reply]:
+    return help_replies(ctx)
+
+
+def button(ctx: Ctx) -> list[Reply]:
+    return help_replies(ctx)
 
 
 def small_talk_replies(ctx: Ctx, text: str) -> list[Reply] | None:

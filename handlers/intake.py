@@ -199,12 +199,18 @@ def confirmation(ctx: Ctx, draft: dict) -> Reply:
         unit = ctx.session.get(Unit, draft["sender_unit_id"])
         if unit is not None and unit.name != f.get("sender"):
             rows.append(Field("หน่วยงานในทะเบียน", f"{unit.name} ({unit.code})"))
+    if secret and f["secrecy"] != "top_secret":
+        # which fields were read, never their values: the clerk checks them on the web page
+        read = " ".join(("✓ " if f.get(n) else "✗ ") + L[n] for n in ("ref_no", "letter_date", "sender", "subject"))
+        rows.append(Field(texts.SECRET_READ_LABEL, read))
     rows.append(Field(L["priority"], PRIORITY_TH.get(f["priority"], f["priority"])))
     if secret:
         rows.append(Field(L["secrecy"], SECRECY_TH[f["secrecy"]]))
     notes = [texts.CONFIRM_HINT]
     if secret:
         notes.insert(0, texts.TOP_SECRET_NOTE if f["secrecy"] == "top_secret" else texts.SECRET_HIDDEN)
+        if f["secrecy"] != "top_secret":
+            notes.insert(1, texts.SECRET_CHECK_ON_WEB)
     dups = _duplicates(ctx.session, draft)
     if dups:
         notes.insert(0, texts.DUPLICATE_WARNING.format(numbers=", ".join(dups)))
@@ -243,7 +249,24 @@ def _numbers(session: Session, letter_ids) -> list[str]:
 # --- answers and edits ----------------------------------------------------------------------------
 
 def answer(ctx: Ctx, state, text: str) -> list[Reply]:
+    return _answer(ctx, dict(state.data), text)
+
+
+def edit_typed(ctx: Ctx, state, field: str | None, value: str | None) -> list[Reply]:
+    """``แก้เรื่องเป็น …`` typed at the card: that one field takes the value; without a value the
+    field is asked; without a field the edit menu is shown."""
     draft = dict(state.data)
+    allowed = EDITABLE if draft["fields"].get("secrecy") != "top_secret" else ("priority", "secrecy")
+    if field is None or field not in allowed:
+        return edit_menu(ctx, draft["token"])
+    if not value:
+        return edit_field(ctx, draft["token"], field)
+    draft["awaiting"] = field
+    ctx.save("intake", draft)  # an unreadable value leaves the field asked, not the card
+    return _answer(ctx, draft, value)
+
+
+def _answer(ctx: Ctx, draft: dict, text: str) -> list[Reply]:
     field = draft["awaiting"]
     value: Any = text.strip()
     prefix = _LABEL_PREFIX.get(field)
@@ -298,13 +321,15 @@ def _draft(ctx: Ctx, token: str, *, lock: bool = False) -> dict | None:
     return dict(state.data)
 
 
-def edit_menu(ctx: Ctx, token: str) -> list[Reply]:
+def edit_menu(ctx: Ctx, token: str, *, note: str | None = None) -> list[Reply]:
     draft = _draft(ctx, token)
     if draft is None:
         return _stale(ctx, token)
     fields = EDITABLE if draft["fields"].get("secrecy") != "top_secret" else ("priority", "secrecy")
     quick = [Button(texts.FIELD_LABEL[f], payloads.make("ef", token, f)) for f in fields]
-    return [say(texts.EDIT_WHICH, quick=quick)]
+    if note:  # "ไม่ถูกค่ะ" at the card: which field, or cancel — never a guess
+        quick.append(Button(texts.BUTTON["cancel"], payloads.make("cx", token), "danger"))
+    return [say(f"{note}\n{texts.EDIT_WHICH}" if note else texts.EDIT_WHICH, quick=quick)]
 
 
 def edit_field(ctx: Ctx, token: str, field: str) -> list[Reply]:
@@ -399,8 +424,13 @@ def receipt(ctx: Ctx, letter: Letter | JustRegistered, *, duplicates: list[str] 
         notes.append(texts.SUGGESTED_OWNER.format(name=name, reason=reason))
     if attached:
         notes.append(f"แนบไฟล์แล้ว {attached} ไฟล์")
-    if letter.secrecy != "top_secret":
+    if letter.secrecy is None:  # never invite scans of a classified letter into a chat
         notes.append(texts.RECEIPT_ATTACH_HINT)
+    elif letter.secrecy != "top_secret":
+        from handlers.links import link_button
+
+        notes.append(texts.SECRET_RECEIPT_NOTE)
+        buttons.append(link_button(texts.BUTTON["letter_page"], "letter", letter.id))
     card = letter_card(letter, texts.RECEIPT_TITLE.format(number=number_of(letter)), buttons=tuple(buttons),
                        footer="\n".join(notes), tone="warning" if duplicates else "success")
     from handlers.cards import card_text

@@ -9,6 +9,10 @@ from handlers.models import Reply
 from registry.accounts import ChatUser, link_account
 
 
+def typed(ctx: Ctx, result, text: str = "") -> list[Reply]:
+    return link(ctx, result.value("code"))
+
+
 def link(ctx: Ctx, code: str | None) -> list[Reply]:
     if ctx.inbound.is_group:
         return [say(texts.PRIVATE_ONLY)]

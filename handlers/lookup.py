@@ -55,7 +55,9 @@ def letters_by_number(ctx: Ctx, number: str, *, directions: tuple[str, ...] = ("
 
 def find_people(ctx: Ctx, query: str, *, limit: int = 8) -> list[Person]:
     """Active people whose name contains the words of *query* (titles and spacing ignored)."""
-    words = [w for w in re.split(r"\s+", query.strip()) if w and w not in ("คุณ", "ท่าน")]
+    from nlp.names import strip_honorific
+
+    words = [w for w in re.split(r"\s+", strip_honorific(query)) if w and w not in ("คุณ", "ท่าน")]
     if not words:
         return []
     stmt = select(Person).where(Person.active.is_(True))

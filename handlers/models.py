@@ -47,6 +47,10 @@ class Button:
     label: str  # Thai, short (LINE: ≤ 20 characters)
     payload: str  # ASCII, ≤ 64 bytes
     style: Literal["primary", "secondary", "danger"] = "secondary"
+    # A page of this server to open ("/admin/audits/3"): a channel that draws link buttons opens
+    # it (prefixed with its public address); one that does not sends the payload, answered with
+    # the address as text (handlers.links).
+    url: str | None = None
 
     def __post_init__(self) -> None:
         raw = self.payload.encode("utf-8")

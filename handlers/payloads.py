@@ -6,7 +6,9 @@ recipient · ``fm:7:3`` make person 3 the principal · ``fp:7:act`` send with a 
 ``cf:<token>`` / ``ed:<token>`` / ``cx:<token>`` confirm / edit / cancel a registration draft ·
 ``ef:<token>:<field>`` edit one field · ``ev:<token>:<field>:<value>`` pick a value ·
 ``sk:<token>:<field>`` skip an optional field · ``cl:7`` close letter 7 · ``st:7`` status of
-letter 7 · ``tr:…`` a training step (handlers.training) · ``my`` my pending list · ``help`` · ``stop`` drop what the chat is in the middle of.
+letter 7 · ``at:7`` attach the file held in the chat to letter 7 · ``ln:audit:3`` a web page ·
+``tr:…`` a training step (handlers.training) · ``my`` my pending list · ``help`` · ``stop`` drop
+what the chat is in the middle of. The list itself is ``handlers.features.ACTIONS``.
 """
 
 from __future__ import annotations
@@ -14,15 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from handlers.features import ACTION_BY_NAME
 from handlers.models import MAX_PAYLOAD_BYTES
 
-_INT_ARGS = {
-    "ack": (int,), "ret": (int,), "rr": (int, str), "fw": (int,), "fo": (int, int), "fm": (int, int),
-    "fp": (int, str), "cf": (str,), "ed": (str,), "cx": (str,), "ef": (str, str), "ev": (str, str, str),
-    "sk": (str, str), "cl": (int,), "st": (int,), "my": (), "help": (), "stop": (),
-}  # fmt: skip
-# Actions whose argument count depends on the step: ``tr:reg``, ``tr:fw:<letter>``, ``tr:ack:<assignment>``.
-_VARIANTS = {"tr": ((str,), (str, int))}
+# The argument shapes come from the one table of button actions (handlers.features).
 _TOKEN = re.compile(r"^[A-Za-z0-9_]{1,24}$")
 
 
@@ -47,10 +44,9 @@ def parse(raw: str | None) -> Payload | None:
     if not raw or len(raw.encode("utf-8", "replace")) > MAX_PAYLOAD_BYTES or not raw.isascii():
         return None
     action, *parts = raw.strip().split(":")
-    kinds = _INT_ARGS.get(action)
-    if action in _VARIANTS:
-        kinds = next((k for k in _VARIANTS[action] if len(k) == len(parts)), None)
-    if kinds is None or len(parts) != len(kinds):
+    spec = ACTION_BY_NAME.get(action)
+    kinds = next((k for k in spec.args if len(k) == len(parts)), None) if spec is not None else None
+    if kinds is None:
         return None
     args: list[int | str] = []
     for kind, part in zip(kinds, parts, strict=True):

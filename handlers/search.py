@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from handlers import payloads, texts
-from handlers.cards import number_of, one_line
+from handlers.cards import letter_card, number_of, one_line
 from handlers.context import Ctx, say
 from handlers.cards import label
 from handlers.models import Button, Reply
@@ -22,7 +22,7 @@ from registry.search import LetterQuery, search_letters
 SHOWN = 8
 
 
-def search(ctx: Ctx, result: Any) -> list[Reply]:
+def search(ctx: Ctx, result: Any, text: str = "") -> list[Reply]:
     query = result.value("query")
     if not query:
         return [say(texts.SEARCH_NEED_QUERY)]
@@ -34,6 +34,9 @@ def search(ctx: Ctx, result: Any) -> list[Reply]:
         return [say(texts.SEARCH_NONE.format(query=query))]
     lines = [texts.SEARCH_HEAD.format(total=total, shown=len(letters))]
     lines += [f"• {one_line(lt)}" for lt in letters]
-    quick = tuple(Button(label(f"{texts.BUTTON['status']} {number_of(lt)}"), payloads.make("st", lt.id))
-                  for lt in letters[:5])
-    return [say("\n".join(lines), quick=quick)]
+    items = tuple(letter_card(lt, f"{texts.FIELD_LABEL['number'] if lt.direction == 'incoming' else 'เลขที่'} "
+                                  f"{number_of(lt)}", with_status=True,
+                              buttons=(Button(label(f"{texts.BUTTON['status']} {number_of(lt)}"),
+                                              payloads.make("st", lt.id)),))
+                  for lt in letters)
+    return [Reply(text="\n".join(lines), items=items)]

@@ -14,7 +14,9 @@ Flows and their data:
   ``principal``;
 * ``return`` — waiting for the reason: ``assignment_id``;
 * ``outgoing`` — an outgoing-number request waiting for its subject (unit, addressee, circular…);
-* ``letter`` — the letter just registered/forwarded/numbered: ``letter_id`` (files attach to it).
+* ``letter`` — the letter just registered/forwarded/numbered: ``letter_id`` (files attach to it
+  within ``handlers.attach.ATTACH_WINDOW``);
+* ``file`` — a file kept aside while the person says which letter it belongs to: ``files``.
 
 Every state also carries ``person_id`` (a relinked chat never continues someone else's draft)
 and ``last`` (the last registration's token and number, so a late second press of its
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from handlers.context import Ctx
 
 TTL = DEFAULT_TTL
-FLOWS = ("intake", "forward", "return", "outgoing", "letter")
+FLOWS = ("intake", "forward", "return", "outgoing", "letter", "file")
 
 
 def load(ctx: Ctx, *, lock: bool = False) -> Conversation | None:

@@ -30,7 +30,7 @@ def can_see(ctx: Ctx, letter: Letter) -> bool:
     return any(a.person_id in me for a in letter.assignments)
 
 
-def status(ctx: Ctx, result: Any) -> list[Reply]:
+def status(ctx: Ctx, result: Any, text: str = "") -> list[Reply]:
     number = result.value("number")
     if number is None:
         return [say(texts.NEED_NUMBER.format(example="สถานะ 15"))]
@@ -42,8 +42,8 @@ def status(ctx: Ctx, result: Any) -> list[Reply]:
 
 def status_of_letter(ctx: Ctx, letter_id: int) -> list[Reply]:
     letter = get_letter(ctx.session, letter_id)
-    if not can_see(ctx, letter):
-        raise LetterNotFound(letter_id)
+    if not can_see(ctx, letter):  # the button was shown to them once: say why, not "not found"
+        return [say(texts.NO_PERMISSION_STATUS)]
     return [status_reply(ctx, letter)]
 
 
@@ -67,6 +67,13 @@ def status_reply(ctx: Ctx, letter: Letter) -> Reply:
         rows.append(Field(f"{ROLE_TH.get(a.role, a.role)}: {who}", detail))
     timeline = timeline_lines(ctx, letter)
     buttons: list[Button] = []
+    if not ctx.inbound.is_group:  # the person who owes the answer answers from here
+        me = acting_for(ctx.session, ctx.person.id, ctx.now)
+        for a in letter.assignments:
+            if a.status == "sent" and a.person_id in me:
+                buttons += [Button(texts.BUTTON["ack"], payloads.make("ack", a.id), "primary"),
+                            Button(texts.BUTTON["ret"], payloads.make("ret", a.id), "danger")]
+                break
     if letter.status in ("registered", "returned", "forwarded", "acknowledged") and has_role(
             ctx.session, ctx.person.id, letter.unit_id, ("clerk", "head", "admin")):
         buttons.append(Button(texts.BUTTON["forward"], payloads.make("fw", letter.id)))

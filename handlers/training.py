@@ -47,6 +47,29 @@ def acknowledge(ctx: Ctx, assignment_id: int) -> list[Reply]:
     return [say(texts.TRAINING["done"])]
 
 
+_STEP = {"reg": "register", "fw": "forward", "ack": "acknowledge"}
+
+
+def typed(ctx: Ctx, result=None, text: str = "") -> list[Reply]:
+    """ฝึกใช้งาน: completion is recorded per person, so 1:1 chats only."""
+    if ctx.inbound.is_group:
+        return [say(texts.PRIVATE_ONLY)]
+    return start(ctx)
+
+
+def button(ctx: Ctx, *args) -> list[Reply]:
+    """A training step acts once: a second press (or an old card's button) is told so."""
+    from registry.training import progress
+
+    if ctx.inbound.is_group:
+        return [say(texts.PRIVATE_ONLY)]
+    row = progress(ctx.session, ctx.person.id)
+    expected = _STEP.get(str(args[0])) if args else None
+    if row is None or expected is None or row.step != expected:
+        return [say(texts.TRAINING["step_done"] if row is not None else texts.STALE_BUTTON)]
+    return on_button(ctx, args)
+
+
 def on_button(ctx: Ctx, args: tuple) -> list[Reply]:
     step = args[0] if args else ""
     if step == "reg":

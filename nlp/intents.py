@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.names import honorific_length
+from nlp.purposes import PURPOSE_WORDS
+
 INTENTS = (
     "register_incoming", "register_outgoing", "forward", "acknowledge", "reject", "close", "search",
     "status", "my_tasks", "help", "link_account", "audit_sample", "training", "cancel", "unknown",
@@ -59,6 +62,8 @@ _KEYWORDS: tuple[tuple[str, str, bool], ...] = (
     ("acknowledge", "ทราบแล้ว", True),
     ("acknowledge", "ทราบ", False),
     ("acknowledge", "ack", False),
+    ("acknowledge", "ได้รับแล้ว", True),
+    ("acknowledge", "ได้รับทราบ", True),
     ("reject", "ไม่ใช่งานของฉัน", True),
     ("reject", "ไม่ใช่งานของผม", True),
     ("reject", "ไม่ใช่งานของหนู", True),
@@ -80,6 +85,8 @@ _KEYWORDS: tuple[tuple[str, str, bool], ...] = (
     ("close", "ปิด", False),
     ("close", "close", False),
     ("search", "ค้นหา", True),
+    ("search", "ค้นหนังสือ", True),
+    ("search", "ค้นเรื่อง", True),
     ("search", "ค้น", False),
     ("search", "หา", False),
     ("search", "search", False),
@@ -227,7 +234,108 @@ def detect_command(text: str) -> Command | None:
         return Command("forward", start, start + 3, 0.85)
     if _STATUS_SUFFIX_RE.match(text):
         return Command("status", 0, 0, 0.7)
+    if len(text) <= 80 and "\n" not in text and _LETTERISH.search(text) is None:
+        return _phrased(text) or _misspelt(text)
     return None
+
+
+# --- commands as people phrase them -----------------------------------------------------------
+# Statements and questions that mean a command ("งานเลข 58 จบแล้วครับ", "วันนี้มีอะไรต้องทำบ้างคะ").
+# Those that would write (close, return) come with a lower confidence: the handlers ask before
+# acting on them (STATEMENT_CONFIDENCE), while a typed command word acts.
+STATEMENT_CONFIDENCE = 0.7
+_NUM = r"(?:เลข(?:รับ)?(?:ที่)?\s*)?(?P<num>\d{1,7}(?:\s*/\s*\d{2,4})?)(?![\d./])"
+_CLOSE_STATEMENT = re.compile(
+    r"\s*(?:งาน|เรื่อง|หนังสือ)?\s*" + _NUM + r"(?:(?!ไม่|ยัง|ยาก|จะ)[^\d\n]){0,14}?"  # "ผมทำ", never "ยังไม่"
+    r"(?:จบ|เสร็จ|ปิด|ดำเนินการเสร็จ|ทำเสร็จ|เรียบร้อย)(?:แล้ว|เรียบร้อย|ได้)?"
+)
+_REJECT_STATEMENT = re.compile(
+    r"\s*(?:งาน|เรื่อง|หนังสือ)?\s*" + _NUM + r"[^\d\n]{0,30}?"
+    r"(?:ผิดกอง|ผิดคน|ผิดหน่วย|ผิดฝ่าย|ส่งผิด|ไม่ใช่งาน|ไม่เกี่ยวกับ|ขอคืน|ขอส่งคืน|คืนเรื่อง)"
+)
+_MY_TASKS_QUESTION = re.compile(
+    r"มีอะไร(?:ต้อง|ให้|ที่ต้อง)?(?:ทำ|รับทราบ|ค้าง)|มีงาน(?:อะไร|ไหม|มั้ย|ค้าง|เข้า|ใหม่)|ต้องทำอะไร"
+    r"|มี(?:หนังสือ|เรื่อง)(?:อะไร)?(?:ถึง|มาถึง|ส่งถึง)(?:ฉัน|ผม|หนู|เรา|ดิฉัน)|งานวันนี้|มีอะไรมาใหม่"
+    r"|มี(?:หนังสือ|เรื่อง)(?:อะไร)?(?:ค้าง|รอ)"
+)
+_SEARCH_QUESTION = re.compile(
+    r"\s*(?:ขอ|ช่วย|รบกวน)?\s*(?:ดู|หา|ค้น|เปิด|มี)\s*(?:หนังสือ|เอกสาร)\s*(?:เรื่อง|เกี่ยวกับ|ที่เกี่ยวกับ)\s*(?=\S)"
+)
+_STATUS_QUESTION = re.compile(
+    r"\s*(?:งาน|เรื่อง|หนังสือ)?\s*" + _NUM + r"\s*(?:นี้)?\s*"
+    r"(?:เป็นยังไง|เป็นไง|ไปถึงไหน|ถึงไหน|อยู่กับใคร|อยู่ไหน|ใครรับ|รับทราบหรือยัง|ส่งหรือยัง|คืบหน้า)"
+)
+
+
+def _phrased(text: str) -> Command | None:
+    m = _CLOSE_STATEMENT.match(text)
+    if m is not None:
+        return Command("close", m.start(), m.start(), STATEMENT_CONFIDENCE, number_first=m.span("num"))
+    m = _REJECT_STATEMENT.match(text)
+    if m is not None:
+        return Command("reject", m.start(), m.start(), STATEMENT_CONFIDENCE, number_first=m.span("num"))
+    m = _STATUS_QUESTION.match(text)
+    if m is not None:
+        return Command("status", m.start(), m.start(), 0.8, number_first=m.span("num"))
+    m = _SEARCH_QUESTION.match(text)
+    if m is not None:
+        return Command("search", m.start(), m.end(), 0.8)
+    if not any(ch.isdigit() for ch in text) and _MY_TASKS_QUESTION.search(text):
+        return Command("my_tasks", 0, 0, 0.8)
+    return None
+
+
+# One-edit typos of the command words ("รับทรบ 12", "ปิดเรือง 15", "ส่งต้อ 15 ให้ …"). Only words
+# of five letters or more, never the registration words (a header never starts with a typo'd
+# command), and a number must follow for the commands that take one: "สถานีตำรวจ…" is not a
+# misspelt สถานะ.
+_TYPO_INTENTS = {"acknowledge", "reject", "close", "status", "forward", "my_tasks", "help", "cancel", "search",
+                 "training"}
+_NUMBER_INTENTS = {"acknowledge", "reject", "close", "status", "forward", "cancel"}
+_TYPO_WORDS = sorted(
+    {(kw.lower(), intent) for intent, kw, _ in _KEYWORDS if intent in _TYPO_INTENTS and len(kw) >= 5},
+    key=lambda w: -len(w[0]),
+)
+_TYPO_LEAD = re.compile(r"\s*(?:[^\w\s]+\s*)?/?(?:(?:ช่วย|กรุณา|รบกวน|ขอ)\s*)?(?P<run>[ก-๎A-Za-z]{4,})")
+_TYPO_BARE = re.compile(r"\s*(?:[^\w\s]+\s*)?/?(?P<run>[ก-๎A-Za-z]{4,})")
+_AFTER_TYPO = re.compile(r"\s*(?:เลข(?:รับ)?(?:ที่)?\s*)?\d")
+
+
+def _misspelt(text: str) -> Command | None:
+    for lead in (_TYPO_LEAD, _TYPO_BARE):  # "ช่วยเหลอ" is ช่วยเหลือ, not ช่วย + "เหลอ"
+        m = lead.match(text)
+        found = _typo_at(text, m.group("run").lower(), m.start("run")) if m is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def _typo_at(text: str, run: str, start: int) -> Command | None:
+    from rapidfuzz.distance import Levenshtein
+
+    for kw, intent in _TYPO_WORDS:
+        for size in (len(kw) - 1, len(kw) + 1, len(kw)):
+            if size > len(run):
+                continue
+            if Levenshtein.distance(run[:size], kw, score_cutoff=1) != 1:
+                continue
+            end = start + size
+            rest = text[end:]
+            if intent in _NUMBER_INTENTS and not _AFTER_TYPO.match(rest):
+                continue
+            if intent not in _NUMBER_INTENTS and intent != "search" and _NOT_WORDS.sub("", _strip_particles(rest)):
+                continue
+            if intent == "search" and not rest[:1].isspace():
+                continue  # "ค้นหนังสือ…" is not ค้นห(า) + "นังสือ"
+            return Command(intent, start, end, 0.8)
+    return None
+
+
+_PARTICLES = re.compile(r"(?:ครับผม|ครับ|ค่ะ|คะ|ค่า|คับ|จ้า|จ้ะ|หน่อย|ด้วย|นะ|ที)")
+
+
+def _strip_particles(text: str) -> str:
+    return _PARTICLES.sub("", text)
 
 
 # --- arguments ------------------------------------------------------------------------------
@@ -237,14 +345,12 @@ NUMBER_RE = re.compile(
     r"(?<![\d/.])(?P<n>\d{1,7})(?:\s*/\s*(?P<y>\d{4}|\d{2}))?(?![\d.]|/\d)",
     re.IGNORECASE,
 )
+# "ส่งต่อให้สมชาย": the mark glued to the command word.
+_RECIPIENT_MARK_AT = re.compile(r"\s*(?:ให้แก่|ให้กับ|ให้|ไปยัง|ไปที่|ถึง|แก่)\s*")
 _RECIPIENT_MARK = re.compile(r"(?<![ก-๎])(?:ให้แก่|ให้กับ|ให้|ไปยัง|ไปที่|ถึง|แก่)\s*")
-PURPOSES = {
-    "ทราบ": "information",  # เพื่อทราบ
-    "พิจารณา": "consideration",  # เพื่อพิจารณา
-    "ดำเนินการ": "action",  # เพื่อดำเนินการ
-    "ลงนาม": "signature",  # เพื่อลงนาม
-}
-_PURPOSE_RE = re.compile(r"(?<![ก-๎])เพื่อ\s*(?:โปรด\s*)?(?P<p>ทราบ|พิจารณา|ดำเนินการ|ลงนาม)")
+PURPOSES = PURPOSE_WORDS  # ทราบ -> "inform" …: the register's own codes (nlp/purposes.py)
+# เพื่อ may be glued to the name before it ("ให้พี่ธนาเพื่อทราบ"): no word starts with it in a name.
+_PURPOSE_RE = re.compile(r"เพื่อ\s*(?:โปรด\s*)?(?P<p>ทราบ|พิจารณา|ดำเนินการ|ลงนาม)")
 _PURPOSE_AT_END = re.compile(r"(?<=[ก-๎ ])(?P<p>ทราบ|พิจารณา|ดำเนินการ|ลงนาม)(?:\s*(?:ครับ|ค่ะ|คะ|ด้วย|นะ))*\s*$")
 # Particles that end a polite request: the strong ones also when glued to the word before
 # ("น้ำท่วมครับ"); the weak ones only after a space, since words end in them too (ฐานะ, นาที).
@@ -310,7 +416,7 @@ def forward_args(text: str, start: int) -> dict[str, tuple[object, int, int, flo
     if purpose is not None:
         args["purpose"] = (PURPOSES[purpose.group("p")], purpose.start(), purpose.end(), 0.9)
         end = purpose.start()
-    mark = _RECIPIENT_MARK.search(text, start, end)
+    mark = _RECIPIENT_MARK_AT.match(text, start, end) or _RECIPIENT_MARK.search(text, start, end)
     if mark is not None:
         number = find_number(text, start, mark.start()) or find_number(text, mark.end(), end)
         rs, re_, confidence = mark.end(), end, 0.9
@@ -323,6 +429,7 @@ def forward_args(text: str, start: int) -> dict[str, tuple[object, int, int, flo
             re_ = number[1]  # "ส่งต่อ ให้ กองคลัง เลขรับ 12": the number is not part of the name
     rs, re_ = strip_polite(text, rs, re_)
     if re_ > rs:
+        rs += honorific_length(text, rs, re_)  # พี่ธนา / ผอ.ประเสริฐ: the name, not the address
         args["recipient"] = (None, rs, re_, confidence)
     return args
 
@@ -335,8 +442,14 @@ def number_args(text: str, start: int, number_first: tuple[int, int] | None = No
     return args
 
 
+_QUESTION_END = re.compile(r"(?:\s*(?:ไหม|มั้ย|มั๊ย|บ้าง|หรือเปล่า|หรือยัง|หน่อย|ด้วย|ครับผม|ครับ|ค่ะ|คะ|นะ|[?]))+\s*$")
+
+
 def search_args(text: str, start: int) -> dict:
     s, e = strip_polite(text, start, len(text))
+    q = _QUESTION_END.search(text, s, e)
+    if q is not None and q.start() > s:  # "มีหนังสือเรื่องประชุมไหมคะ": the question is not the query
+        e = q.start()
     filler = _QUERY_FILLER.match(text, s, e)
     if filler is not None:
         s = filler.end()

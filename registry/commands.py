@@ -6,21 +6,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+# One purpose vocabulary for the parser and the register (codes and Thai phrases).
+from nlp.purposes import PURPOSE_TH, PURPOSES
+
 PRIORITIES = ("most_urgent", "very_urgent", "urgent", "normal")
 SECRECY = ("confidential", "secret", "top_secret")
 KINDS = ("external", "internal", "stamped", "directive", "public", "evidence")
 RETENTION = ("10y", "5y", "1y", "permanent")
-PURPOSES = ("inform", "consider", "act", "sign")
 DIRECTIONS = ("incoming", "outgoing", "circular")
 
 PRIORITY_TH = {"most_urgent": "ด่วนที่สุด", "very_urgent": "ด่วนมาก", "urgent": "ด่วน", "normal": "ปกติ"}
 SECRECY_TH = {"confidential": "ลับ", "secret": "ลับมาก", "top_secret": "ลับที่สุด"}
-PURPOSE_TH = {
-    "inform": "เพื่อทราบ",
-    "consider": "เพื่อพิจารณา",
-    "act": "เพื่อดำเนินการ",
-    "sign": "เพื่อลงนาม",
-}
 KIND_TH = {
     "external": "หนังสือภายนอก",
     "internal": "หนังสือภายใน",

@@ -34,9 +34,9 @@ def everything(replies: list[Reply]) -> str:
     parts: list[str] = []
     for r in replies:
         parts.append(r.text)
-        if r.card is not None:
-            parts.append(card_text(r.card))
-            parts += [b.label for b in r.card.buttons]
+        for card in ((r.card,) if r.card is not None else ()) + r.items:
+            parts.append(card_text(card))
+            parts += [b.label for b in card.buttons]
         parts += [b.label for b in r.quick_replies]
     return "\n".join(parts)
 
@@ -44,8 +44,8 @@ def everything(replies: list[Reply]) -> str:
 def buttons(replies: list[Reply]) -> list[tuple[str, str]]:
     out = []
     for r in replies:
-        if r.card is not None:
-            out += [(b.label, b.payload) for b in r.card.buttons]
+        for card in ((r.card,) if r.card is not None else ()) + r.items:
+            out += [(b.label, b.payload) for b in card.buttons]
         out += [(b.label, b.payload) for b in r.quick_replies]
     return out
 
@@ -89,10 +89,10 @@ class Chat:
         return self.press(button(self.last, label))
 
     def send_file(self, data: bytes, *, content_type: str | None, filename: str | None = None,
-                  kind: str = "image") -> list[Reply]:
+                  kind: str = "image", caption: str | None = None) -> list[Reply]:
         ref = f"file-{next(_ids)}"
         self.files[ref] = data
-        return self._send(kind, file=FileRef(ref, filename, content_type, len(data)))
+        return self._send(kind, file=FileRef(ref, filename, content_type, len(data)), text=caption)
 
     @property
     def text(self) -> str:

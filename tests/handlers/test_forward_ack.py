@@ -55,7 +55,7 @@ def test_second_owner_can_be_made_principal(runtime, link, demo):
     clerk.tap("ส่งต่อ")
     clerk.tap("สมชาย")
     clerk.tap("+ วิภาวดี")
-    replies = clerk.tap("วิภาวดี ศรีสุข เป็น")
+    replies = clerk.tap("เจ้าของ: วิภาวดี")
     assert "นายสมชาย รักงาน (สำเนา), นางวิภาวดี ศรีสุข (เจ้าของเรื่อง)" in replies[0].text
     clerk.tap("เพื่อทราบ")
     roles = {a.person.name: a.role for a in _assignments(runtime)}

@@ -51,7 +51,8 @@ def test_status_of_another_units_letter_is_not_shown(runtime, link):
     register(clerk, dev_case("dev-005-a")["text"])
     other = link("clerk", "มท 0205")
     assert "ไม่พบเลขรับ 1" in other.say("สถานะ 1")[0].text
-    assert "ไม่พบหนังสือ" in other.press("st:1")[0].text
+    assert "ไม่มีสิทธิ์ดูสถานะ" in other.press("st:1")[0].text  # a refusal says why
+    assert "ไม่พบหนังสือ" in other.press("st:99")[0].text
 
 
 def test_search_by_word_and_by_number(runtime, link):

@@ -19,7 +19,9 @@ def test_secret_letter_never_shows_its_content_in_chat(runtime, link):
     seen += clerk.tap("ยืนยัน")
     receipt = seen[-1].card
     assert receipt.title == "ลงรับแล้ว เลขรับ 1/2569"
-    assert {f.label: f.value for f in receipt.fields}["ชั้นความลับ"] == "รับเอกสารตัวจริง"
+    rows = {f.label: f.value for f in receipt.fields}
+    assert rows["ชั้นความลับ"] == "ลับมาก" and rows["เอกสาร"] == "รับเอกสารตัวจริง"  # the class, then what to do
+    assert "ส่งรูปหรือไฟล์ของหนังสือต่อจากนี้" not in receipt.footer  # no invitation to send scans of a secret letter
     seen += clerk.tap("ส่งต่อ")
     seen += clerk.tap("สมชาย")
     seen += clerk.tap("เพื่อดำเนินการ")

@@ -51,6 +51,10 @@ def field_matches(name: str, expected, got) -> bool:
     if name == "number":
         e, g = _text_key(str(expected)), _text_key(str(got))
         return e == g or ("/" not in e and g.split("/")[0] == e)
+    if name == "recipient":  # words of address (นาย, พี่, ผอ. …) are not part of the name
+        from nlp.names import strip_honorific
+
+        expected, got = strip_honorific(str(expected)), strip_honorific(str(got))
     if name in ("recipient", "query", "unit"):
         e, g = _text_key(expected), _text_key(got)
         return e in g and len(g) <= len(e) + 10

@@ -23,7 +23,7 @@ def fields(text: str) -> dict:
     [
         ("ส่งต่อ 12 ให้ กองคลัง", {"intent": "forward", "number": "12", "recipient": "กองคลัง"}),
         ("ส่งต่อ 12/69 ถึง นายสมชาย ใจดี เพื่อดำเนินการ ครับ",
-         {"intent": "forward", "number": "12/2569", "recipient": "นายสมชาย ใจดี"}),
+         {"intent": "forward", "number": "12/2569", "recipient": "สมชาย ใจดี"}),  # titles kept out of recipient
         ("ส่งต่อ ให้ กองคลัง เลขรับ 15", {"intent": "forward", "number": "15", "recipient": "กองคลัง"}),
         ("ส่ง 8 ให้ ฝ่ายบริหารทั่วไป", {"intent": "forward", "number": "8", "recipient": "ฝ่ายบริหารทั่วไป"}),
         ("รับทราบ ๑๒", {"intent": "acknowledge", "number": "12"}),
