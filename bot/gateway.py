@@ -23,15 +23,17 @@ class SendFailed(Exception):
         self.permanent = permanent
         self.retry_after = retry_after
         self.scope = scope
+        self.sent: int | None = None  # messages of this notice shown before the failure (a retry skips them)
 
 
 class ChatGateway(Protocol):
     channel: str
 
-    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str) -> None:
+    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str, skip: int = 0) -> None:
         """Deliver *replies* to *chat_id* as new messages (push), or raise SendFailed. The same
         *retry_key* is given on every retry of one notice, so a platform that knows retry keys
-        (LINE) never shows it twice."""
+        (LINE) never shows it twice; one that does not (Telegram) skips the first *skip* drawn
+        messages, shown by an earlier attempt, and sets ``SendFailed.sent`` when it fails."""
         ...
 
 

@@ -191,3 +191,11 @@ FIELD_LABEL = {
     "owner": "ผู้รับ",
     "unit": "หน่วยงาน",
 }
+
+# A forward notice that could not be delivered (registry.outbox.mark_failed → handlers.notices).
+DELIVERY_FAILED = ("แจ้งเตือนเลขรับ {number} ส่งไม่ถึง {name} ทาง {channel} ค่ะ ({why})\n"
+                   "โปรดแจ้ง {name} ทางอื่น เช่น โทรศัพท์ และขอให้เปิดแชตกับบอตอีกครั้ง (เลิกบล็อก) "
+                   "เพื่อรับแจ้งเตือนครั้งต่อไป ดูรายละเอียดได้ที่ สถานะ")
+DELIVERY_FAILED_BLOCKED = "ผู้รับบล็อกบอตหรือปิดรับข้อความ"
+DELIVERY_FAILED_UNSURE = "ระบบหยุดระหว่างส่ง ข้อความอาจถึงหรือไม่ถึงก็ได้"
+DELIVERY_FAILED_STATUS = "ส่งแจ้งเตือนไม่ถึง ({channel}): โปรดแจ้งทางอื่น"
