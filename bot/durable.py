@@ -4,8 +4,9 @@ LINE does not redeliver an event it got a 200 for, so a webhook answered before 
 stored loses them to a crash (issue 16: 30 events answered, kill -9, 0 of 30 recorded). Here:
 
 1. the webhook records the delivery's events in ``inbound_queue`` in ONE short Core transaction
-   (registry.inbound.queue_events), each claimed by this process for ``claim`` seconds, and only
-   then answers 200 (a failure to record answers 500: LINE may redeliver);
+   (registry.inbound.queue_events; deliveries arriving together share it), each claimed by this
+   process for ``claim`` seconds, and only then answers 200 (a failure to record answers 500:
+   LINE may redeliver);
 2. the events are handled as before (bot.pipeline), the key written in the handling transaction;
 3. every ``sweep_every`` seconds, and at start-up, a sweep drops queued rows whose key is in
    processed_inbound (handled) and re-handles the rows whose claim ran out unhandled (the process
@@ -49,6 +50,8 @@ class DurableIntake:
         self.sweep_every = sweep_every if sweep_every is not None else max(1.0, min(15.0, claim.total_seconds() / 2))
         # Its own thread: recording must not wait behind the handlers' threads (the 200 waits for it).
         self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[tuple[list[tuple[str, dict[str, Any]]], asyncio.Future[set[str]]]] = []
+        self._writing = False
         self._sweeper: asyncio.Task | None = None
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -60,10 +63,35 @@ class DurableIntake:
         return now - at > self.max_age
 
     async def record(self, events: list[tuple[str, dict[str, Any]]]) -> set[str]:
-        """Store the events; the keys that were new (a redelivery of a queued event is not new)."""
+        """Store the events; the keys that were new (a redelivery of a queued event is not new).
+
+        Group commit: deliveries that arrive while a write is under way wait for the next one and
+        share its transaction, so under load the 200s cost one commit per batch, not per webhook."""
         if not events:
             return set()
-        return set(await self.run(self._record, events))
+        future: asyncio.Future[set[str]] = asyncio.get_running_loop().create_future()
+        self._pending.append((events, future))
+        if not self._writing:
+            self._writing = True
+            asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    new = set(await self.run(self._record, [e for events, _ in batch for e in events]))
+                except Exception as exc:  # noqa: BLE001 - every waiting webhook answers 500
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for _, future in batch:
+                    if not future.done():
+                        future.set_result(new)
+        finally:
+            self._writing = False
 
     def _record(self, events: list[tuple[str, dict[str, Any]]]) -> list[str]:
         with self.runtime.transaction() as session:
