@@ -168,3 +168,24 @@ def test_a_telegram_notice_is_not_doubled_by_a_kill_right_after_send_message(run
     with runtime.read() as s:
         assert s.execute(select(OutboxMessage.last_error).where(OutboxMessage.dedupe_key == "crash")).scalar_one() \
             == IN_FLIGHT_ERROR
+
+
+# --- relinking a chat that is linked to someone else --------------------------------------------------------------
+
+def test_relinking_a_chat_linked_to_someone_else_asks_first(stack):
+    from registry.models import ChatAccount
+
+    user = stack.tg_user()
+    stack.link("telegram", str(user.user_id), 2)
+    code = stack.link_code(stack.demo.person("clerk"))
+
+    def linked_to() -> int:
+        with stack.runtime.read() as s:
+            return s.execute(select(ChatAccount.person_id).where(
+                ChatAccount.channel == "telegram", ChatAccount.external_id == str(user.user_id))).scalar_one()
+
+    asked = user.text_of(user.say(f"ผูกบัญชี {code}"))
+    assert "อยู่แล้ว" in asked and "ยืนยัน" in asked, asked
+    assert linked_to() == 2  # nothing changed yet
+    user.say(f"ผูกบัญชี {code}")  # the same code again: confirmed
+    assert linked_to() == stack.demo.person("clerk")
