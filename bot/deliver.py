@@ -12,6 +12,18 @@ number may run side by side, because a notice is leased before it is sent (regis
 - Telegram allows about one message per second per chat: later notices to a chat are put back,
   due a second after the previous one. The pace is kept in the database (registry.delivery
   take_slot / hold_chat), so it holds across the worker processes of ``serve --workers N``.
+- Telegram has no idempotency key, so a crash between its sendMessage and our commit of "sent"
+  would send the notice again. The window is made as small as the platform allows: the row is
+  marked ``sending_at`` in the same commit that takes the chat's slot, just before the call, and
+  marked sent in the commit right after it. A row found with ``sending_at`` still set once its
+  lease ran out was in flight when a process died: it is NOT sent again (at most once), but
+  marked failed with a note that it may or may not have arrived, which tells the clerk who
+  forwarded it (registry.outbox.mark_failed). What remains: such a notice, in the few
+  milliseconds between the commit of ``sending_at`` and Telegram receiving the request, is lost
+  rather than doubled, and the clerk is told to check; a reply split into several messages
+  records how many went out only when a send fails, so a crash between its parts may repeat
+  the earlier parts of that one notice. LINE rows are simply retried: LINE answers a repeated
+  ``X-Line-Retry-Key`` with 409 and shows the message once.
 - Time is runtime.clock: tests move a FakeClock and call ``run_once``.
 """
 
@@ -33,6 +45,9 @@ from registry.runtime import Runtime
 log = logging.getLogger("saraban.deliver")
 
 PER_CHAT_GAP = {"telegram": dt.timedelta(seconds=1)}
+NO_RETRY_KEY = frozenset({"telegram"})  # platforms where a repeated send shows the message twice
+IN_FLIGHT_ERROR = ("interrupted mid-send (the process stopped): may or may not have arrived; "
+                   "not resent so it is never shown twice")
 INBOUND_KEEP = dt.timedelta(days=7)
 SCHEDULE_EVERY = dt.timedelta(minutes=1)  # how often reminders and digests are looked for
 
@@ -123,7 +138,7 @@ class Deliverer:
                 mark_sent(session, row.id, at=now)
             else:
                 mark_failed(session, row.id, at=now, error=str(error), retry_after=error.retry_after,
-                            permanent=error.permanent)
+                            permanent=error.permanent, sent_parts=error.sent)
 
     def _release(self, row: OutboxMessage, until: dt.datetime) -> None:
         with self.runtime.transaction() as session:
@@ -192,9 +207,17 @@ class Deliverer:
                     default=None)
         return until if until is not None and until > now else None
 
-    def _take_slot(self, channel: str, chat_id: str, now: dt.datetime) -> dt.datetime | None:
+    def _take_slot(self, channel: str, chat_id: str, now: dt.datetime, row_id: int) -> dt.datetime | None:
+        """Take the chat's slot and, when given, mark the row as being sent, in one commit."""
         with self.runtime.transaction() as session:
-            return delivery.take_slot(session, channel, chat_id, now=now, gap=PER_CHAT_GAP[channel])
+            until = delivery.take_slot(session, channel, chat_id, now=now, gap=PER_CHAT_GAP[channel])
+            if until is None and channel in NO_RETRY_KEY:
+                delivery.mark_sending(session, row_id, at=self.runtime.clock.now())
+            return until
+
+    def _mark_sending(self, row: OutboxMessage) -> None:
+        with self.runtime.transaction() as session:
+            delivery.mark_sending(session, row.id, at=self.runtime.clock.now())
 
     def _hold_chat(self, channel: str, chat_id: str, until: dt.datetime) -> None:
         with self.runtime.transaction() as session:
@@ -205,9 +228,17 @@ class Deliverer:
         report = PassReport()
         gateway = self.gateways[channel]
         for row in rows:
+            if row.sending_at is not None and channel in NO_RETRY_KEY:  # in flight when a process died
+                log.warning("outbox row %s (%s) was being sent when a process stopped: not resent", row.id, channel)
+                report.failed += 1
+                report.errors.append(IN_FLIGHT_ERROR)
+                await asyncio.to_thread(self._finish, row, SendFailed(IN_FLIGHT_ERROR, permanent=True), now)
+                continue
             until = self._pause_until(channel, chat_id, now)
             if until is None and channel in PER_CHAT_GAP:  # the chat's pace, kept for every deliverer
-                until = await asyncio.to_thread(self._take_slot, channel, chat_id, now)
+                until = await asyncio.to_thread(self._take_slot, channel, chat_id, now, row.id)
+            elif until is None and channel in NO_RETRY_KEY:
+                await asyncio.to_thread(self._mark_sending, row)
             if until is not None:
                 await asyncio.to_thread(self._release, row, until)
                 report.deferred += 1
@@ -224,7 +255,8 @@ class Deliverer:
             if error is None:
                 async with self._sem:
                     try:
-                        await gateway.send(chat_id, replies, retry_key=row.retry_key)
+                        await gateway.send(chat_id, replies, retry_key=row.retry_key,
+                                           skip=int((row.payload or {}).get("sent_parts") or 0))
                     except SendFailed as exc:
                         error = exc
                     except Exception as exc:  # an SDK surprise is treated as transient

@@ -23,15 +23,17 @@ class SendFailed(Exception):
         self.permanent = permanent
         self.retry_after = retry_after
         self.scope = scope
+        self.sent: int | None = None  # messages of this notice shown before the failure (a retry skips them)
 
 
 class ChatGateway(Protocol):
     channel: str
 
-    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str) -> None:
+    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str, skip: int = 0) -> None:
         """Deliver *replies* to *chat_id* as new messages (push), or raise SendFailed. The same
         *retry_key* is given on every retry of one notice, so a platform that knows retry keys
-        (LINE) never shows it twice."""
+        (LINE) never shows it twice; one that does not (Telegram) skips the first *skip* drawn
+        messages, shown by an earlier attempt, and sets ``SendFailed.sent`` when it fails."""
         ...
 
 
@@ -39,24 +41,31 @@ def button_to_dict(b: Button) -> dict[str, Any]:
     return {"label": b.label, "payload": b.payload, "style": b.style}
 
 
+def card_to_dict(c: Card) -> dict[str, Any]:
+    return {"title": c.title, "fields": [asdict(f) for f in c.fields], "badges": list(c.badges),
+            "buttons": [button_to_dict(b) for b in c.buttons], "footer": c.footer, "tone": c.tone}
+
+
+def card_from_dict(c: dict[str, Any]) -> Card:
+    return Card(title=c.get("title", ""), fields=tuple(Field(f["label"], f["value"]) for f in c.get("fields", [])),
+                badges=tuple(c.get("badges", [])), buttons=tuple(Button(**b) for b in c.get("buttons", [])),
+                footer=c.get("footer"), tone=c.get("tone", "info"))
+
+
 def reply_to_dict(r: Reply) -> dict[str, Any]:
-    card = None
-    if r.card is not None:
-        card = {"title": r.card.title, "fields": [asdict(f) for f in r.card.fields], "badges": list(r.card.badges),
-                "buttons": [button_to_dict(b) for b in r.card.buttons], "footer": r.card.footer, "tone": r.card.tone}
-    return {"text": r.text, "card": card, "quick_replies": [button_to_dict(b) for b in r.quick_replies],
-            "chat_id": r.chat_id}
+    """The Reply as JSON (outbox rows, the web chat API). ``lead`` is what a page that draws the
+    cards shows beside them (bot.cardtext); ``text`` stays the whole answer in plain text."""
+    from bot.cardtext import lead
+
+    return {"text": r.text, "lead": lead(r), "card": card_to_dict(r.card) if r.card is not None else None,
+            "items": [card_to_dict(c) for c in r.items],
+            "quick_replies": [button_to_dict(b) for b in r.quick_replies], "chat_id": r.chat_id}
 
 
 def reply_from_dict(d: dict[str, Any]) -> Reply:
-    card = None
-    if d.get("card"):
-        c = d["card"]
-        card = Card(title=c.get("title", ""), fields=tuple(Field(f["label"], f["value"]) for f in c.get("fields", [])),
-                    badges=tuple(c.get("badges", [])), buttons=tuple(Button(**b) for b in c.get("buttons", [])),
-                    footer=c.get("footer"), tone=c.get("tone", "info"))
-    return Reply(text=d.get("text", ""), card=card, quick_replies=tuple(Button(**b) for b in d.get("quick_replies", [])),
-                 chat_id=d.get("chat_id"))
+    return Reply(text=d.get("text", ""), card=card_from_dict(d["card"]) if d.get("card") else None,
+                 quick_replies=tuple(Button(**b) for b in d.get("quick_replies", [])), chat_id=d.get("chat_id"),
+                 items=tuple(card_from_dict(c) for c in d.get("items") or ()))
 
 
 class ChatLocks:

@@ -12,6 +12,7 @@ silence or a stack trace. ``queue_replies`` puts replies that could not be answe
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
@@ -68,30 +69,43 @@ def accept(runtime: Runtime, key: str) -> bool:
 
 def process(runtime: Runtime, inbound: Inbound, fetch_file: FetchFile | None = None) -> list[Reply] | None:
     """Record the event's key and handle it, in one transaction: None when the event is a repeat."""
+    return process_outcome(runtime, inbound, fetch_file)[0]
+
+
+def process_outcome(runtime: Runtime, inbound: Inbound,
+                    fetch_file: FetchFile | None = None) -> tuple[list[Reply] | None, bool]:
+    """:func:`process`, also telling whether the handlers failed (the answer is then FAILURE_TEXT
+    and nothing was recorded)."""
     import handlers
 
     try:
         replies = handlers.handle_once(runtime, inbound, fetch_file=fetch_file)
     except Exception:  # the one place that catches everything: log with the event id, answer politely
         log.exception("handling %s failed", inbound.event_id)
-        return [Reply(text=FAILURE_TEXT.format(ref=inbound.event_id))]
+        return [Reply(text=FAILURE_TEXT.format(ref=inbound.event_id))], True
     if replies is None:
         log.info("repeat of %s ignored", inbound.event_id)
-        return None
-    return list(replies)
+        return None, False
+    return list(replies), False
 
 
-def queue_replies(runtime: Runtime, *, channel: str, chat_id: str, replies: list[Reply], key: str) -> int | None:
+def queue_replies(runtime: Runtime, *, channel: str, chat_id: str, replies: list[Reply], key: str, skip: int = 0,
+                  not_before: dt.datetime | None = None) -> int | None:
     """Queue *replies* for a push to *chat_id* (outbox kind ``reply``); returns the row id, or None
-    when the same key was queued before (the dedupe key keeps it single)."""
+    when the same key was queued before (the dedupe key keeps it single). *skip* messages of the
+    drawn replies were shown already; *not_before* is when the platform lets us send again."""
     from sqlalchemy import select
 
     from registry.models import OutboxMessage
 
     dedupe = f"reply:{key}"[:128]
+    payload: dict[str, Any] = {"replies": [reply_to_dict(r) for r in replies]}
+    if skip:
+        payload["sent_parts"] = skip
+    now = runtime.clock.now()
     with runtime.transaction() as session:
-        enqueue(session, channel=channel, chat_id=chat_id, kind="reply", at=runtime.clock.now(), dedupe_key=dedupe,
-                payload={"replies": [reply_to_dict(r) for r in replies]})
+        enqueue(session, channel=channel, chat_id=chat_id, kind="reply", at=max(now, not_before or now),
+                dedupe_key=dedupe, payload=payload)
         return session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe)).scalar_one_or_none()
 
 

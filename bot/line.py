@@ -2,10 +2,12 @@
 
 - The signature is checked on the raw body (``SignatureValidator``) before anything else; a bad
   one is 400 and nothing is written.
-- LINE gets its 200 as soon as the signature and the JSON are checked (well within its 2 s); each
-  event then runs in a task whose transaction first records ``line:<webhookEventId>`` and then
-  acts (bot.intake.process: a redelivered event stops at the key). Events of one chat are handled
-  in order.
+- LINE gets its 200 once the delivery's events are recorded in the database (bot.durable: one
+  short transaction; LINE does not redeliver after a 200, so an event must survive a crash from
+  then on). Each event then runs through bot.pipeline, whose transaction records
+  ``line:<webhookEventId>`` and acts (a redelivered event stops at the key); events of one chat
+  are handled in order. Events older than ``SARABAN_LINE_EVENT_MAX_AGE_HOURS`` are refused (a
+  replayed delivery), and an event with a malformed field is skipped alone.
 - The events are read from the JSON ourselves after the signature check: the SDK's parser turns
   documented shapes it does not know (a text without quoteToken, a follow without "follow") into
   UnknownEvent, and we would rather answer those users than drop them.
@@ -23,7 +25,6 @@ import json
 import logging
 import mimetypes
 import uuid
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
@@ -32,8 +33,10 @@ from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApiBlob, Configur
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhook import SignatureValidator
 
-from bot import intake, render_line
-from bot.gateway import ChatLocks, SendFailed
+from bot import render_line
+from bot.durable import DurableIntake
+from bot.gateway import SendFailed
+from bot.pipeline import ChatPipeline, Outcome
 from handlers.models import FileRef, Inbound, Reply
 from registry.runtime import Runtime
 
@@ -43,7 +46,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("saraban.line")
 
 REPLY_TOKEN_FRESH = dt.timedelta(seconds=50)  # LINE keeps a reply token for about a minute
-HANDLED_KINDS = {"text", "button", "file", "image", "follow", "join"}
+DEFAULT_MAX_AGE = dt.timedelta(hours=24)
+DEFAULT_CLAIM = dt.timedelta(seconds=30)
+
+
+class MalformedEvent(ValueError):
+    """An event whose fields are not what LINE documents: skipped alone, the delivery goes on."""
 
 
 class _Drawn(dict):
@@ -138,18 +146,26 @@ class LineChannel:
     channel = "line"
 
     def __init__(self, runtime: Runtime, *, channel_secret: str, access_token: str, api_base_url: str,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, max_age: dt.timedelta = DEFAULT_MAX_AGE,
+                 claim: dt.timedelta = DEFAULT_CLAIM) -> None:
         self.runtime = runtime
         self.validator = SignatureValidator(channel_secret)
         self.configuration = Configuration(host=api_base_url.rstrip("/"), access_token=access_token)
         self.timeout = timeout
-        self.deliverer: Deliverer | None = None  # set by bot.install: pushes replies that missed the token
         self._client: AsyncApiClient | None = None
         self._blob: AsyncMessagingApiBlob | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._chat_locks = ChatLocks()
         self._tasks: set[asyncio.Task] = set()
-        self._threads = intake.HandlerThreads(runtime, "line")
+        self.pipeline = ChatPipeline(runtime, "line")
+        self.queue = DurableIntake(runtime, "line", claim=claim, max_age=max_age)
+
+    @property
+    def deliverer(self) -> Deliverer | None:
+        return self.pipeline.deliverer
+
+    @deliverer.setter
+    def deliverer(self, value: Deliverer | None) -> None:  # set by bot.install: pushes replies that missed the token
+        self.pipeline.deliverer = value
 
     # --- lifecycle (the aiohttp session must be made inside the running loop) --------------------
     async def start(self) -> None:
@@ -157,14 +173,17 @@ class LineChannel:
             self._loop = asyncio.get_running_loop()
             self._client = messaging_client(self.configuration)
             self._blob = AsyncMessagingApiBlob(self._client)
+            # events a stopped process recorded but did not handle: now, then every few seconds
+            self.queue.start(self._from_queue)
 
     async def stop(self) -> None:
+        await self.queue.stop()
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=10)
         if self._client is not None:
             await self._client.close()
             self._client = self._blob = None
-        self._threads.close()
+        self.pipeline.close()
 
     async def idle(self, timeout: float = 10.0) -> None:
         """Wait until every event taken so far has been handled (tests, shutdown)."""
@@ -189,38 +208,81 @@ class LineChannel:
             try:
                 payload = json.loads(text)
                 events = payload.get("events") or []
+                if not isinstance(events, list):
+                    raise ValueError("events is not a list")
             except (ValueError, AttributeError):
                 return JSONResponse({"message": "invalid body"}, status_code=400)
             await self.start()
+            now = self.runtime.clock.now()
+            taken: list[tuple[Inbound, dict[str, Any]]] = []
             for event in events:
-                inbound = self.to_inbound(event)
-                if inbound is None:
+                try:
+                    inbound = self.to_inbound(event)
+                except MalformedEvent as exc:  # this one only; the rest of the delivery is handled
+                    log.warning("LINE event skipped: %s", exc)
                     continue
-                # The 200 goes out now; the key is recorded first thing in the task's transaction,
-                # before anything is acted on (a crash before its commit loses the event; LINE does
-                # not redeliver an event it got a 200 for). Tasks of one chat take its lock in
-                # arrival order.
-                task = asyncio.create_task(self._handle(inbound, event.get("replyToken")))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                if self.queue.too_old(inbound.at, now):
+                    log.warning("LINE event %s refused: sent %s ago (a replay?)", inbound.event_id, now - inbound.at)
+                    continue
+                taken.append((inbound, event))
+            try:  # stored before the 200: from here on a crash cannot lose them (bot.durable)
+                new = await self.queue.record([(i.event_id, e) for i, e in taken])
+            except Exception as exc:  # noqa: BLE001 - not stored: a 500 lets LINE redeliver
+                log.error("LINE events not recorded (%r): answered 500", exc)
+                return JSONResponse({"message": "try again"}, status_code=500)
+            for inbound, event in taken:
+                if inbound.event_id in new:  # else a redelivery of an event already queued
+                    self._spawn(inbound, event.get("replyToken"))
             return JSONResponse({})
 
         return router
 
-    def to_inbound(self, event: Any) -> Inbound | None:
+    def _spawn(self, inbound: Inbound, reply_token: str | None) -> None:
+        # Tasks of one chat take its lock in arrival order (bot.pipeline).
+        task = asyncio.create_task(self._handle(inbound, reply_token))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _from_queue(self, key: str, event: dict[str, Any]) -> None:
+        """An event a stopped process recorded and did not handle (bot.durable's sweep)."""
+        try:
+            inbound = self.to_inbound(event)
+        except MalformedEvent as exc:
+            log.warning("queued LINE event %s skipped: %s", key, exc)
+            return
+        if self.queue.too_old(inbound.at, self.runtime.clock.now()):
+            log.warning("queued LINE event %s dropped: older than %s", key, self.queue.max_age)
+            return
+        self._spawn(inbound, event.get("replyToken"))
+
+    def to_inbound(self, event: Any) -> Inbound:
+        """The event as an Inbound, or MalformedEvent naming the field that is wrong."""
         if not isinstance(event, dict):
-            return None
+            raise MalformedEvent("not an object")
         event_id = event.get("webhookEventId")
         if not isinstance(event_id, str) or not event_id or len(event_id) > 100:
-            return None
+            raise MalformedEvent("webhookEventId missing or not a short string")
+        try:
+            return self._inbound(event, event_id)
+        except MalformedEvent:
+            raise
+        except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+            raise MalformedEvent(f"event {event_id}: {exc.__class__.__name__}: {exc}") from None
+
+    def _inbound(self, event: dict[str, Any], event_id: str) -> Inbound:
         source = event.get("source") or {}
+        if not isinstance(source, dict):
+            raise MalformedEvent(f"event {event_id}: source is not an object")
         kind_of_source = source.get("type")
         user_id = source.get("userId") or ""
         chat_id = source.get("groupId") or source.get("roomId") or user_id
-        if not chat_id:
-            return None
-        at = dt.datetime.fromtimestamp(event.get("timestamp", 0) / 1000, dt.UTC) if event.get("timestamp") else \
-            self.runtime.clock.now()
+        if not chat_id or not isinstance(chat_id, str) or not isinstance(user_id, str):
+            raise MalformedEvent(f"event {event_id}: no user, group or room id")
+        timestamp = event.get("timestamp")
+        if not isinstance(timestamp, int | float) or isinstance(timestamp, bool) or timestamp <= 0:
+            # the age check needs it; LINE always sends one
+            raise MalformedEvent(f"event {event_id}: timestamp missing or not a number")
+        at = dt.datetime.fromtimestamp(timestamp / 1000, dt.UTC)
         common = dict(channel="line", event_id=f"line:{event_id}", account_id=user_id, chat_id=chat_id, at=at,
                       is_group=kind_of_source in ("group", "room"))
         etype = event.get("type")
@@ -228,35 +290,44 @@ class LineChannel:
             return Inbound(kind="other", **common)
         if etype == "message":
             m = event.get("message") or {}
+            if not isinstance(m, dict):
+                raise MalformedEvent(f"event {event_id}: message is not an object")
             mtype = m.get("type")
             if mtype == "text":
-                return Inbound(kind="text", text=m.get("text", ""), **common)
+                text = m.get("text", "")
+                if not isinstance(text, str):
+                    raise MalformedEvent(f"event {event_id}: message.text is not a string")
+                return Inbound(kind="text", text=text, **common)
             if mtype in ("image", "file") and (m.get("contentProvider") or {}).get("type", "line") == "line":
                 filename = m.get("fileName")
+                if filename is not None and not isinstance(filename, str):
+                    raise MalformedEvent(f"event {event_id}: message.fileName is not a string")
+                size = m.get("fileSize")
+                if size is not None and (not isinstance(size, int) or isinstance(size, bool)):
+                    raise MalformedEvent(f"event {event_id}: message.fileSize is not a number")
                 ctype = (mimetypes.guess_type(filename)[0] if filename else None) or \
                     ("image/jpeg" if mtype == "image" else "application/octet-stream")
-                ref = FileRef(platform_id=str(m.get("id")), filename=filename, content_type=ctype,
-                              size=m.get("fileSize"))
+                ref = FileRef(platform_id=str(m.get("id")), filename=filename, content_type=ctype, size=size)
                 return Inbound(kind=mtype, file=ref, **common)
             return Inbound(kind="other", **common)
         if etype == "postback":
-            return Inbound(kind="button", payload=(event.get("postback") or {}).get("data", ""), **common)
+            data = (event.get("postback") or {}).get("data", "")
+            if not isinstance(data, str):
+                raise MalformedEvent(f"event {event_id}: postback.data is not a string")
+            return Inbound(kind="button", payload=data, **common)
         if etype in ("follow", "join"):
             return Inbound(kind=etype, **common)
         return Inbound(kind="other", **common)
 
     # --- handling --------------------------------------------------------------------------------
     async def _handle(self, inbound: Inbound, reply_token: str | None) -> None:
-        try:
-            async with self._chat_locks.hold(inbound.chat_id):
-                if inbound.kind not in HANDLED_KINDS:  # recorded, not answered
-                    await self._threads.run(intake.accept, self.runtime, inbound.event_id)
-                    return
-                replies = await self._threads.run(intake.process, self.runtime, inbound, self.fetch_file)
-                if replies is not None:  # None: a redelivered event, already handled
-                    await self.answer(inbound, reply_token, replies)
-        except Exception:
-            log.exception("answering %s failed", inbound.event_id)
+        outcome = await self.pipeline.handle(inbound, lambda i, replies: self.answer(i, reply_token, replies),
+                                             fetch_file=self.fetch_file)
+        if outcome == Outcome.FAILED:  # the clerk was told to try again: not to be retried by the sweep
+            try:
+                await self.queue.run(self.queue.forget, inbound.event_id)
+            except Exception as exc:  # noqa: BLE001 - the sweep gives up on it after MAX_ATTEMPTS
+                log.warning("could not drop failed event %s from the queue: %r", inbound.event_id, exc)
 
     async def answer(self, inbound: Inbound, reply_token: str | None, replies: list[Reply]) -> None:
         """Reply in the chat with the token while it is fresh; everything else is pushed."""
@@ -276,17 +347,14 @@ class LineChannel:
             if not replied:
                 rest = [r for r, _ in first] + rest
             if rest:
-                row = await self._threads.run(partial(intake.queue_replies, self.runtime, channel="line",
-                                                       chat_id=inbound.chat_id, replies=rest, key=inbound.event_id))
+                row = await self.pipeline.queue(inbound.chat_id, rest, key=inbound.event_id)
                 if row:
                     to_push.append(row)
         for n, (chat_id, rs) in enumerate(elsewhere.items()):
-            row = await self._threads.run(partial(intake.queue_replies, self.runtime, channel="line", chat_id=chat_id,
-                                                   replies=rs, key=f"{inbound.event_id}:{n}"))
+            row = await self.pipeline.queue(chat_id, rs, key=f"{inbound.event_id}:{n}")
             if row:
                 to_push.append(row)
-        if to_push and self.deliverer is not None:
-            await self.deliverer.deliver_now(to_push)
+        await self.pipeline.push_now(to_push)
 
     @staticmethod
     def _groups(drawn: list[tuple[Reply, list[dict[str, Any]]]]) -> list[list[tuple[Reply, list[dict[str, Any]]]]]:
@@ -323,7 +391,8 @@ class LineChannel:
         await post(self._client, path, request, retry_key=retry_key, timeout=self.timeout)
 
     # --- ChatGateway -------------------------------------------------------------------------------
-    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str) -> None:
+    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str, skip: int = 0) -> None:
+        # *skip* is not needed here: each batch keeps its retry key, and LINE answers 409 to a repeat
         batches = render_line.batches(render_line.render(replies))
         for i, batch in enumerate(batches):
             key = retry_key if i == 0 else str(uuid.uuid5(uuid.UUID(retry_key), str(i)))
@@ -352,6 +421,8 @@ class LineChannel:
 def make_line_channel(runtime: Runtime, settings: Any) -> LineChannel:
     return LineChannel(runtime, channel_secret=settings.line_channel_secret.get_secret_value(),
                        access_token=settings.line_channel_access_token.get_secret_value(),
-                       api_base_url=settings.line_api_base_url)
+                       api_base_url=settings.line_api_base_url,
+                       max_age=dt.timedelta(hours=settings.line_event_max_age_hours),
+                       claim=dt.timedelta(seconds=settings.inbound_claim_seconds))
 
 

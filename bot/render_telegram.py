@@ -1,5 +1,8 @@
-"""Draw neutral Replies for Telegram: HTML text (escaped), inline keyboards with callback_data,
-messages split at 4,096 characters on line boundaries so no tag is ever cut in two.
+"""Draw neutral Replies for Telegram, one message per answer: the lead sentence (bot.cardtext)
+and the card as HTML (escaped), its buttons and the quick replies as one inline keyboard; a list
+answer (``items``) is one message with each item's lines and a row of its buttons per item. Only
+a message longer than 4,096 characters is split, on line boundaries so no tag is ever cut in
+two; the keyboard goes on the last piece.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from bot.cardtext import lead
 from bot.textsplit import split_text
 from handlers.models import Button, Card, Reply
 
@@ -38,28 +42,37 @@ def _card_lines(card: Card) -> list[str]:
     return lines
 
 
-def keyboard(card_buttons: Iterable[Button], quick: Iterable[Button]) -> list[list[dict[str, str]]] | None:
+def _row(buttons: list[Button]) -> list[dict[str, str]]:
+    return [{"text": b.label, "callback_data": b.payload} for b in buttons]
+
+
+def keyboard(card_buttons: Iterable[Button], quick: Iterable[Button],
+             item_rows: Iterable[Iterable[Button]] = ()) -> list[list[dict[str, str]]] | None:
     rows: list[list[dict[str, str]]] = []
     card_buttons, quick = list(card_buttons), list(quick)
+    for item in item_rows:  # one row per list item: its buttons side by side
+        item = list(item)[:3]
+        if item:
+            rows.append(_row(item))
     for i in range(0, len(card_buttons), 2):
-        rows.append([{"text": b.label, "callback_data": b.payload} for b in card_buttons[i:i + 2]])
+        rows.append(_row(card_buttons[i:i + 2]))
     for i in range(0, len(quick), 3):
-        rows.append([{"text": b.label, "callback_data": b.payload} for b in quick[i:i + 3]])
+        rows.append(_row(quick[i:i + 3]))
     return rows or None
 
 
 def messages(reply: Reply) -> list[TgMessage]:
-    """One Reply as Telegram messages; the keyboard goes on the last piece."""
+    """One Reply as one Telegram message (split only beyond 4,096 characters)."""
     lines: list[str] = []
-    text = (reply.text or "").strip()
-    if text and not (reply.card and text == reply.card.title):
+    text = lead(reply)
+    if text:
         # Escape per piece so an entity such as &amp; is never cut in two.
         for raw_line in text.split("\n"):
             lines.extend(esc(piece) for piece in split_text(raw_line, MAX_TEXT // 6))
-    if reply.card is not None:
+    for card in ((reply.card,) if reply.card is not None else ()) + tuple(reply.items):
         if lines:
             lines.append("")
-        lines.extend(_card_lines(reply.card))
+        lines.extend(_card_lines(card))
     pieces: list[str] = []
     current: list[str] = []
     size = 0
@@ -73,7 +86,7 @@ def messages(reply: Reply) -> list[TgMessage]:
         size += extra
     if current:
         pieces.append("\n".join(current))
-    kb = keyboard(reply.card.buttons if reply.card else (), reply.quick_replies)
+    kb = keyboard(reply.card.buttons if reply.card else (), reply.quick_replies, (c.buttons for c in reply.items))
     out = [TgMessage(p if p.strip() else " ") for p in pieces]
     if kb:
         out[-1] = TgMessage(out[-1].text, kb)

@@ -6,9 +6,12 @@ Follows PTB's custom-webhook pattern: an ``Application`` built with ``updater=No
 ``application.process_update``. With ``SARABAN_TELEGRAM_MODE=polling`` the same Application polls
 (started and stopped with the app) and its updates reach the same callback.
 
-The callback records ``telegram:<update_id>`` before acting (a resent update is ignored), answers
-every callback query (Telegram shows a spinner until it is answered), and sends HTML with inline
-keyboards. Replies that fail to go out are queued in the outbox and retried by the deliverer.
+Each update goes through bot.pipeline (the chat's lock, the handlers on a thread recording
+``telegram:<update_id>`` in their transaction so a resent update is ignored, the answer, the
+outbox for what could not be sent). Every callback query is answered (Telegram shows a spinner
+until it is); answers are HTML with inline keyboards, one message per reply unless it is longer
+than 4,096 characters. A reply cut short by a 429 is queued from the first message not sent,
+due when Telegram's retry_after says, so no part is ever shown twice.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import asyncio
 import datetime as dt
 import hmac
 import logging
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
@@ -28,7 +30,8 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Re
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot import intake, render_telegram
-from bot.gateway import ChatLocks, SendFailed
+from bot.gateway import SendFailed
+from bot.pipeline import ChatPipeline
 from handlers.models import FileRef, Inbound, Reply
 from registry.runtime import Runtime
 
@@ -76,7 +79,7 @@ class TelegramChannel:
         self.secret_token = secret_token
         self.mode = mode
         self.timeout = timeout
-        self.deliverer: Deliverer | None = None
+        self.pipeline = ChatPipeline(runtime, "telegram")
         builder = (Application.builder().token(token).base_url(api_base_url.rstrip("/"))
                    .base_file_url(file_base_url(api_base_url)).read_timeout(timeout).write_timeout(timeout)
                    .connect_timeout(timeout).pool_timeout(timeout))
@@ -90,11 +93,17 @@ class TelegramChannel:
         self._started = False
         self._start_lock: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._threads = intake.HandlerThreads(runtime, "telegram")
-        self._chat_locks = ChatLocks()
         if secret_token is None and mode != "polling":
             log.warning("SARABAN_TELEGRAM_SECRET_TOKEN is not set (demo mode only): anyone who finds "
                         "/webhooks/telegram can post updates")
+
+    @property
+    def deliverer(self) -> Deliverer | None:
+        return self.pipeline.deliverer
+
+    @deliverer.setter
+    def deliverer(self, value: Deliverer | None) -> None:
+        self.pipeline.deliverer = value
 
     @property
     def bot(self):
@@ -127,7 +136,7 @@ class TelegramChannel:
             if self.application.running:
                 await self.application.stop()
         await self.application.shutdown()
-        self._threads.close()
+        self.pipeline.close()
         self._started = False
 
     # --- webhook -----------------------------------------------------------------------------------
@@ -147,8 +156,10 @@ class TelegramChannel:
             await self.start()
             try:
                 update = Update.de_json(data, self.bot)
-            except Exception:  # an update we cannot read: 200, or Telegram would resend it forever
-                log.exception("unreadable Telegram update %s", str(data)[:200])
+            except Exception as exc:  # an update we cannot read: 200, or Telegram would resend it forever
+                update_id = data.get("update_id") if isinstance(data, dict) else None
+                log.warning("unreadable Telegram update %s skipped: %s: %s", update_id, exc.__class__.__name__,
+                            str(exc)[:200])
                 return JSONResponse({"ok": True})
             await self.application.process_update(update)
             return JSONResponse({"ok": True})
@@ -191,62 +202,73 @@ class TelegramChannel:
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         key = f"telegram:{update.update_id}"
-        inbound = self.to_inbound(update)
-        if inbound is None or inbound.kind == "other":  # recorded, not answered
-            if not await self._threads.run(intake.accept, self.runtime, key):
+        try:
+            inbound = self.to_inbound(update)
+        except Exception as exc:  # noqa: BLE001 - a field we cannot read: recorded, not answered
+            log.warning("Telegram update %s skipped: %s: %s", update.update_id, exc.__class__.__name__, exc)
+            inbound = None
+        if inbound is None:  # edited messages, channel posts, member updates: recorded, not answered
+            if not await self.pipeline.threads.run(intake.accept, self.runtime, key):
                 log.info("repeat of %s ignored", key)
             return
-        async with self._chat_locks.hold(inbound.chat_id):
-            # the key is recorded in the transaction that handles the update: None = a repeat
-            replies = await self._threads.run(intake.process, self.runtime, inbound, self.fetch_file)
-            if replies is None:
-                log.info("repeat of %s ignored", key)
-                return
+
+        async def answer_query() -> None:
             if update.callback_query is not None:
                 try:  # always answered, even when the press turns out to be stale
                     await update.callback_query.answer()
                 except TelegramError as exc:
                     log.info("callback answer failed: %s", exc)
-            await self.answer(inbound, replies)
+
+        await self.pipeline.handle(inbound, self.answer, fetch_file=self.fetch_file, before_answer=answer_query)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("Telegram update failed: %r", context.error, exc_info=context.error)
 
     async def answer(self, inbound: Inbound, replies: list[Reply]) -> None:
-        """Send each reply now; what cannot go out now is queued and retried by the deliverer."""
+        """Send each reply now; what cannot go out now is queued from the first message not sent
+        (never repeating a part already shown), due when Telegram's retry_after allows."""
         by_chat: dict[str, list[Reply]] = {}
         for r in replies:
             by_chat.setdefault(r.chat_id or inbound.chat_id, []).append(r)
         queued: list[int] = []
         for n, (chat_id, rs) in enumerate(by_chat.items()):
-            for i, reply in enumerate(rs):
+            msgs = render_telegram.render(rs)
+            for i, msg in enumerate(msgs):
                 try:
-                    await self._send_reply(chat_id, reply)
+                    await self._send_message(chat_id, msg)
                 except (SendFailed, TelegramError) as exc:
-                    log.warning("reply to %s not sent now (%s): queued", chat_id, exc)
-                    row = await self._threads.run(partial(intake.queue_replies, self.runtime, channel="telegram",
-                                                          chat_id=chat_id, replies=rs[i:], key=f"{inbound.event_id}:{n}"))
+                    wait = _seconds(exc.retry_after) if isinstance(exc, RetryAfter) else None
+                    log.warning("reply to %s not sent now (%s): queued from part %d of %d", chat_id, exc, i + 1,
+                                len(msgs))
+                    not_before = self.runtime.clock.now() + dt.timedelta(seconds=wait) if wait else None
+                    row = await self.pipeline.queue(chat_id, rs, key=f"{inbound.event_id}:{n}", skip=i,
+                                                    not_before=not_before)
                     if row:
-                        queued.append(row)
+                        if wait:  # every deliverer waits too (registry.delivery.hold_chat)
+                            await self.pipeline.threads.run(_hold, self.runtime, chat_id, not_before)
+                        else:
+                            queued.append(row)
                     break
-        if queued and self.deliverer is not None:
-            await self.deliverer.deliver_now(queued)
+        await self.pipeline.push_now(queued)
 
-    async def _send_reply(self, chat_id: str, reply: Reply) -> None:
-        for msg in render_telegram.messages(reply):
-            await self.bot.send_message(chat_id=chat_id, text=msg.text, parse_mode=ParseMode.HTML,
-                                        reply_markup=markup(msg), disable_notification=False)
+    async def _send_message(self, chat_id: str, msg: render_telegram.TgMessage) -> None:
+        await self.bot.send_message(chat_id=chat_id, text=msg.text, parse_mode=ParseMode.HTML,
+                                    reply_markup=markup(msg), disable_notification=False)
 
     # --- ChatGateway ---------------------------------------------------------------------------------
-    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str) -> None:
+    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str, skip: int = 0) -> None:
+        """Send the replies' messages from the *skip*-th on; a failure says how many went out
+        (``SendFailed.sent``), so a retry starts after them."""
         await self.start()
-        for reply in replies:
+        for i, msg in enumerate(render_telegram.render(replies)):
+            if i < skip:
+                continue
             try:
-                await self._send_reply(chat_id, reply)
-            except TelegramError as exc:
-                raise _failure(exc) from exc
+                await self._send_message(chat_id, msg)
             except Exception as exc:
-                raise _failure(exc) from exc
+                failure = _failure(exc)
+                failure.sent = i
+                raise failure from exc
 
     # --- file download (handlers call it from a worker thread) ------------------------------------------
     def fetch_file(self, ref: FileRef) -> bytes:
@@ -263,3 +285,10 @@ def make_telegram_channel(runtime: Runtime, settings: Any) -> TelegramChannel:
     return TelegramChannel(runtime, token=settings.telegram_bot_token.get_secret_value(), secret_token=secret,
                            api_base_url=settings.telegram_api_base_url, mode=settings.telegram_mode,
                            allow_unsigned=settings.demo)
+
+
+def _hold(runtime: Runtime, chat_id: str, until: dt.datetime) -> None:
+    from registry.delivery import hold_chat
+
+    with runtime.transaction() as session:
+        hold_chat(session, "telegram", chat_id, until=until)

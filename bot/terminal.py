@@ -32,6 +32,8 @@ def draw(reply: Reply) -> tuple[str, list[Button]]:
         if body and body.strip() != (reply.text or "").strip():
             lines.append(body)
         buttons.extend(reply.card.buttons)
+    for item in reply.items:  # a list answer: its text is the plain list; the items' buttons are numbered
+        buttons.extend(item.buttons)
     buttons.extend(reply.quick_replies)
     return "\n".join(lines), buttons
 

@@ -96,7 +96,7 @@ def _prefetch(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef]
     try:
         data = fetch_file(inbound.file)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - reported to the user by handlers.attach
-        log.exception("fetching file %s failed (event %s)", inbound.file.platform_id, inbound.event_id)  # type: ignore[union-attr]
+        log.warning("fetching file %s failed (event %s): %s", inbound.file.platform_id, inbound.event_id, exc)  # type: ignore[union-attr]
         failure = exc
 
         def failed(_ref: FileRef) -> bytes:

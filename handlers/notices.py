@@ -6,7 +6,9 @@ Kinds and payloads (ids only; facts are read fresh, so a notice delivered late s
   [ไม่ใช่งานของฉัน]) or to a unit (its clerks: the unit's own number, [ส่งต่อ] [รับทราบ]);
 * ``acknowledge_notice`` / ``return_notice`` {assignment_id, letter_id, by}: to the sender;
 * ``reminder`` {assignment_id, letter_id, level: owner|clerk|head}: overdue, not acknowledged;
-* ``digest`` {unit_id, date}: one daily summary per clerk (new, pending by person, overdue).
+* ``digest`` {unit_id, date}: one daily summary per clerk (new, pending by person, overdue);
+* ``delivery_failed`` {assignment_id, letter_id, channel, person_id, error}: to the person who
+  forwarded, when the notice to the recipient failed for good (blocked bot, 403).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def render(session: Session, message: OutboxMessage, *, now: dt.datetime) -> lis
         return [_answered(session, a, letter, p, acknowledged=False)]
     if kind == "reminder":
         return [_reminder(session, a, letter, p, now)]
+    if kind == "delivery_failed":
+        return [_delivery_failed(session, a, letter, p)]
     return [say(str(p.get("text") or texts.NOTICE_GONE))]
 
 
@@ -107,6 +111,19 @@ def _reminder(session: Session, a: Assignment, letter: Letter, p: dict, now: dt.
     who = a.person.name if a.person is not None else (a.unit.name if a.unit is not None else "-")
     text = texts.NOTICE_REMINDER_OTHERS.format(name=who, number=number_of(letter),
                                                due=thai_datetime(a.due_at) if a.due_at else "-")
+    return say(text, quick=(Button(texts.BUTTON["status"], payloads.make("st", letter.id)),))
+
+
+CHANNEL_TH = {"line": "LINE", "telegram": "Telegram", "web": "เว็บแชต"}
+
+
+def _delivery_failed(session: Session, a: Assignment, letter: Letter, p: dict) -> Reply:
+    who = session.get(Person, p.get("person_id")) if p.get("person_id") else a.person
+    name = who.name if who is not None else "ผู้รับ"
+    why = (texts.DELIVERY_FAILED_UNSURE if "interrupted" in str(p.get("error") or "")
+           else texts.DELIVERY_FAILED_BLOCKED)
+    text = texts.DELIVERY_FAILED.format(number=number_of(letter), name=name,
+                                        channel=CHANNEL_TH.get(p.get("channel"), p.get("channel") or "-"), why=why)
     return say(text, quick=(Button(texts.BUTTON["status"], payloads.make("st", letter.id)),))
 
 

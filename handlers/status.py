@@ -15,6 +15,7 @@ from registry.assignments import cancel_letter, get_letter
 from registry.commands import PURPOSE_TH
 from registry.errors import LetterNotFound
 from registry.models import Event, Letter, Person
+from registry.outbox import failed_deliveries
 from registry.permissions import acting_for, has_role
 from registry.timeutil import local
 
@@ -58,10 +59,13 @@ def status_reply(ctx: Ctx, letter: Letter) -> Reply:
     what = "เลขรับ" if letter.direction == "incoming" else "หนังสือส่งเลขที่"
     card = letter_card(letter, f"สถานะ{what} {number_of(letter)}", with_status=True)
     rows = list(card.fields)
+    undelivered = failed_deliveries(ctx.session, [a.id for a in letter.assignments if a.delivered_at is None])
     for a in letter.assignments:
         who = a.person.name if a.person is not None else (a.unit.name if a.unit is not None else "-")
         detail = (f"{ASSIGNMENT_STATUS_TH.get(a.status, a.status)} · ส่ง {_hm(a.sent_at)} · ถึง {_hm(a.delivered_at)}"
                   f" · รับทราบ {_hm(a.acknowledged_at)}")
+        if a.id in undelivered:
+            detail += " · " + texts.DELIVERY_FAILED_STATUS.format(channel=undelivered[a.id])
         if a.status == "returned" and a.return_reason:
             detail += f" · เหตุผล: {a.return_reason}"
         rows.append(Field(f"{ROLE_TH.get(a.role, a.role)}: {who}", detail))

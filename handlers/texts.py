@@ -206,3 +206,13 @@ FIELD_LABEL = {
     "unit": "หน่วยงาน",
     "original": "เอกสาร",
 }
+
+# A forward notice that could not be delivered (registry.outbox.mark_failed → handlers.notices).
+DELIVERY_FAILED = ("แจ้งเตือนเลขรับ {number} ส่งไม่ถึง {name} ทาง {channel} ค่ะ ({why})\n"
+                   "โปรดแจ้ง {name} ทางอื่น เช่น โทรศัพท์ และขอให้เปิดแชตกับบอตอีกครั้ง (เลิกบล็อก) "
+                   "เพื่อรับแจ้งเตือนครั้งต่อไป ดูรายละเอียดได้ที่ สถานะ")
+DELIVERY_FAILED_BLOCKED = "ผู้รับบล็อกบอตหรือปิดรับข้อความ"
+DELIVERY_FAILED_UNSURE = "ระบบหยุดระหว่างส่ง ข้อความอาจถึงหรือไม่ถึงก็ได้"
+DELIVERY_FAILED_STATUS = "ส่งแจ้งเตือนไม่ถึง ({channel}): โปรดแจ้งทางอื่น"
+RELINK_CONFIRM = ("แชตนี้ผูกกับบัญชีของ {current} อยู่แล้วค่ะ หากต้องการเปลี่ยนเป็นบัญชีของ {new} "
+                  "กรุณาส่ง “ผูกบัญชี {code}” อีกครั้งเพื่อยืนยัน (หากไม่ต้องการเปลี่ยน ไม่ต้องทำอะไรค่ะ)")

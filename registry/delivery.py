@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import case, delete, or_, select
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -70,7 +70,15 @@ def release(session: Session, message_id: int, *, until: dt.datetime) -> None:
     if msg is None or msg.status != "pending":
         return
     msg.locked_until = None
+    msg.sending_at = None
     msg.next_attempt_at = max(msg.next_attempt_at, until)
+
+
+def mark_sending(session: Session, message_id: int, *, at: dt.datetime) -> None:
+    """The row is about to go out on a platform without idempotency keys (Telegram). Committed
+    before the call, so a deliverer that finds it still set after the lease ran out knows the
+    process died mid-send and the notice may have been shown (bot/deliver.py decides)."""
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(sending_at=at))
 
 
 def pending_counts(session: Session) -> dict[str, int]:

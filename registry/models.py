@@ -310,6 +310,21 @@ class ProcessedInbound(Base):
     received_at: Mapped[dt.datetime]
 
 
+class InboundQueue(Base):
+    """A platform event recorded before its webhook is answered, handled from here (LINE does not
+    redeliver an event it got a 200 for). Handled rows are dropped once their key is in
+    processed_inbound; a row whose claim ran out unhandled (a crash) is handled again by
+    bot.durable, exactly once because processed_inbound holds the key."""
+
+    __tablename__ = "inbound_queue"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    body: Mapped[dict[str, Any]]
+    received_at: Mapped[dt.datetime]
+    claimed_until: Mapped[dt.datetime] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ConversationState(Base):
     __tablename__ = "conversation_state"
     __table_args__ = (UniqueConstraint("channel", "chat_id"),)
@@ -342,6 +357,9 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None]
+    # Set in its own commit just before a platform call that has no idempotency key (Telegram):
+    # a row found with it set after its lease ran out was perhaps delivered (bot/deliver.py).
+    sending_at: Mapped[dt.datetime | None]
 
 
 class ChatPace(Base):

@@ -90,6 +90,7 @@ def mark_sent(session: Session, message_id: int, *, at: dt.datetime) -> None:
     msg.sent_at = at
     msg.attempts += 1
     msg.locked_until = None
+    msg.sending_at = None
     if msg.assignment_id is not None:
         session.execute(
             update(Assignment)
@@ -99,16 +100,55 @@ def mark_sent(session: Session, message_id: int, *, at: dt.datetime) -> None:
 
 
 def mark_failed(session: Session, message_id: int, *, at: dt.datetime, error: str, retry_after: float | None = None,
-                permanent: bool = False, max_attempts: int = 50) -> None:
-    """Record a failed attempt and schedule the next one (backoff, or the platform's Retry-After)."""
+                permanent: bool = False, max_attempts: int = 50, sent_parts: int | None = None) -> None:
+    """Record a failed attempt and schedule the next one (backoff, or the platform's Retry-After).
+
+    *sent_parts*: messages of the notice shown before the failure; the next attempt skips them.
+    A notice that fails for good while forwarding a letter tells the person who forwarded it
+    (kind ``delivery_failed``), so the clerk is not left believing it arrived."""
     msg = session.get(OutboxMessage, message_id)
     if msg is None or msg.status == "sent":
         return
     msg.attempts += 1
     msg.last_error = error[:2000]
     msg.locked_until = None
+    msg.sending_at = None
+    if sent_parts:
+        msg.payload = {**(msg.payload or {}), "sent_parts": sent_parts}  # a new dict: JSON change tracking
     if permanent or msg.attempts >= max_attempts:
         msg.status = "failed"
+        _tell_sender(session, msg, at)
         return
     delay = retry_after if retry_after is not None else BACKOFF_SECONDS[min(msg.attempts - 1, len(BACKOFF_SECONDS) - 1)]
     msg.next_attempt_at = at + dt.timedelta(seconds=delay)
+
+
+def _tell_sender(session: Session, msg: OutboxMessage, at: dt.datetime) -> None:
+    if msg.kind != "assignment" or msg.assignment_id is None:
+        return
+    a = session.get(Assignment, msg.assignment_id)
+    if a is None or a.created_by is None or a.created_by == msg.person_id:
+        return
+    others = session.execute(select(OutboxMessage.id).where(  # another chat of the person may still get it
+        OutboxMessage.assignment_id == a.id, OutboxMessage.id != msg.id,
+        OutboxMessage.status.in_(("pending", "sent")))).first()
+    if others is not None:
+        return
+    notify_person(session, a.created_by, kind="delivery_failed", at=at, assignment_id=None,
+                  payload={"assignment_id": a.id, "letter_id": a.letter_id, "channel": msg.channel,
+                           "person_id": msg.person_id, "error": (msg.last_error or "")[:200]},
+                  dedupe_key=f"delivery_failed:{a.id}")
+
+
+def failed_deliveries(session: Session, assignment_ids: list[int]) -> dict[int, str]:
+    """Assignments whose notice failed for good and never reached any chat: id → channel."""
+    if not assignment_ids:
+        return {}
+    rows = session.execute(select(OutboxMessage.assignment_id, OutboxMessage.channel).where(
+        OutboxMessage.assignment_id.in_(assignment_ids), OutboxMessage.status == "failed"))
+    failed = {aid: channel for aid, channel in rows}
+    if failed:
+        sent = set(session.execute(select(OutboxMessage.assignment_id).where(
+            OutboxMessage.assignment_id.in_(list(failed)), OutboxMessage.status == "sent")).scalars())
+        failed = {aid: ch for aid, ch in failed.items() if aid not in sent}
+    return failed

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values people paste from documentation; running production with one of them is refused.
@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     telegram_secret_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_mode: Literal["webhook", "polling"] = "webhook"
+    # A LINE event whose own timestamp is older than this is refused (a replayed delivery); keep it
+    # well under the 7 days processed_inbound remembers keys for.
+    line_event_max_age_hours: float = Field(default=24.0, gt=0, le=24 * 6)
+    # How long the process that recorded a webhook event owns it before a sweep (any process)
+    # treats it as left behind by a crash and handles it (bot/durable.py).
+    inbound_claim_seconds: float = Field(default=30.0, gt=0)
     admin_token: SecretStr | None = None
     timezone: str = "Asia/Bangkok"
     attachments_dir: str = "./attachments"

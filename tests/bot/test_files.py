@@ -38,3 +38,19 @@ def test_telegram_document_is_downloaded_and_attached(stack):
     with stack.runtime.read() as s:
         att = s.execute(select(Attachment)).scalar_one()
         assert att.letter_id == letter_id and att.sha256 == hashlib.sha256(PDF).hexdigest()
+
+
+def test_a_line_file_gone_from_line_is_told_and_logged_in_one_line(stack, caplog):
+    import logging
+
+    clerk = stack.line_user()
+    stack.link("line", clerk.user_id, stack.demo.person("clerk"))
+    register(clerk)
+    with caplog.at_level(logging.INFO):
+        res = clerk.post(clerk.file_body("999404", "gone.pdf", 100))  # the fake answers 404
+    assert res.status_code == 200
+    assert clerk.new(), "the clerk is answered"
+    assert stack.line_api.calls("/v2/bot/message/999404/content", ok=False)
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records if r.exc_info]
+    with stack.runtime.read() as s:
+        assert s.execute(select(Attachment)).first() is None

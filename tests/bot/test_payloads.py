@@ -10,8 +10,18 @@ from registry.models import ProcessedInbound
 from tests.bot.harness import PAYLOADS, TG_SECRET, sign
 
 
-def post_line(stack, name: str):
+def post_line(stack, name: str, *, as_sent: bool = False):
+    """Post a documented body; its events' timestamps are moved to two minutes ago (a stale reply
+    token, as before) unless *as_sent*: the documents are years old, and LINE events older than
+    SARABAN_LINE_EVENT_MAX_AGE_HOURS are refused as replays."""
     raw = (PAYLOADS / name).read_bytes()
+    if not as_sent:
+        body = json.loads(raw)
+        recent = int(stack.clock.now().timestamp() * 1000) - 120_000
+        for event in body.get("events", []):
+            if isinstance(event, dict) and isinstance(event.get("timestamp"), int):
+                event["timestamp"] = recent
+        raw = json.dumps(body, ensure_ascii=False).encode()
     res = stack.http.post("/webhooks/line", content=raw, headers={"x-line-signature": sign(raw),
                                                                   "content-type": "application/json"})
     stack.line_idle()
@@ -36,6 +46,13 @@ def test_line_reference_example_text_without_quote_token_is_answered(stack):
     assert pushed and "ผูกบัญชี" in json.dumps(pushed[0].body, ensure_ascii=False)
     unfollow = next(e for e in body["events"] if e["type"] == "unfollow")
     assert "replyToken" not in unfollow
+
+
+def test_line_documented_body_as_sent_years_ago_is_refused_as_a_replay(stack):
+    res = post_line(stack, "line_reference_webhook_example.json", as_sent=True)
+    assert res.status_code == 200  # LINE must not redeliver it: refused quietly, nothing recorded or sent
+    assert keys(stack) == set()
+    assert stack.line_api.requests == []
 
 
 def test_line_group_chatter_from_an_unlinked_member_is_quiet(stack):
