@@ -15,18 +15,20 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot import intake
+from bot.ratelimit import AnonymousLimits
 from bot.gateway import reply_to_dict
 from handlers.models import FileRef, Inbound
 from registry import delivery
 from registry.accounts import link_directly
 from registry.events import Actor
+from registry.inbound import recorded_replies, remember_replies
 from registry.models import ChatAccount, Membership, OutboxMessage, Person, Unit
 from registry.outbox import mark_failed, mark_sent
 from registry.runtime import Runtime
@@ -59,9 +61,12 @@ def _check_chat(chat_id: str) -> str:
 class WebChat:
     channel = "web"
 
-    def __init__(self, runtime: Runtime, *, demo: bool) -> None:
+    def __init__(self, runtime: Runtime, *, demo: bool, per_chat: int = 20, per_address: int = 60,
+                 max_upload: int = MAX_UPLOAD) -> None:
         self.runtime = runtime
         self.demo = demo
+        self.anonymous = AnonymousLimits(per_chat=per_chat, per_address=per_address)
+        self.max_upload = max_upload
 
     def people(self) -> list[dict[str, Any]]:
         if not self.demo:
@@ -106,7 +111,7 @@ class WebChat:
                                   clock=self.runtime.clock)
         return name
 
-    def send(self, body: SendIn) -> dict[str, Any]:
+    def send(self, body: SendIn, client: str | None = None) -> dict[str, Any]:
         chat_id = _check_chat(body.chat_id)
         if body.message_id is not None and not MESSAGE_ID.match(body.message_id):
             raise HTTPException(400, "รหัสข้อความไม่ถูกต้อง")
@@ -117,13 +122,53 @@ class WebChat:
         else:
             inbound = Inbound(channel="web", event_id=key, account_id=chat_id, chat_id=chat_id, kind="text",
                               text=body.text or "", at=self.runtime.clock.now())
-        replies = intake.process(self.runtime, inbound)
+        anonymous = self._anonymous_answer(inbound, client)
+        if anonymous is not None:
+            return anonymous
+
+        def keep(session, replies) -> None:
+            remember_replies(session, key, [reply_to_dict(r) for r in replies if r.chat_id in (None, chat_id)])
+
+        replies = intake.process(self.runtime, inbound, keep=keep)
         if replies is None:
-            return {"duplicate": True, "replies": []}
+            # A repeat of this message id: most often the browser retrying after a lost response,
+            # so it gets the answer it missed (a confirmed registration's number among them).
+            with self.runtime.read() as session:
+                kept = recorded_replies(session, key)
+            return {"duplicate": True, "replies": kept or []}
         return {"replies": [reply_to_dict(r) for r in replies if r.chat_id in (None, chat_id)]}
 
-    def upload(self, chat_id: str, filename: str | None, content_type: str | None, data: bytes) -> dict[str, Any]:
+    def _anonymous_answer(self, inbound: Inbound, client: str | None) -> dict[str, Any] | None:
+        """A chat nobody has linked is answered from a read, writing nothing, and is rate limited
+        (per chat id and per client address): a flood of unknown chats neither fills the event
+        table nor takes SQLite's write lock or the pool from the officers. Only a link command
+        (ผูกบัญชี <code>) goes on to the register. None: a linked chat, handle as usual."""
+        import handlers.core
+
+        if self.linked_person(inbound.chat_id) is not None:
+            return None
+        retry = self.anonymous.check(inbound.chat_id, client or "unknown")
+        if retry is not None:
+            raise HTTPException(429, "ส่งข้อความถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ค่ะ",
+                                headers={"Retry-After": str(retry)})
+        replies = handlers.core.unlinked_answer(self.runtime, inbound)
+        if replies is None:  # a link command: it writes, like any registered chat's message
+            return None
+        return {"replies": [reply_to_dict(r) for r in replies if r.chat_id in (None, inbound.chat_id)]}
+
+    def upload(self, chat_id: str, filename: str | None, content_type: str | None, data: bytes,
+               client: str | None = None) -> dict[str, Any]:
         chat_id = _check_chat(chat_id)
+        if self.linked_person(chat_id) is None:  # nothing to attach it to: answer without a write
+            retry = self.anonymous.check(chat_id, client or "unknown")
+            if retry is not None:
+                raise HTTPException(429, "ส่งข้อความถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ค่ะ",
+                                    headers={"Retry-After": str(retry)})
+            import handlers.core
+
+            probe = Inbound(channel="web", event_id="web:upload", account_id=chat_id, chat_id=chat_id, kind="file",
+                            at=self.runtime.clock.now())
+            return {"replies": [reply_to_dict(r) for r in handlers.core.unlinked_answer(self.runtime, probe) or []]}
         kind = "image" if (content_type or "").startswith("image/") else "file"
         ref = FileRef(platform_id=uuid.uuid4().hex, filename=filename, content_type=content_type, size=len(data))
         inbound = Inbound(channel="web", event_id=f"web:{ref.platform_id}", account_id=chat_id, chat_id=chat_id,
@@ -188,15 +233,16 @@ class WebChat:
             return {"person": self.linked_person(_check_chat(chat_id))}
 
         @router.post("/api/send", summary="ส่งข้อความหรือกดปุ่ม")
-        def send(body: SendIn) -> dict[str, Any]:
-            return self.send(body)
+        def send(body: SendIn, request: Request) -> dict[str, Any]:
+            return self.send(body, request.client.host if request.client else None)
 
         @router.post("/api/upload", summary="แนบไฟล์หรือรูปภาพ")
-        def upload(chat_id: str = Form(...), file: UploadFile = File(...)) -> dict[str, Any]:
-            data = file.file.read(MAX_UPLOAD + 1)
-            if len(data) > MAX_UPLOAD:
-                raise HTTPException(413, "ไฟล์ใหญ่เกิน 20 MB")
-            return self.upload(chat_id, file.filename, file.content_type, data)
+        def upload(request: Request, chat_id: str = Form(...), file: UploadFile = File(...)) -> dict[str, Any]:
+            data = file.file.read(self.max_upload + 1)
+            if len(data) > self.max_upload:
+                raise HTTPException(413, f"ไฟล์ใหญ่เกิน {self.max_upload // (1024 * 1024)} MB")
+            return self.upload(chat_id, file.filename, file.content_type, data,
+                               request.client.host if request.client else None)
 
         @router.get("/api/inbox", summary="ข้อความแจ้งเตือนที่รอส่งถึงห้องนี้")
         def inbox(chat_id: str) -> dict[str, Any]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam, delete
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,6 +40,17 @@ def _insert_once(insert):
 
 # Run on every chat event: built once, executed as Core.
 _INSERT = {"postgresql": _insert_once(postgresql.insert), "sqlite": _insert_once(sqlite.insert)}
+
+
+def remember_replies(session: Session, key: str, replies: list[dict[str, Any]]) -> None:
+    """Keep what *key* was answered, in the transaction that recorded it (web chat: a repeated
+    request after a lost response is answered the same, so the clerk still sees the number)."""
+    session.execute(update(ProcessedInbound).where(ProcessedInbound.key == key).values(replies=replies))
+
+
+def recorded_replies(session: Session, key: str) -> list[dict[str, Any]] | None:
+    """What *key* was answered, when it was kept (None: unknown key, or not kept)."""
+    return session.execute(select(ProcessedInbound.replies).where(ProcessedInbound.key == key)).scalar_one_or_none()
 
 
 def purge_inbound(session: Session, *, before: dt.datetime) -> int:

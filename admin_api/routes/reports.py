@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import Field
 from fastapi.responses import Response
 
 from admin_api.deps import Overseer, Principal, PrincipalDep, RuntimeDep, SessionDep, may_see_unit, require_roles
@@ -46,20 +47,36 @@ def stats_out(s: reports.UnitStats) -> UnitStatsOut:
 def unit_report(session: SessionDep, runtime: RuntimeDep, principal: Reader,
                 period_from: Annotated[dt.date | None, Query(alias="from")] = None,
                 period_to: Annotated[dt.date | None, Query(alias="to")] = None,
-                unit: Annotated[list[int] | None, Query(max_length=200)] = None) -> UnitReportOut:
+                unit: Annotated[list[Annotated[int, Field(ge=1, le=2**62)]] | None, Query(max_length=200)] = None
+                ) -> UnitReportOut:
     """รายงานรายหน่วยงาน: รับ ส่งต่อ (%) เวลามัธยฐานถึงส่งต่อ รับทราบ (%) เวลามัธยฐานถึงรับทราบ ค้างเกินกำหนด อัตราผ่านสุ่มตรวจ."""
     start, end = default_period(runtime, period_from, period_to)
-    if not principal.oversees_all:  # a head sees the units they head
-        mine = principal.units_with("head")
+    mine = head_scope(session, principal)
+    if mine is not None:  # a head sees the units they head and those below them
         unit = [u for u in (unit or mine) if u in mine] or [-1]
     rows = reports.unit_report(session, period_from=start, period_to=end, now=runtime.clock.now(), unit_ids=unit)
     return UnitReportOut(period_from=start, period_to=end, units=[stats_out(s) for s in rows])
 
 
-@router.get("/reports/backlog", response_model=BacklogOut, dependencies=[Depends(require_roles("admin", "auditor", "head"))])
-def backlog(session: SessionDep, runtime: RuntimeDep, unit: UnitQ = None) -> BacklogOut:
-    """หนังสือค้าง (ยังไม่รับทราบ/ปิด) แยกตามอายุนับจากวันลงรับ."""
-    buckets = reports.backlog_by_age(session, now=runtime.clock.now(), unit_ids=[unit] if unit else None)
+def head_scope(session, principal: Principal) -> list[int] | None:
+    """The units a report may show this principal: None for every unit (admins, auditors), else the
+    units they head and every unit below them."""
+    if principal.oversees_all:
+        return None
+    return reports.units_under(session, principal.units_with("head"))
+
+
+@router.get("/reports/backlog", response_model=BacklogOut)
+def backlog(session: SessionDep, runtime: RuntimeDep, principal: Reader, unit: UnitQ = None) -> BacklogOut:
+    """หนังสือค้าง (ยังไม่รับทราบ/ปิด) แยกตามอายุนับจากวันลงรับ (หัวหน้าเห็นเฉพาะหน่วยงานของตนและหน่วยงานย่อย)."""
+    scope = head_scope(session, principal)
+    if scope is not None and unit is not None and unit not in scope:
+        raise PermissionDenied("ดูงานค้างของหน่วยงานอื่น")
+    if unit is not None:
+        units: list[int] | None = [unit]
+    else:
+        units = None if scope is None else (scope or [-1])  # a head of nothing sees nothing
+    buckets = reports.backlog_by_age(session, now=runtime.clock.now(), unit_ids=units)
     return BacklogOut(buckets=[BucketOut(label=label, count=count) for label, count in buckets])
 
 
