@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,22 +34,37 @@ from registry.outbox import mark_failed, mark_sent
 from registry.runtime import Runtime
 
 PAGE = Path(__file__).with_name("static") / "chat.html"
-CHAT_ID = re.compile(r"^(demo-\d{1,12}|[0-9a-f]{32})$")
-MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+CHAT_ID_PATTERN = r"^(demo-\d{1,12}|[0-9a-f]{32})$"
+MESSAGE_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+CHAT_ID = re.compile(CHAT_ID_PATTERN)
+MESSAGE_ID = re.compile(MESSAGE_ID_PATTERN)
 MAX_UPLOAD = 20 * 1024 * 1024
 ROLE_TH = {"clerk": "เจ้าหน้าที่สารบรรณ", "owner": "เจ้าของเรื่อง", "head": "ผู้บังคับบัญชา", "admin": "ผู้ดูแลระบบ",
            "auditor": "ผู้ตรวจสอบ"}
 
 
+def _json_int(value: object) -> object:
+    """JSON Schema's integer: a number with no fraction; not a boolean, not a string."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float)
+                                                                           and not value.is_integer()):
+        raise ValueError("ต้องเป็นตัวเลขจำนวนเต็ม")
+    return int(value)
+
+
+# The schema states what the routes check (issue 16, finding 10): a malformed chat or message id is
+# a 422 in the shared error model, like every other request that does not match the schema.
 class SessionIn(BaseModel):
-    person_id: int | None = None
+    person_id: Annotated[int, Field(ge=1, le=2**53 - 1), BeforeValidator(_json_int)] | None = None
 
 
 class SendIn(BaseModel):
-    chat_id: str
+    chat_id: str = Field(pattern=CHAT_ID_PATTERN)
     text: str | None = Field(default=None, max_length=8000)
     payload: str | None = Field(default=None, max_length=64)
-    message_id: str | None = None
+    message_id: str | None = Field(default=None, pattern=MESSAGE_ID_PATTERN)
+
+
+ChatIdQuery = Annotated[str, Query(pattern=CHAT_ID_PATTERN)]
 
 
 def _check_chat(chat_id: str) -> str:
@@ -229,7 +244,7 @@ class WebChat:
             return self.open_session(body.person_id)
 
         @router.get("/api/whoami", summary="ห้องแชตนี้ผูกกับใคร")
-        def whoami(chat_id: str) -> dict[str, Any]:
+        def whoami(chat_id: ChatIdQuery) -> dict[str, Any]:
             return {"person": self.linked_person(_check_chat(chat_id))}
 
         @router.post("/api/send", summary="ส่งข้อความหรือกดปุ่ม")
@@ -237,15 +252,18 @@ class WebChat:
             return self.send(body, request.client.host if request.client else None)
 
         @router.post("/api/upload", summary="แนบไฟล์หรือรูปภาพ")
-        def upload(request: Request, chat_id: str = Form(...), file: UploadFile = File(...)) -> dict[str, Any]:
+        def upload(request: Request, chat_id: str = Form(..., pattern=CHAT_ID_PATTERN),
+                   file: UploadFile = File(...)) -> dict[str, Any]:
             data = file.file.read(self.max_upload + 1)
             if len(data) > self.max_upload:
                 raise HTTPException(413, f"ไฟล์ใหญ่เกิน {self.max_upload // (1024 * 1024)} MB")
+            if not data:
+                raise HTTPException(422, "ไฟล์ว่างเปล่า กรุณาส่งใหม่ค่ะ")
             return self.upload(chat_id, file.filename, file.content_type, data,
                                request.client.host if request.client else None)
 
         @router.get("/api/inbox", summary="ข้อความแจ้งเตือนที่รอส่งถึงห้องนี้")
-        def inbox(chat_id: str) -> dict[str, Any]:
+        def inbox(chat_id: ChatIdQuery) -> dict[str, Any]:
             return self.inbox(chat_id)
 
         return router

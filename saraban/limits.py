@@ -11,11 +11,13 @@ This ASGI middleware sits in front of every route and gives each request a budge
   limit on a file) plus a little for the multipart framing;
 - anything else (JSON, forms): ``SARABAN_MAX_BODY_BYTES`` (1 MiB).
 
-A declared ``Content-Length`` over the budget is answered 413 at once, without reading a byte. A
-chunked body (no length) is counted as it streams: the request is cut off with a 413 as soon as it
-passes the budget, so no more than the budget plus one chunk is ever held. Hand-written because
-neither Starlette nor uvicorn has a body limit (uvicorn's ``h11_max_incomplete_event_size`` only
-bounds headers).
+A declared ``Content-Length`` over the budget is answered 413 here at once, before routing and
+without reading a byte (``Connection: close``, so the unread body is dropped with the connection).
+A chunked body (no length) is counted as it streams by Starlette's own ``RequestBodyLimitResponder``
+(starlette.middleware.body_limit, which FastAPI also turns into a 413): the request is cut off as
+soon as it passes the budget, so no more than the budget plus one chunk is ever held. FastAPI's
+``max_body_size`` takes one number per app or per route fixed at import; the budgets here depend on
+the path, the content type and the settings, hence this small dispatcher in front of it.
 """
 
 from __future__ import annotations
@@ -23,14 +25,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.middleware.body_limit import RequestBodyLimitResponder
+
 Scope = dict[str, Any]
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file itself
 
 TOO_LARGE_TH = "ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด (สูงสุด {limit} ไบต์) ค่ะ"
-
-
-class BodyTooLarge(Exception):
-    """Raised to the app's ``receive`` call when a streamed body passes its budget."""
 
 
 class BodyLimit:
@@ -63,35 +63,7 @@ class BodyLimit:
                 await _too_large(send, limit)
                 return
 
-        seen = 0
-        answered = False  # this middleware sent the 413; whatever the app sends after is dropped
-        started = False
-
-        async def limited_receive() -> dict[str, Any]:
-            nonlocal seen, answered
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    if not started and not answered:
-                        answered = True
-                        await _too_large(send, limit)
-                    raise BodyTooLarge
-            return message
-
-        async def guarded_send(message: dict[str, Any]) -> None:
-            nonlocal started
-            if answered:
-                return
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, guarded_send)
-        except BodyTooLarge:
-            if not answered and not started:
-                await _too_large(send, limit)
+        await RequestBodyLimitResponder(self.app, limit)(scope, receive, send)
 
 
 async def _too_large(send: Any, limit: int) -> None:

@@ -14,6 +14,7 @@ from admin_api.exports import MEDIA_TYPES, render
 from admin_api.exports.builders import completeness_table, destruction_table, register_table
 from admin_api.pages_support import manual_text
 from admin_api.schemas import BacklogOut, BucketOut, IndicatorOut, LevelOut, TrainingOut, UnitReportOut, UnitStatsOut
+from admin_api.schemas import ID_MAX, Date
 from registry import reports
 from registry.errors import InvalidInput, PermissionDenied
 from registry.timeutil import BANGKOK
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/api/v1", tags=["reports"])
 Reader = Annotated[Principal, Depends(require_roles("admin", "auditor", "head"))]
 Format = Literal["xlsx", "csv", "pdf"]
 FILE_RESPONSES = {200: {"content": {m.split(";")[0]: {} for m in MEDIA_TYPES.values()}}}
-UnitQ = Annotated[int | None, Query(ge=1, le=2**62)]
+UnitQ = Annotated[int | None, Query(ge=1, le=ID_MAX)]
 
 
 def default_period(runtime, period_from: dt.date | None, period_to: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -45,9 +46,9 @@ def stats_out(s: reports.UnitStats) -> UnitStatsOut:
 
 @router.get("/reports/units", response_model=UnitReportOut)
 def unit_report(session: SessionDep, runtime: RuntimeDep, principal: Reader,
-                period_from: Annotated[dt.date | None, Query(alias="from")] = None,
-                period_to: Annotated[dt.date | None, Query(alias="to")] = None,
-                unit: Annotated[list[Annotated[int, Field(ge=1, le=2**62)]] | None, Query(max_length=200)] = None
+                period_from: Annotated[Date | None, Query(alias="from")] = None,
+                period_to: Annotated[Date | None, Query(alias="to")] = None,
+                unit: Annotated[list[Annotated[int, Field(ge=1, le=ID_MAX)]] | None, Query(max_length=200)] = None
                 ) -> UnitReportOut:
     """รายงานรายหน่วยงาน: รับ ส่งต่อ (%) เวลามัธยฐานถึงส่งต่อ รับทราบ (%) เวลามัธยฐานถึงรับทราบ ค้างเกินกำหนด อัตราผ่านสุ่มตรวจ."""
     start, end = default_period(runtime, period_from, period_to)
@@ -82,8 +83,8 @@ def backlog(session: SessionDep, runtime: RuntimeDep, principal: Reader, unit: U
 
 @router.get("/reports/indicator", response_model=IndicatorOut)
 def indicator(request: Request, session: SessionDep, runtime: RuntimeDep, _p: Overseer,
-              period_from: Annotated[dt.date | None, Query(alias="from")] = None,
-              period_to: Annotated[dt.date | None, Query(alias="to")] = None) -> IndicatorOut:
+              period_from: Annotated[Date | None, Query(alias="from")] = None,
+              period_to: Annotated[Date | None, Query(alias="to")] = None) -> IndicatorOut:
     """หลักฐานตัวชี้วัดระดับ 1–5 จากข้อมูลในระบบ."""
     start, end = default_period(runtime, period_from, period_to)
     levels = indicator_levels(request, session, start, end)
@@ -111,7 +112,7 @@ def file_response(data: bytes, fmt: str, name: str) -> Response:
 
 
 @router.get("/exports/register", response_class=Response, responses=FILE_RESPONSES, tags=["exports"])
-def export_register(session: SessionDep, principal: PrincipalDep, unit: Annotated[int, Query(ge=1, le=2**62)],
+def export_register(session: SessionDep, principal: PrincipalDep, unit: Annotated[int, Query(ge=1, le=ID_MAX)],
                     year: Annotated[int, Query(ge=2400, le=2700, description="ปี พ.ศ. ของทะเบียน")],
                     direction: Literal["incoming", "outgoing", "circular"] = "incoming",
                     format: Format = "xlsx") -> Response:
