@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 export PYTHAINLP_OFFLINE := 1
 export PYTHAINLP_READ_ONLY := 1
 
-.PHONY: run test install test-sqlite test-postgres bench clean
+.PHONY: run test install test-sqlite test-postgres bench clean fuzz
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,19 @@ bench: install
 
 clean:
 	rm -rf $(VENV) saraban.db saraban.db-* attachments test-artifacts
+
+# The API contract with many more examples than the suite's run (tests/admin_api/test_schemathesis.py):
+# schemathesis with every check, stateful phase included, against a demo server on 127.0.0.1.
+FUZZ_EXAMPLES ?= 100
+FUZZ_SEED ?= 20261206
+FUZZ_PORT ?= 8765
+fuzz: install
+	@rm -rf test-artifacts/fuzz && mkdir -p test-artifacts/fuzz
+	SARABAN_DATABASE_URL=sqlite:///test-artifacts/fuzz/saraban.db SARABAN_DEMO=1 $(VENV)/bin/saraban init --demo
+	@SARABAN_DATABASE_URL=sqlite:///test-artifacts/fuzz/saraban.db SARABAN_DEMO=1 SARABAN_ADMIN_TOKEN=fuzz-admin-token-0123456789abcdef \
+		SARABAN_ATTACHMENTS_DIR=test-artifacts/fuzz/att SARABAN_PIN_CPU=0 \
+		$(VENV)/bin/saraban serve --host 127.0.0.1 --port $(FUZZ_PORT) > test-artifacts/fuzz/server.log 2>&1 & echo $$! > test-artifacts/fuzz/server.pid
+	$(VENV)/bin/schemathesis run http://127.0.0.1:$(FUZZ_PORT)/openapi.json --wait-for-schema 60 --checks all \
+		--phases examples,coverage,fuzzing,stateful -H "Authorization: Bearer fuzz-admin-token-0123456789abcdef" \
+		--include-path-regex '^/(api/v1/|healthz|metrics|chat/api/)' --seed $(FUZZ_SEED) --max-examples $(FUZZ_EXAMPLES) \
+		--workers 1 --continue-on-failure; status=$$?; kill $$(cat test-artifacts/fuzz/server.pid); exit $$status

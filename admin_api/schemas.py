@@ -3,9 +3,62 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+
+# The request models say in the schema what the code enforces, and enforce what the schema says
+# (issue 16, finding 10): dates are ISO strings (not 0 read as 1970-01-01), booleans and numbers in
+# JSON bodies are JSON booleans and numbers (not 0 for false, false for 0), text refuses the
+# control characters the register refuses (registry/validation.py), and required text is not blank.
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+TEXT = rf"^[^{_CONTROL}]*$"
+REQUIRED_TEXT = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError("วันที่ไม่ถูกต้อง (ใช้รูปแบบ ปปปป-ดด-วว เช่น 2026-02-27)")
+
+
+def _iso_datetime(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATETIME.fullmatch(value):
+        return value
+    raise ValueError("วันเวลาไม่ถูกต้อง (ใช้รูปแบบ RFC 3339 เช่น 2026-02-27T09:30:00+07:00)")
+
+
+def _json_int(value: object) -> object:
+    # JSON Schema's "integer" is a number with no fraction (1.0 is one); a boolean or a string is not
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("ต้องเป็นตัวเลขจำนวนเต็ม")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("ต้องเป็นตัวเลขจำนวนเต็ม")
+        return int(value)
+    return value
+
+
+def _json_number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("ต้องเป็นตัวเลข")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
+# Ids: positive and within JSON's exact integers (a float-rounded 2**62 let generated ids past the bound).
+ID_MAX = 2**53 - 1
+# Field before BeforeValidator: the bounds land in the JSON schema as minimum/maximum, not as raw ge/le
+Id = Annotated[int, Field(ge=1, le=ID_MAX), BeforeValidator(_json_int)]
+UnitCode = Annotated[str, Field(min_length=1, max_length=64, pattern=REQUIRED_TEXT)]
 
 Priority = Literal["most_urgent", "very_urgent", "urgent", "normal"]
 Secrecy = Literal["confidential", "secret", "top_secret"]
@@ -22,32 +75,32 @@ class UnitOut(BaseModel):
 class IncomingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    unit: int | str = Field(description="รหัสหน่วยงาน (id) หรือรหัสหนังสือ เช่น 'มท 0201'")
-    ref_no: str | None = Field(None, max_length=200)
-    letter_date: dt.date | None = None
-    sender: str | None = Field(None, max_length=500)
-    addressee: str | None = Field(None, max_length=500)
-    subject: str | None = Field(None, max_length=2000)
+    unit: Id | UnitCode = Field(description="รหัสหน่วยงาน (id) หรือรหัสหนังสือ เช่น 'มท 0201'")
+    ref_no: str | None = Field(None, max_length=200, pattern=TEXT)
+    letter_date: Date | None = None
+    sender: str | None = Field(None, max_length=500, pattern=TEXT)
+    addressee: str | None = Field(None, max_length=500, pattern=TEXT)
+    subject: str | None = Field(None, max_length=2000, pattern=TEXT)
     priority: Priority = "normal"
     secrecy: Secrecy | None = None
-    enclosures: str | None = Field(None, max_length=4000)
-    remarks: str | None = Field(None, max_length=4000)
-    received_at: dt.datetime | None = None
+    enclosures: str | None = Field(None, max_length=4000, pattern=TEXT)
+    remarks: str | None = Field(None, max_length=4000, pattern=TEXT)
+    received_at: DateTime | None = None
 
 
 class OutgoingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    unit: int | str = Field(description="หน่วยงานผู้ออกเลข (id หรือรหัส เช่น 'มท 0201')")
-    subject: str | None = Field(None, max_length=2000)
-    addressee: str | None = Field(None, max_length=500)
-    letter_date: dt.date | None = None
-    circular: bool = Field(False, description="หนังสือเวียน (ทะเบียนแยก เลข ว)")
+    unit: Id | UnitCode = Field(description="หน่วยงานผู้ออกเลข (id หรือรหัส เช่น 'มท 0201')")
+    subject: str | None = Field(None, max_length=2000, pattern=TEXT)
+    addressee: str | None = Field(None, max_length=500, pattern=TEXT)
+    letter_date: Date | None = None
+    circular: StrictBool = Field(False, description="หนังสือเวียน (ทะเบียนแยก เลข ว)")
     priority: Priority = "normal"
     secrecy: Secrecy | None = None
-    enclosures: str | None = Field(None, max_length=4000)
-    remarks: str | None = Field(None, max_length=4000)
-    sent_via: str | None = Field(None, max_length=500)
+    enclosures: str | None = Field(None, max_length=4000, pattern=TEXT)
+    remarks: str | None = Field(None, max_length=4000, pattern=TEXT)
+    sent_via: str | None = Field(None, max_length=500, pattern=TEXT)
 
 
 class RegistrationOut(BaseModel):
@@ -144,26 +197,26 @@ Clearance = Literal["none", "confidential", "secret", "top_secret"]
 class UnitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=64, description="รหัสหนังสือของหน่วยงาน เช่น 'มท 0201.3'")
-    name: str = Field(min_length=1, max_length=255)
-    short_name: str | None = Field(None, max_length=64)
+    code: str = Field(min_length=1, max_length=64, description="รหัสหนังสือของหน่วยงาน เช่น 'มท 0201.3'", pattern=REQUIRED_TEXT)
+    name: str = Field(min_length=1, max_length=255, pattern=REQUIRED_TEXT)
+    short_name: str | None = Field(None, max_length=64, pattern=TEXT)
     aliases: list[str] = Field(default_factory=list, max_length=50)
-    parent: int | None = Field(None, ge=1, le=2**62)
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    parent: Id | None = None
+    valid_from: Date | None = None
+    valid_to: Date | None = None
     book_reset: Literal["calendar", "fiscal"] = "calendar"
 
 
 class UnitPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str | None = Field(None, min_length=1, max_length=64)
-    name: str | None = Field(None, min_length=1, max_length=255)
-    short_name: str | None = Field(None, max_length=64)
+    code: str | None = Field(None, min_length=1, max_length=64, pattern=REQUIRED_TEXT)
+    name: str | None = Field(None, min_length=1, max_length=255, pattern=REQUIRED_TEXT)
+    short_name: str | None = Field(None, max_length=64, pattern=TEXT)
     aliases: list[str] | None = Field(None, max_length=50)
-    parent: int | None = Field(None, ge=1, le=2**62)
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
+    parent: Id | None = None
+    valid_from: Date | None = None
+    valid_to: Date | None = None
     book_reset: Literal["calendar", "fiscal"] | None = None
 
 
@@ -183,8 +236,8 @@ class RoleOut(BaseModel):
 class PersonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=255)
-    position: str | None = Field(None, max_length=255)
+    name: str = Field(min_length=1, max_length=255, pattern=REQUIRED_TEXT)
+    position: str | None = Field(None, max_length=255, pattern=TEXT)
     clearance: Clearance = "none"
     roles: list["RoleIn"] = Field(default_factory=list, max_length=20)
 
@@ -192,16 +245,16 @@ class PersonIn(BaseModel):
 class PersonPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, min_length=1, max_length=255)
-    position: str | None = Field(None, max_length=255)
+    name: str | None = Field(None, min_length=1, max_length=255, pattern=REQUIRED_TEXT)
+    position: str | None = Field(None, max_length=255, pattern=TEXT)
     clearance: Clearance | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class RoleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    unit: int = Field(ge=1, le=2**62)
+    unit: Id
     role: Role
 
 
@@ -217,7 +270,7 @@ class PersonOut(BaseModel):
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    label: str | None = Field(None, max_length=128)
+    label: str | None = Field(None, max_length=128, pattern=TEXT)
 
 
 class TokenOut(BaseModel):
@@ -230,7 +283,7 @@ class TokenOut(BaseModel):
 class LinkCodeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int = Field(ge=1, le=2**62)
+    person_id: Id
 
 
 class LinkCodeOut(BaseModel):
@@ -244,7 +297,7 @@ class LinkCodeOut(BaseModel):
 class HolidayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=255, pattern=REQUIRED_TEXT)
 
 
 class HolidayOut(BaseModel):
@@ -284,8 +337,8 @@ Purpose = Literal["inform", "consider", "act", "sign"]
 class RecipientIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int | None = Field(None, ge=1, le=2**62)
-    unit_id: int | None = Field(None, ge=1, le=2**62)
+    person_id: Id | None = None
+    unit_id: Id | None = None
     role: Literal["principal", "copy"] = "principal"
 
 
@@ -294,19 +347,19 @@ class ForwardIn(BaseModel):
 
     recipients: list[RecipientIn] = Field(min_length=1, max_length=50)
     purpose: Purpose = "act"
-    instruction: str | None = Field(None, max_length=2000)
+    instruction: str | None = Field(None, max_length=2000, pattern=TEXT)
 
 
 class ReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000, pattern=REQUIRED_TEXT)
 
 
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=2000, pattern=TEXT)
 
 
 class ForwardedOut(BaseModel):
@@ -336,22 +389,22 @@ Verdict = Literal["correct", "needs_fix", "no_evidence"]
 class AuditIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    units: list[int] = Field(min_length=1, max_length=200, description="id ของหน่วยงานที่สุ่มตรวจ")
-    period_from: dt.date
-    period_to: dt.date
-    sample_size: int | None = Field(None, ge=1, le=10_000, description="ขนาดตัวอย่าง (หรือระบุ margin)")
-    margin: float | None = Field(None, gt=0, lt=1, description="ค่าความคลาดเคลื่อนที่ยอมรับได้ เช่น 0.05")
-    confidence: float | None = Field(None, ge=0.5, le=0.999, description="ระดับความเชื่อมั่น เช่น 0.95")
+    units: list[Id] = Field(min_length=1, max_length=200, description="id ของหน่วยงานที่สุ่มตรวจ")
+    period_from: Date
+    period_to: Date
+    sample_size: Annotated[int, Field(ge=1, le=10_000), BeforeValidator(_json_int)] | None = Field(None, description="ขนาดตัวอย่าง (หรือระบุ margin)")
+    margin: Annotated[float, Field(gt=0, lt=1), BeforeValidator(_json_number)] | None = Field(None, description="ค่าความคลาดเคลื่อนที่ยอมรับได้ เช่น 0.05")
+    confidence: Annotated[float, Field(ge=0.5, le=0.999), BeforeValidator(_json_number)] | None = Field(None, description="ระดับความเชื่อมั่น เช่น 0.95")
     allocation: Literal["proportional", "equal"] = "proportional"
-    seed: int | None = Field(None, ge=0, le=2**62, description="ค่าตั้งต้นการสุ่ม ใช้ซ้ำเพื่อได้ตัวอย่างเดิม")
-    title: str | None = Field(None, max_length=255)
+    seed: Annotated[int, Field(ge=0, le=ID_MAX), BeforeValidator(_json_int)] | None = Field(None, description="ค่าตั้งต้นการสุ่ม ใช้ซ้ำเพื่อได้ตัวอย่างเดิม")
+    title: str | None = Field(None, max_length=255, pattern=TEXT)
 
 
 class VerdictIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     verdict: Verdict
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=2000, pattern=TEXT)
 
 
 class AuditItemOut(BaseModel):

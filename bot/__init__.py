@@ -77,7 +77,9 @@ def build_channels(runtime: Runtime, settings: Settings) -> Channels:
     from bot.deliver import Deliverer
     from bot.webchat import WebChat
 
-    channels = Channels(runtime=runtime, web=WebChat(runtime, demo=settings.demo), run_worker=settings.run_worker)
+    web = WebChat(runtime, demo=settings.demo, per_chat=settings.webchat_anonymous_per_chat,
+                  per_address=settings.webchat_anonymous_per_address, max_upload=settings.max_upload_bytes)
+    channels = Channels(runtime=runtime, web=web, run_worker=settings.run_worker)
     if settings.line_enabled:
         from bot.line import make_line_channel
 

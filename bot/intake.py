@@ -67,19 +67,22 @@ def accept(runtime: Runtime, key: str) -> bool:
         return record_inbound(session, key, at=runtime.clock.now())
 
 
-def process(runtime: Runtime, inbound: Inbound, fetch_file: FetchFile | None = None) -> list[Reply] | None:
-    """Record the event's key and handle it, in one transaction: None when the event is a repeat."""
-    return process_outcome(runtime, inbound, fetch_file)[0]
+def process(runtime: Runtime, inbound: Inbound, fetch_file: FetchFile | None = None, *,
+            keep: Callable[[Any, list[Reply]], None] | None = None) -> list[Reply] | None:
+    """Record the event's key and handle it, in one transaction: None when the event is a repeat.
+    *keep(session, replies)* runs in that transaction (see ``handlers.handle_once``)."""
+    return process_outcome(runtime, inbound, fetch_file, keep=keep)[0]
 
 
-def process_outcome(runtime: Runtime, inbound: Inbound,
-                    fetch_file: FetchFile | None = None) -> tuple[list[Reply] | None, bool]:
+def process_outcome(runtime: Runtime, inbound: Inbound, fetch_file: FetchFile | None = None, *,
+                    keep: Callable[[Any, list[Reply]], None] | None = None) -> tuple[list[Reply] | None, bool]:
     """:func:`process`, also telling whether the handlers failed (the answer is then FAILURE_TEXT
     and nothing was recorded)."""
     import handlers
 
     try:
-        replies = handlers.handle_once(runtime, inbound, fetch_file=fetch_file)
+        replies = handlers.handle_once(runtime, inbound, fetch_file=fetch_file, keep=keep) if keep is not None \
+            else handlers.handle_once(runtime, inbound, fetch_file=fetch_file)
     except Exception:  # the one place that catches everything: log with the event id, answer politely
         log.exception("handling %s failed", inbound.event_id)
         return [Reply(text=FAILURE_TEXT.format(ref=inbound.event_id))], True

@@ -13,42 +13,59 @@ from __future__ import annotations
 import re
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot import intake
+from bot.ratelimit import AnonymousLimits
 from bot.gateway import reply_to_dict
 from handlers.models import FileRef, Inbound
 from registry import delivery
 from registry.accounts import link_directly
 from registry.events import Actor
+from registry.inbound import recorded_replies, remember_replies
 from registry.models import ChatAccount, Membership, OutboxMessage, Person, Unit
 from registry.outbox import mark_failed, mark_sent
 from registry.runtime import Runtime
 
 PAGE = Path(__file__).with_name("static") / "chat.html"
-CHAT_ID = re.compile(r"^(demo-\d{1,12}|[0-9a-f]{32})$")
+CHAT_ID_PATTERN = r"^(demo-\d{1,12}|[0-9a-f]{32})$"
+MESSAGE_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+CHAT_ID = re.compile(CHAT_ID_PATTERN)
 DEMO_CHAT_ID = re.compile(r"^demo-\d{1,12}$")
-MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+MESSAGE_ID = re.compile(MESSAGE_ID_PATTERN)
 MAX_UPLOAD = 20 * 1024 * 1024
 ROLE_TH = {"clerk": "เจ้าหน้าที่สารบรรณ", "owner": "เจ้าของเรื่อง", "head": "ผู้บังคับบัญชา", "admin": "ผู้ดูแลระบบ",
            "auditor": "ผู้ตรวจสอบ"}
 
 
+def _json_int(value: object) -> object:
+    """JSON Schema's integer: a number with no fraction; not a boolean, not a string."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float)
+                                                                           and not value.is_integer()):
+        raise ValueError("ต้องเป็นตัวเลขจำนวนเต็ม")
+    return int(value)
+
+
+# The schema states what the routes check (issue 16, finding 10): a malformed chat or message id is
+# a 422 in the shared error model, like every other request that does not match the schema.
 class SessionIn(BaseModel):
-    person_id: int | None = None
+    person_id: Annotated[int, Field(ge=1, le=2**53 - 1), BeforeValidator(_json_int)] | None = None
 
 
 class SendIn(BaseModel):
-    chat_id: str
+    chat_id: str = Field(pattern=CHAT_ID_PATTERN)
     text: str | None = Field(default=None, max_length=8000)
     payload: str | None = Field(default=None, max_length=64)
-    message_id: str | None = None
+    message_id: str | None = Field(default=None, pattern=MESSAGE_ID_PATTERN)
+
+
+ChatIdQuery = Annotated[str, Query(pattern=CHAT_ID_PATTERN)]
 
 
 def _check_chat(chat_id: str, *, demo: bool) -> str:
@@ -65,9 +82,12 @@ def _check_chat(chat_id: str, *, demo: bool) -> str:
 class WebChat:
     channel = "web"
 
-    def __init__(self, runtime: Runtime, *, demo: bool) -> None:
+    def __init__(self, runtime: Runtime, *, demo: bool, per_chat: int = 20, per_address: int = 60,
+                 max_upload: int = MAX_UPLOAD) -> None:
         self.runtime = runtime
         self.demo = demo
+        self.anonymous = AnonymousLimits(per_chat=per_chat, per_address=per_address)
+        self.max_upload = max_upload
 
     def people(self) -> list[dict[str, Any]]:
         if not self.demo:
@@ -112,7 +132,7 @@ class WebChat:
                                   clock=self.runtime.clock)
         return name
 
-    def send(self, body: SendIn) -> dict[str, Any]:
+    def send(self, body: SendIn, client: str | None = None) -> dict[str, Any]:
         chat_id = _check_chat(body.chat_id, demo=self.demo)
         if body.message_id is not None and not MESSAGE_ID.match(body.message_id):
             raise HTTPException(400, "รหัสข้อความไม่ถูกต้อง")
@@ -123,13 +143,53 @@ class WebChat:
         else:
             inbound = Inbound(channel="web", event_id=key, account_id=chat_id, chat_id=chat_id, kind="text",
                               text=body.text or "", at=self.runtime.clock.now())
-        replies = intake.process(self.runtime, inbound)
+        anonymous = self._anonymous_answer(inbound, client)
+        if anonymous is not None:
+            return anonymous
+
+        def keep(session, replies) -> None:
+            remember_replies(session, key, [reply_to_dict(r) for r in replies if r.chat_id in (None, chat_id)])
+
+        replies = intake.process(self.runtime, inbound, keep=keep)
         if replies is None:
-            return {"duplicate": True, "replies": []}
+            # A repeat of this message id: most often the browser retrying after a lost response,
+            # so it gets the answer it missed (a confirmed registration's number among them).
+            with self.runtime.read() as session:
+                kept = recorded_replies(session, key)
+            return {"duplicate": True, "replies": kept or []}
         return {"replies": [reply_to_dict(r) for r in replies if r.chat_id in (None, chat_id)]}
 
-    def upload(self, chat_id: str, filename: str | None, content_type: str | None, data: bytes) -> dict[str, Any]:
+    def _anonymous_answer(self, inbound: Inbound, client: str | None) -> dict[str, Any] | None:
+        """A chat nobody has linked is answered from a read, writing nothing, and is rate limited
+        (per chat id and per client address): a flood of unknown chats neither fills the event
+        table nor takes SQLite's write lock or the pool from the officers. Only a link command
+        (ผูกบัญชี <code>) goes on to the register. None: a linked chat, handle as usual."""
+        import handlers.core
+
+        if self.linked_person(inbound.chat_id) is not None:
+            return None
+        retry = self.anonymous.check(inbound.chat_id, client or "unknown")
+        if retry is not None:
+            raise HTTPException(429, "ส่งข้อความถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ค่ะ",
+                                headers={"Retry-After": str(retry)})
+        replies = handlers.core.unlinked_answer(self.runtime, inbound)
+        if replies is None:  # a link command: it writes, like any registered chat's message
+            return None
+        return {"replies": [reply_to_dict(r) for r in replies if r.chat_id in (None, inbound.chat_id)]}
+
+    def upload(self, chat_id: str, filename: str | None, content_type: str | None, data: bytes,
+               client: str | None = None) -> dict[str, Any]:
         chat_id = _check_chat(chat_id, demo=self.demo)
+        if self.linked_person(chat_id) is None:  # nothing to attach it to: answer without a write
+            retry = self.anonymous.check(chat_id, client or "unknown")
+            if retry is not None:
+                raise HTTPException(429, "ส่งข้อความถี่เกินไป กรุณารอสักครู่แล้วลองใหม่ค่ะ",
+                                    headers={"Retry-After": str(retry)})
+            import handlers.core
+
+            probe = Inbound(channel="web", event_id="web:upload", account_id=chat_id, chat_id=chat_id, kind="file",
+                            at=self.runtime.clock.now())
+            return {"replies": [reply_to_dict(r) for r in handlers.core.unlinked_answer(self.runtime, probe) or []]}
         kind = "image" if (content_type or "").startswith("image/") else "file"
         ref = FileRef(platform_id=uuid.uuid4().hex, filename=filename, content_type=content_type, size=len(data))
         inbound = Inbound(channel="web", event_id=f"web:{ref.platform_id}", account_id=chat_id, chat_id=chat_id,
@@ -190,22 +250,26 @@ class WebChat:
             return self.open_session(body.person_id)
 
         @router.get("/api/whoami", summary="ห้องแชตนี้ผูกกับใคร")
-        def whoami(chat_id: str) -> dict[str, Any]:
+        def whoami(chat_id: ChatIdQuery) -> dict[str, Any]:
             return {"person": self.linked_person(_check_chat(chat_id, demo=self.demo))}
 
         @router.post("/api/send", summary="ส่งข้อความหรือกดปุ่ม")
-        def send(body: SendIn) -> dict[str, Any]:
-            return self.send(body)
+        def send(body: SendIn, request: Request) -> dict[str, Any]:
+            return self.send(body, request.client.host if request.client else None)
 
         @router.post("/api/upload", summary="แนบไฟล์หรือรูปภาพ")
-        def upload(chat_id: str = Form(...), file: UploadFile = File(...)) -> dict[str, Any]:
-            data = file.file.read(MAX_UPLOAD + 1)
-            if len(data) > MAX_UPLOAD:
-                raise HTTPException(413, "ไฟล์ใหญ่เกิน 20 MB")
-            return self.upload(chat_id, file.filename, file.content_type, data)
+        def upload(request: Request, chat_id: str = Form(..., pattern=CHAT_ID_PATTERN),
+                   file: UploadFile = File(...)) -> dict[str, Any]:
+            data = file.file.read(self.max_upload + 1)
+            if len(data) > self.max_upload:
+                raise HTTPException(413, f"ไฟล์ใหญ่เกิน {self.max_upload // (1024 * 1024)} MB")
+            if not data:
+                raise HTTPException(422, "ไฟล์ว่างเปล่า กรุณาส่งใหม่ค่ะ")
+            return self.upload(chat_id, file.filename, file.content_type, data,
+                               request.client.host if request.client else None)
 
         @router.get("/api/inbox", summary="ข้อความแจ้งเตือนที่รอส่งถึงห้องนี้")
-        def inbox(chat_id: str) -> dict[str, Any]:
+        def inbox(chat_id: ChatIdQuery) -> dict[str, Any]:
             return self.inbox(chat_id)
 
         return router

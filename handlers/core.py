@@ -30,19 +30,42 @@ def handle(runtime: Runtime, inbound: Inbound, *, fetch_file: Callable[[FileRef]
 
 
 def handle_once(runtime: Runtime, inbound: Inbound, *,
-                fetch_file: Callable[[FileRef], bytes] | None = None) -> list[Reply] | None:
+                fetch_file: Callable[[FileRef], bytes] | None = None,
+                keep: Callable[[object, list[Reply]], None] | None = None) -> list[Reply] | None:
     """Like :func:`handle`, but first records ``inbound.event_id`` in the same transaction as the
     handling: None (nothing done) when that key was recorded before, i.e. a redelivered event.
 
     One transaction instead of two (the key, then the work) halves the commits per chat event, and
     it is exactly-once: a crash mid-handling rolls back the key with the work, so the platform's
     redelivery is handled rather than lost. On PostgreSQL a concurrent delivery of the same key
-    waits on the key's unique index and then finds it taken."""
-    return _answer(runtime, inbound, fetch_file, record_key=True)
+    waits on the key's unique index and then finds it taken.
+
+    *keep(session, replies)*, when given, runs in that same transaction (or with the key recorded
+    alone after a failure): the web chat stores the replies with the key, so a request repeated
+    after a lost response gets the same answer (bot/webchat.py)."""
+    return _answer(runtime, inbound, fetch_file, record_key=True, keep=keep)
+
+
+def unlinked_answer(runtime: Runtime, inbound: Inbound) -> list[Reply] | None:
+    """The answer to a chat nobody has linked, when giving it writes nothing; None when the
+    message needs the register (a link command ``ผูกบัญชี <code>``: use :func:`handle_once`).
+
+    Lets a channel answer anonymous traffic without a transaction (on SQLite every transaction
+    takes the write lock), so a flood of unknown chats cannot queue officers behind it."""
+    if inbound.kind in ("follow", "join"):
+        return None
+    text = clean_text(inbound.text)
+    if inbound.kind == "text" and text.strip():
+        result = _parse_text(text, local(runtime.clock.now()).date())
+        if result.intent == "link_account":
+            return None
+        if inbound.is_group and result.intent == "unknown":
+            return []
+    return [say(texts.UNLINKED)]
 
 
 def _answer(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef], bytes] | None, *,
-            record_key: bool) -> list[Reply] | None:
+            record_key: bool, keep: Callable[[object, list[Reply]], None] | None = None) -> list[Reply] | None:
     try:
         if inbound.kind in ("file", "image") and inbound.file is not None and fetch_file is not None:
             fetch_file = _prefetch(runtime, inbound, fetch_file)
@@ -58,7 +81,10 @@ def _answer(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef], 
             person = resolve(session, inbound.channel, inbound.account_id)
             ctx = Ctx(runtime, session, inbound, person, fetch_file)
             ctx.preparsed = preparsed
-            return route(ctx)
+            replies = route(ctx)
+            if keep is not None:
+                keep(session, replies)
+            return replies
     except RegistryError as exc:  # a user mistake or a lost race: the register said no, in Thai
         replies = [say(exc.message_th)]
     except Exception:  # noqa: BLE001 - the chat must always get a polite answer
@@ -66,15 +92,19 @@ def _answer(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef], 
         replies = [say(texts.INTERNAL_ERROR.format(ref=inbound.event_id[-12:]))]
     # The failed transaction took the key with it: record it alone, so a redelivery is not
     # answered a second time (unless another delivery of it got there first).
-    if record_key and not _record_alone(runtime, inbound.event_id):
+    if record_key and not _record_alone(runtime, inbound.event_id, replies, keep):
         return None
     return replies
 
 
-def _record_alone(runtime: Runtime, key: str) -> bool:
+def _record_alone(runtime: Runtime, key: str, replies: list[Reply] | None = None,
+                  keep: Callable[[object, list[Reply]], None] | None = None) -> bool:
     try:
         with runtime.transaction() as session:
-            return record_inbound(session, key, at=runtime.clock.now())
+            new = record_inbound(session, key, at=runtime.clock.now())
+            if new and keep is not None and replies is not None:
+                keep(session, replies)
+            return new
     except Exception:  # noqa: BLE001 - the database itself is failing: still answer the user
         log.exception("recording event %s failed", key)
         return True

@@ -72,7 +72,8 @@ def _apply_unit(session: Session, unit: Unit, f: UnitFields, *, creating: bool) 
         chain, current = set(), parent
         while current is not None:
             if unit.id is not None and current.id == unit.id:
-                raise InvalidInput("parent_id", "หน่วยงานแม่ต้องไม่เป็นตัวเองหรือหน่วยงานลูกของตัวเอง")
+                # a conflict with the unit tree as it stands (409), not a malformed request
+                raise Conflict("หน่วยงานแม่ต้องไม่เป็นตัวเองหรือหน่วยงานลูกของตัวเอง")
             if current.id in chain:
                 break
             chain.add(current.id)

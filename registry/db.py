@@ -24,13 +24,21 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    # hide_parameters: a failing statement's error (logged at ERROR by the handlers) would otherwise
+    # carry its bound values, the subject, sender and ref_no of a ลับมาก letter among them.
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, hide_parameters=True)
         _configure_sqlite(engine)
         return engine
-    # No pre-ping: it costs a round trip per checkout on the hot path; recycle stale connections instead.
-    return create_engine(url, pool_size=pool_size, max_overflow=40, pool_recycle=1800)
+    # pool_pre_ping: after a PostgreSQL restart every pooled connection is dead, and without a ping
+    # each one answered its next request with a 500 (34 of them in the probe). The ping is one
+    # round trip per checkout; docs/guarantees.md gives its measured cost on the hot path (a web
+    # chat message, a report read), which is small next to the request. A retry on
+    # ``connection_invalidated`` instead would have to re-run a whole unit of work from the route,
+    # which the one-writer design (a transaction per service call) does not allow safely.
+    return create_engine(url, pool_size=pool_size, max_overflow=40, pool_recycle=1800, pool_pre_ping=True,
+                         hide_parameters=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -42,6 +42,17 @@ def _insert_once(insert):
 _INSERT = {"postgresql": _insert_once(postgresql.insert), "sqlite": _insert_once(sqlite.insert)}
 
 
+def remember_replies(session: Session, key: str, replies: list[dict[str, Any]]) -> None:
+    """Keep what *key* was answered, in the transaction that recorded it (web chat: a repeated
+    request after a lost response is answered the same, so the clerk still sees the number)."""
+    session.execute(update(ProcessedInbound).where(ProcessedInbound.key == key).values(replies=replies))
+
+
+def recorded_replies(session: Session, key: str) -> list[dict[str, Any]] | None:
+    """What *key* was answered, when it was kept (None: unknown key, or not kept)."""
+    return session.execute(select(ProcessedInbound.replies).where(ProcessedInbound.key == key)).scalar_one_or_none()
+
+
 def purge_inbound(session: Session, *, before: dt.datetime) -> int:
     """Forget keys older than *before* (platforms redeliver for hours, not weeks)."""
     result = session.execute(delete(ProcessedInbound).where(ProcessedInbound.received_at < before))

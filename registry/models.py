@@ -308,6 +308,8 @@ class ProcessedInbound(Base):
     __tablename__ = "processed_inbound"
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     received_at: Mapped[dt.datetime]
+    # What the event was answered (web chat only): a request repeated after a lost response gets it again.
+    replies: Mapped[list[Any] | None] = mapped_column(JSON)
 
 
 class InboundQueue(Base):

@@ -168,6 +168,24 @@ def _median_hours(histogram: dict[int, int]) -> float | None:
     return (lo + hi) / 2 / 60  # type: ignore[operator]
 
 
+def units_under(session: Session, unit_ids: Sequence[int]) -> list[int]:
+    """*unit_ids* and every unit below them (what a head may read in reports), sorted."""
+    from registry.models import Unit
+
+    children: dict[int, list[int]] = {}
+    for uid, parent in session.execute(select(Unit.id, Unit.parent_id)).tuples():
+        if parent is not None:
+            children.setdefault(parent, []).append(uid)
+    seen: set[int] = set()
+    todo = list(unit_ids)
+    while todo:
+        uid = todo.pop()
+        if uid not in seen:
+            seen.add(uid)
+            todo.extend(children.get(uid, ()))
+    return sorted(seen)
+
+
 def backlog_by_age(session: Session, *, now: dt.datetime, unit_ids: Sequence[int] | None = None
                    ) -> list[tuple[str, int]]:
     """Open incoming letters (not acknowledged, closed or cancelled) counted by days since ลงรับ."""

@@ -35,6 +35,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     # admin routes spent more CPU on finding its route than on checking its signature.
     _install_channels(app, runtime, settings)
     admin_api.install(app)
+    from saraban.limits import BodyLimit
+
+    app.add_middleware(BodyLimit, webhook_bytes=settings.max_webhook_bytes, upload_bytes=settings.max_upload_bytes,
+                       body_bytes=settings.max_body_bytes)
     return app
 
 

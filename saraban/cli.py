@@ -94,8 +94,10 @@ def serve(
         logging.config.dictConfig(uvicorn_log_config())  # uvicorn applies it again; here it carries our line
         pin_lone_server(settings.pin_cpu)
 
+    # saraban.serving: uvicorn's protocol plus a header deadline and a cap on half-sent requests
     uvicorn.run("saraban.asgi:app", host=host, port=port, workers=workers, log_config=uvicorn_log_config(),
-                proxy_headers=False, access_log=False)
+                proxy_headers=False, access_log=False, http="saraban.serving:GuardedHttpToolsProtocol",
+                limit_concurrency=settings.max_connections)
 
 
 @app.command()

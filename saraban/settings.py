@@ -11,7 +11,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values people paste from documentation; running production with one of them is refused.
 TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "placeholder", "your-token", "test"}
+PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "placeholder", "your-token", "test", "demo-admin-token"}
+# A bootstrap secret someone can guess opens the whole register: outside demo mode the admin token
+# and the Telegram webhook secret must be long and not one or two repeated characters
+# (``saraban admin token`` and ``python -c "import secrets; print(secrets.token_urlsafe(32))"`` give 43).
+MIN_SECRET_LENGTH = {"admin_token": 24, "telegram_secret_token": 16}
+MIN_DISTINCT_CHARACTERS = 8
 
 
 class Settings(BaseSettings):
@@ -38,6 +43,17 @@ class Settings(BaseSettings):
     run_worker: bool = True  # ``serve`` runs the outbox deliverer in-process unless told not to
     pin_cpu: bool = True  # a lone server process runs on one CPU core (saraban/affinity.py says why)
     public_url: str = "http://127.0.0.1:8000"
+    # The edge (issue 16; docs/guarantees.md has the measured figures): request bodies are limited
+    # before they are read (saraban/limits.py), slow clients are cut off (saraban/serving.py), and
+    # web chats nobody has linked are answered without a write and rate limited (bot/webchat.py).
+    max_webhook_bytes: int = Field(1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    header_timeout: float = Field(10.0, gt=0)
+    max_pending_headers: int = Field(200, ge=1)
+    max_connections: int = Field(1000, ge=1)
+    webchat_anonymous_per_chat: int = Field(20, ge=1)  # messages a minute from one unlinked chat id
+    webchat_anonymous_per_address: int = Field(60, ge=1)  # messages a minute from one client address
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> "Settings":
@@ -63,6 +79,14 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDERS:
                 raise ValueError(f"SARABAN_{name.upper()} is a placeholder; set a real secret")
+        for name, length in MIN_SECRET_LENGTH.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            text = value.get_secret_value()
+            if len(text) < length or len(set(text)) < MIN_DISTINCT_CHARACTERS:
+                raise ValueError(f"SARABAN_{name.upper()} is too weak: use at least {length} random characters "
+                                 f"(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')")
         return self
 
     @property

@@ -182,7 +182,9 @@ def to_pdf(table: Table) -> bytes:
     data = [[cell(h, head, col_w[i]) for i, h in enumerate(table.headers)]]
     for row in table.rows:
         data.append([cell(v, body, col_w[i]) for i, v in enumerate(row)])
-    grid = LongTable(data, colWidths=col_w, repeatRows=1)
+    # splitInRow: a cell taller than a page (a 255-character name with no spaces in a narrow
+    # column) continues on the next page instead of failing the whole export with a LayoutError.
+    grid = LongTable(data, colWidths=col_w, repeatRows=1, splitInRow=1)
     grid.setStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import select
 
 from admin_api.deps import CurrentAdmin, PrincipalDep, RuntimeDep, SessionDep, may_see_unit, require_roles
+from admin_api.schemas import ID_MAX, Date
 from admin_api.schemas import (
     BookOut,
     CancellationOut,
@@ -36,7 +37,7 @@ from registry.timeutil import thai_date
 from registry.units import get_person, get_unit
 
 router = APIRouter(prefix="/api/v1", tags=["administration"])
-Id = Annotated[int, Path(ge=1, le=2**62)]
+Id = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 def unit_detail(u) -> UnitDetail:
@@ -79,7 +80,7 @@ def person_out(p: Person) -> PersonOut:
 
 @router.get("/people", response_model=list[PersonOut], tags=["people"],
             dependencies=[Depends(require_roles("admin", "auditor", "head", "clerk"))])
-def list_people(session: SessionDep, unit: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> list[PersonOut]:
+def list_people(session: SessionDep, unit: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None) -> list[PersonOut]:
     """ผู้ใช้ทั้งหมดพร้อมบทบาท (กรองตามหน่วยงานได้)."""
     people = session.execute(select(Person).order_by(Person.id)).scalars().all()
     if unit is not None:
@@ -151,7 +152,7 @@ def revoke_token(token_id: Id, session: SessionDep, runtime: RuntimeDep, admin: 
 
 @router.get("/books", response_model=list[BookOut], tags=["books"])
 def list_books(session: SessionDep, principal: PrincipalDep,
-               unit: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+               unit: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
                year: Annotated[int | None, Query(ge=2400, le=2700)] = None) -> list[BookOut]:
     """ทะเบียนทั้งหมด พร้อมผลตรวจความครบถ้วนของเลข (เลขขาด เลขซ้ำ การยกเลิก)."""
     stmt = select(Book).where(Book.sandbox.is_(False)).order_by(Book.unit_id, Book.direction, Book.year)
@@ -180,7 +181,7 @@ def create_link_code(body: LinkCodeIn, session: SessionDep, runtime: RuntimeDep,
 
 @router.get("/link-codes", response_model=list[LinkCodeOut], tags=["link codes"])
 def list_link_codes(session: SessionDep, _admin: CurrentAdmin,
-                    person: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> list[LinkCodeOut]:
+                    person: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None) -> list[LinkCodeOut]:
     """รหัสผูกบัญชีที่ออกแล้ว (ไม่แสดงตัวรหัส)."""
     return [LinkCodeOut(id=r.id, person_id=r.person_id, expires_at=r.expires_at, used_at=r.used_at)
             for r in svc.list_link_codes(session, person_id=person)]
@@ -198,13 +199,13 @@ def list_holidays(session: SessionDep, _p: PrincipalDep,
 
 
 @router.put("/holidays/{day}", response_model=HolidayOut, tags=["holidays"])
-def put_holiday(day: dt.date, body: HolidayIn, session: SessionDep, runtime: RuntimeDep, admin: CurrentAdmin) -> HolidayOut:
+def put_holiday(day: Date, body: HolidayIn, session: SessionDep, runtime: RuntimeDep, admin: CurrentAdmin) -> HolidayOut:
     """เพิ่มหรือแก้ไขวันหยุด."""
     return holiday_out(svc.add_holiday(session, day, body.name, actor=admin.actor, clock=runtime.clock))
 
 
 @router.delete("/holidays/{day}", status_code=204, tags=["holidays"])
-def delete_holiday(day: dt.date, session: SessionDep, runtime: RuntimeDep, admin: CurrentAdmin) -> None:
+def delete_holiday(day: Date, session: SessionDep, runtime: RuntimeDep, admin: CurrentAdmin) -> None:
     """ลบวันหยุด."""
     svc.remove_holiday(session, day, actor=admin.actor, clock=runtime.clock)
 

@@ -11,11 +11,12 @@ from admin_api.deps import Overseer, RuntimeDep, SessionDep
 from admin_api.exports import MEDIA_TYPES, render
 from admin_api.exports.builders import audit_table
 from admin_api.schemas import AuditDetail, AuditIn, AuditItemOut, AuditOut, AuditPage, VerdictIn
+from admin_api.schemas import ID_MAX
 from registry import audits as svc
 from registry.models import Audit, AuditItem, Registration
 
 router = APIRouter(prefix="/api/v1/audits", tags=["audits"])
-Id = Annotated[int, Path(ge=1, le=2**62)]
+Id = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 def audit_out(a: Audit, cls=AuditOut, **extra) -> AuditOut:

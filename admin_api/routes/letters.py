@@ -27,6 +27,7 @@ from admin_api.schemas import (
     RegistrationOut,
 )
 from admin_api.views import assignment_out, letter_out, may_read
+from admin_api.schemas import ID_MAX, Date
 from registry import assignments as flow
 from registry.assignments import get_letter
 from registry.commands import Forward, Recipient, RegisterIncoming
@@ -38,7 +39,7 @@ from registry.search import LetterQuery, search_letters
 from registry.units import get_unit
 
 router = APIRouter(prefix="/api/v1/letters", tags=["letters"])
-Id = Annotated[int, Path(ge=1, le=2**62)]
+Id = Annotated[int, Path(ge=1, le=ID_MAX)]
 Clerk = Annotated[Principal, Depends(require_roles("clerk", "head", "admin"))]
 
 
@@ -78,17 +79,17 @@ def post_outgoing(body: OutgoingIn, session: SessionDep, runtime: RuntimeDep, pr
 def list_letters(
     session: SessionDep,
     principal: PrincipalDep,
-    unit: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    unit: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
     year: Annotated[int | None, Query(description="ปี พ.ศ. ของทะเบียน", ge=2400, le=2700)] = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
     status: Annotated[str | None, Query(max_length=16)] = None,
     priority: Annotated[str | None, Query(max_length=16)] = None,
     direction: Annotated[str | None, Query(max_length=16)] = None,
-    owner: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    owner: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
     number: Annotated[int | None, Query(ge=1, le=10_000_000, description="เลขทะเบียน")] = None,
     ref_no: Annotated[str | None, Query(max_length=200, description="ที่ (เลขหนังสือ)")] = None,
-    received_from: dt.date | None = None,
-    received_to: dt.date | None = None,
+    received_from: Date | None = None,
+    received_to: Date | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> LetterPage:
@@ -127,7 +128,7 @@ def readable(session, principal: Principal, letter) -> bool:
     return may_read(principal, letter, viewer)
 
 
-@router.get("/{letter_id}", response_model=LetterFull)
+@router.get("/{letter_id:int}", response_model=LetterFull)
 def get_letter_detail(letter_id: Id, session: SessionDep, principal: PrincipalDep) -> LetterFull:
     """รายละเอียดหนังสือ พร้อมเลขทะเบียน การส่งต่อ ไฟล์แนบ และประวัติเหตุการณ์ (timeline)."""
     letter = visible_letter(session, principal, letter_id)
@@ -144,7 +145,7 @@ def get_letter_detail(letter_id: Id, session: SessionDep, principal: PrincipalDe
                               for e in events])
 
 
-@router.get("/{letter_id}/attachments/{attachment_id}", response_class=FileResponse,
+@router.get("/{letter_id:int}/attachments/{attachment_id}", response_class=FileResponse,
             responses={200: {"content": {"application/octet-stream": {}}}})
 def download_attachment(letter_id: Id, attachment_id: Id, session: SessionDep, runtime: RuntimeDep,
                         principal: PrincipalDep):
@@ -167,7 +168,7 @@ def download_attachment(letter_id: Id, attachment_id: Id, session: SessionDep, r
     return FileResponse(path, media_type=f.content_type, filename=f.filename or path.name)
 
 
-@router.post("/{letter_id}/attachments", status_code=201, response_model=AttachmentOut)
+@router.post("/{letter_id:int}/attachments", status_code=201, response_model=AttachmentOut)
 async def upload_attachment(letter_id: Id, file: UploadFile, session: SessionDep, runtime: RuntimeDep,
                             principal: Actor_) -> AttachmentOut:
     """แนบไฟล์ (รูปภาพหรือ PDF) กับหนังสือ."""
@@ -188,7 +189,7 @@ def _letter_after(session, principal: Principal, letter_id: int) -> LetterOut:
     return letter_out(letter, readable=readable(session, principal, letter))
 
 
-@router.post("/{letter_id}/forward", status_code=201, response_model=ForwardedOut)
+@router.post("/{letter_id:int}/forward", status_code=201, response_model=ForwardedOut)
 def forward_letter(letter_id: Id, body: ForwardIn, session: SessionDep, runtime: RuntimeDep,
                    principal: Actor_) -> ForwardedOut:
     """ส่งต่อให้เจ้าของเรื่อง (และสำเนา) พร้อมวัตถุประสงค์และข้อสั่งการ."""
@@ -199,7 +200,7 @@ def forward_letter(letter_id: Id, body: ForwardIn, session: SessionDep, runtime:
                         unit_letter_ids=list(done.unit_letter_ids))
 
 
-@router.post("/{letter_id}/close", response_model=LetterOut)
+@router.post("/{letter_id:int}/close", response_model=LetterOut)
 def close_letter(letter_id: Id, body: NoteIn, session: SessionDep, runtime: RuntimeDep, principal: Actor_) -> LetterOut:
     """ปิดเรื่อง (เริ่มนับอายุการเก็บ)."""
     visible_letter(session, principal, letter_id)
@@ -207,7 +208,7 @@ def close_letter(letter_id: Id, body: NoteIn, session: SessionDep, runtime: Runt
     return _letter_after(session, principal, letter_id)
 
 
-@router.post("/{letter_id}/cancel", response_model=LetterOut)
+@router.post("/{letter_id:int}/cancel", response_model=LetterOut)
 def cancel_letter(letter_id: Id, body: ReasonIn, session: SessionDep, runtime: RuntimeDep, principal: Actor_) -> LetterOut:
     """ยกเลิกการลงทะเบียน (เลขยังคงอยู่ในทะเบียนและแสดงว่ายกเลิก)."""
     visible_letter(session, principal, letter_id)

@@ -280,8 +280,24 @@ def test_openapi_docs_and_health(client):
 def test_a_head_sees_only_their_units_in_the_report(client, scenario, demo, token):
     head = {"Authorization": f"Bearer {token(demo.person('head'))}"}
     units = client.get("/api/v1/reports/units?from=2026-03-01&to=2026-03-31", headers=head).json()["units"]
-    assert [u["unit_id"] for u in units] == [scenario["kk"]]
+    assert scenario["kk"] in [u["unit_id"] for u in units] and scenario["kc"] not in [u["unit_id"] for u in units]
     other = client.get(f"/api/v1/reports/units?from=2026-03-01&to=2026-03-31&unit={scenario['kc']}", headers=head).json()
     assert other["units"] == []
     clerk = {"Authorization": f"Bearer {token(demo.person('clerk'))}"}
     assert client.get("/api/v1/reports/units", headers=clerk).status_code == 403
+
+
+def test_a_head_reads_the_backlog_of_their_units_only(client, scenario, demo, token, runtime):
+    """Issue 16, finding 9: ``/reports/backlog?unit=<another unit>`` showed a head that unit's backlog."""
+    from registry.reports import units_under
+
+    head = {"Authorization": f"Bearer {token(demo.person('head'))}"}
+    assert client.get(f"/api/v1/reports/backlog?unit={scenario['kc']}", headers=head).status_code == 403
+    mine = client.get(f"/api/v1/reports/backlog?unit={scenario['kk']}", headers=head)
+    assert mine.status_code == 200 and sum(b["count"] for b in mine.json()["buckets"]) == 2
+    everything = client.get("/api/v1/reports/backlog", headers=ADMIN).json()
+    assert sum(b["count"] for b in everything["buckets"]) == 3  # kk's two open letters and kc's one
+    scoped = client.get("/api/v1/reports/backlog", headers=head).json()
+    assert sum(b["count"] for b in scoped["buckets"]) == 2  # without ?unit= a head gets their own subtree
+    with runtime.read() as s:
+        assert scenario["kk"] in units_under(s, [scenario["kk"]]) and scenario["kc"] not in units_under(s, [scenario["kk"]])

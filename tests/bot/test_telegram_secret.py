@@ -27,7 +27,7 @@ def test_webhook_mode_without_secret_is_refused_outside_demo():
 
 
 def test_secret_polling_or_demo_is_accepted():
-    assert settings(telegram_secret_token="s3cret_Token-1").telegram_enabled
+    assert settings(telegram_secret_token="s3cret_Token-1-for-webhooks").telegram_enabled
     assert settings(telegram_mode="polling").telegram_enabled  # no webhook to forge
     assert settings(demo=True).telegram_enabled
 

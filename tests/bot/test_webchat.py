@@ -85,7 +85,13 @@ def test_same_message_id_is_acted_once(bare):
     body = {"chat_id": chat, "payload": pick(card, "cf:"), "message_id": "retried-click-0001"}
     first = http.post("/chat/api/send", json=body).json()
     second = http.post("/chat/api/send", json=body).json()
-    assert first["replies"] and second == {"duplicate": True, "replies": []}
+    # acted on once (one number), and the retry after a lost response gets the same answer (issue 16, 9)
+    assert first["replies"] and "เลขรับ 1/" in first["replies"][0]["text"]
+    assert second == {"duplicate": True, "replies": first["replies"]}
+    with bare.runtime.read() as s:
+        from registry.models import Registration
+
+        assert len(s.execute(select(Registration)).scalars().all()) == 1
 
 
 def test_outside_demo_mode_no_people_and_unlinked(runtime, demo, clock, database_url, tmp_path):
