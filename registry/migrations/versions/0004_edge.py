@@ -4,7 +4,7 @@ A web-chat request repeated after a lost response (same message_id) is answered 
 replies instead of an empty "duplicate" (issue 16, finding 9).
 
 Revision ID: 0004_edge
-Revises: 0003_chat_pace
+Revises: 0004_chan
 Create Date: 2026-12-06 06:00:00
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_edge'
-down_revision = '0003_chat_pace'
+down_revision = '0004_chan'
 branch_labels = None
 depends_on = None
 
