@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from admin_api.charts import column_chart, hbar_chart
 from admin_api.deps import COOKIE, Principal, RuntimeDep, principal_for_token
 from admin_api.flowchart import flowchart_svg, transition_rows
-from admin_api.pages_support import HERE, font_file, manual_html, templates
+from admin_api.pages_support import HERE, CrossSiteForm, check_same_origin, font_file, manual_html, templates
 from admin_api.routes.letters import readable, visible_letter
 from admin_api.routes.reports import indicator_levels
 from admin_api.views import may_read
@@ -34,7 +34,13 @@ from registry.permissions import ROLE_TH
 from registry.search import LetterQuery, search_letters
 from registry.timeutil import BANGKOK
 
-router = APIRouter(include_in_schema=False)
+def _same_origin_posts(request: Request) -> None:
+    if request.method == "POST":
+        check_same_origin(request)
+
+
+# Every form post of the pages is checked for its origin (CSRF), besides the SameSite=Strict cookie.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_same_origin_posts)])
 
 
 class SignIn(Exception):
@@ -45,6 +51,13 @@ def install_redirect(app) -> None:
     @app.exception_handler(SignIn)
     async def to_login(request: Request, _exc: SignIn) -> Response:
         return RedirectResponse(f"/admin/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(CrossSiteForm)
+    async def cross_site(request: Request, _exc: CrossSiteForm) -> Response:
+        resp = page(request, "message.html", None, request.app.state.runtime, title="ไม่อนุญาต",
+                    message="คำขอนี้ส่งมาจากเว็บไซต์อื่น ระบบจึงไม่บันทึก กรุณากรอกแบบฟอร์มจากหน้าของระบบเองค่ะ")
+        resp.status_code = 403
+        return resp
 
 
 def who(request: Request, runtime) -> Principal:
@@ -162,11 +175,17 @@ def dashboard(request: Request, runtime: RuntimeDep) -> HTMLResponse:
 
 # ---------------------------------------------------------------- letters
 
+DIRECTIONS = {"incoming": "หนังสือรับ", "outgoing": "หนังสือส่ง", "circular": "หนังสือเวียน"}
+
+
 @router.get("/admin/letters", response_class=HTMLResponse)
 def letters(request: Request, runtime: RuntimeDep, q: str = "", status: str = "", unit: str = "",
+            direction: str = "incoming",
             page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """Incoming and outgoing letters apart (one tab each), with their book and unit."""
     principal = who(request, runtime)
     page_no = max(1, page_no)
+    direction = direction if direction in DIRECTIONS else "incoming"
     with runtime.read() as s:
         units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
         unit_id = int(unit) if unit.isdigit() else None
@@ -175,31 +194,33 @@ def letters(request: Request, runtime: RuntimeDep, q: str = "", status: str = ""
             unit_id = unit_id if unit_id in mine else (mine[0] if mine else -1)
             units = [u for u in units if u.id in mine]
         total, rows = search_letters(s, LetterQuery(q=q[:200] or None, status=status or None, unit_id=unit_id,
-                                                    limit=25, offset=(page_no - 1) * 25))
+                                                    direction=direction, limit=25, offset=(page_no - 1) * 25))
         viewer = s.get(Person, principal.person_id) if principal.person_id else None
         items = [(l, may_read(principal, l, viewer)) for l in rows]
         return page(request, "letters.html", principal, runtime, items=items, total=total, q=q, status=status,
-                    unit=unit_id, units=units, page_no=page_no, pages=max(1, (total + 24) // 25))
+                    unit=unit_id, units=units, page_no=page_no, pages=max(1, (total + 24) // 25),
+                    direction=direction, DIRECTIONS=DIRECTIONS)
 
 
 @router.get("/admin/letters/{letter_id}", response_class=HTMLResponse)
 def letter_page(letter_id: int, request: Request, runtime: RuntimeDep, error: str | None = None,
-                done: str | None = None) -> HTMLResponse:
+                done: str | None = None, receipt: str | None = None) -> HTMLResponse:
+    from admin_api.letter_route import letter_view
+
     principal = who(request, runtime)
     with runtime.read() as s:
         try:
             letter = visible_letter(s, principal, letter_id)
         except RegistryError as e:
             return page(request, "message.html", principal, runtime, title="ไม่พบหนังสือ", message=e.message_th)
-        can_read = readable(s, principal, letter)
-        events = s.execute(select(Event).where(Event.entity == "letter", Event.entity_id == letter.id)
-                           .order_by(Event.seq)).scalars().all()
-        people = s.execute(select(Person).where(Person.active.is_(True)).order_by(Person.name)).scalars().all()
-        names = {p.id: p.name for p in people}
-        staff = not principal.oversees_all or principal.is_admin
-        return page(request, "letter.html", principal, runtime, letter=letter, can_read=can_read, events=events,
-                    names=names, people=people, staff=staff, error=error, done=done,
-                    allowed={t.action for t in TRANSITIONS if t.source == letter.status})
+        view = letter_view(s, principal, letter, now=runtime.clock.now())
+        duplicates = []
+        if receipt:
+            from admin_api.routes.pages_register import registered_event_duplicates
+
+            duplicates = registered_event_duplicates(s, letter)
+        return page(request, "letter.html", principal, runtime, letter=letter, error=error, done=done,
+                    receipt=bool(receipt), duplicates=duplicates, **view)
 
 
 @router.post("/admin/letters/{letter_id}/act")
@@ -215,8 +236,10 @@ async def act_on_letter(letter_id: int, request: Request, runtime: RuntimeDep) -
             if principal.oversees_all and not principal.is_admin:
                 raise PermissionDenied("เปลี่ยนแปลงหนังสือ (ผู้ตรวจสอบอ่านได้อย่างเดียว)")
             if action == "forward":
-                person = int(str(form.get("person_id") or "0"))
-                flow.forward(s, Forward(letter_id, (Recipient(person_id=person, role=str(form.get("role") or "principal")),),
+                person = str(form.get("person_id") or "")
+                if not person.isdigit():
+                    raise InvalidInput("person_id", "กรุณาเลือกผู้รับ")
+                flow.forward(s, Forward(letter_id, (Recipient(person_id=int(person), role=str(form.get("role") or "principal")),),
                                         str(form.get("purpose") or "act"), str(form.get("instruction") or "") or None),
                              actor=actor, clock=runtime.clock)
             elif action in ("acknowledge", "return"):
@@ -367,3 +390,9 @@ def exports_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
         _t, audit_rows = audit_svc.list_audits(s, limit=50) if principal.oversees_all else (0, [])
     year = _today(runtime).year + 543
     return page(request, "exports.html", principal, runtime, units=units, year=year, audits=audit_rows)
+
+
+# The registration, correction and work-queue pages (their own modules; the same router and checks).
+from admin_api.routes import pages_register  # noqa: E402
+
+router.include_router(pages_register.router)
