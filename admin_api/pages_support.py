@@ -30,7 +30,7 @@ def templates() -> Environment:
     env.filters["thai_date"] = lambda v: thai_date(v, short=True) if v else "-"
     env.filters["thai_datetime"] = lambda v: thai_datetime(v) if v else "-"
     env.filters["pct"] = lambda v: "-" if v is None else f"{v:.0f}%"
-    env.filters["hours"] = lambda v: "-" if v is None else (f"{v:.1f} ชม." if v < 48 else f"{v / 24:.1f} วัน")
+    env.filters["hours"] = duration_th
     env.filters["state_th"] = lambda v: STATE_TH.get(v, v)
     env.filters["action_th"] = lambda v: ACTION_TH.get(v, v)
     env.filters["event_th"] = lambda v: EVENT_TH.get(v, v)
@@ -140,3 +140,17 @@ def _install_form_filters(env) -> None:
     env.filters["letter_state_th"] = letter_state_th
     env.globals["DIRECTION_TH"] = DIRECTION_TH
     env.globals["unit_options"] = lambda units: [(u.id, f"{u.name} ({u.code})") for u in units]
+
+
+def duration_th(hours: float | None) -> str:
+    """A median duration in words: never "0.0 ชม." (no data says so; under an hour is in minutes)."""
+    if hours is None:
+        return "ยังไม่มีข้อมูล"
+    minutes = hours * 60
+    if minutes < 1:
+        return "ไม่ถึง 1 นาที"
+    if hours < 1:
+        return f"{minutes:.0f} นาที"
+    if hours < 48:
+        return f"{hours:.1f} ชม."
+    return f"{hours / 24:.1f} วัน"

@@ -165,12 +165,15 @@ def dashboard(request: Request, runtime: RuntimeDep) -> HTMLResponse:
                  if x.received or x.audit_reviewed]
         backlog = reports.backlog_by_age(s, now=now, unit_ids=scope)
         levels = indicator_levels(request, s, start, today) if principal.oversees_all else []
+        from admin_api.routes.pages_queues import counts_for
+
+        queue_counts = counts_for(s, principal, now, today.year + 543)
     compliance = hbar_chart("การส่งต่อและการรับทราบรายหน่วยงาน (30 วันล่าสุด)",
                             [(x.name, [x.forwarded_pct, x.acknowledged_pct]) for x in stats],
                             ["ส่งต่อแล้ว", "รับทราบแล้ว"])
     backlog_svg = column_chart("หนังสือค้าง (ยังไม่รับทราบหรือปิด) แยกตามอายุ", backlog)
     return page(request, "dashboard.html", principal, runtime, compliance=compliance, backlog=backlog_svg,
-                stats=stats, levels=levels, start=start, end=today)
+                stats=stats, levels=levels, start=start, end=today, queue_counts=queue_counts)
 
 
 # ---------------------------------------------------------------- letters
@@ -393,6 +396,7 @@ def exports_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
 
 
 # The registration, correction and work-queue pages (their own modules; the same router and checks).
-from admin_api.routes import pages_register  # noqa: E402
+from admin_api.routes import pages_queues, pages_register  # noqa: E402
 
 router.include_router(pages_register.router)
+router.include_router(pages_queues.router)

@@ -120,5 +120,6 @@ def page_passes(page, name: str) -> None:
     uses_sarabun(page)
     if page.viewport_size["width"] <= 400:
         no_horizontal_overflow(page)
-    assert axe_violations(page) == []
+    violations = axe_violations(page)
+    assert violations == [], violations
     shot(page, name)
