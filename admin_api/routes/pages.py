@@ -384,15 +384,28 @@ def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: st
 
 @router.get("/admin/exports", response_class=HTMLResponse)
 def exports_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    """ส่งออก: the viewer's own unit first (a unit with letters, never an empty one picked by code)."""
+    from sqlalchemy import func
+
+    from registry.models import Book
+
     principal = who(request, runtime)
+    year = _today(runtime).year + 543
     with runtime.read() as s:
         units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
         if not principal.oversees_all:
             mine = {u for u, r in principal.roles if r in ("clerk", "owner", "head")}
             units = [u for u in units if u.id in mine]
+        counts = dict(s.execute(select(Book.unit_id, func.sum(Book.last_number)).where(
+            Book.sandbox.is_(False), Book.year == year).group_by(Book.unit_id)).all())
+        own = [u for u, r in principal.roles if r in ("clerk", "head", "owner")]
+        default = next((u for u in own if any(x.id == u for x in units)), None)
+        if default is None and units:
+            default = max(units, key=lambda u: (counts.get(u.id) or 0, -u.id)).id
         _t, audit_rows = audit_svc.list_audits(s, limit=50) if principal.oversees_all else (0, [])
-    year = _today(runtime).year + 543
-    return page(request, "exports.html", principal, runtime, units=units, year=year, audits=audit_rows)
+    return page(request, "exports.html", principal, runtime, units=units, year=year, audits=audit_rows,
+                default_unit=default, counts=counts)
+
 
 
 # The registration, correction and work-queue pages (their own modules; the same router and checks).

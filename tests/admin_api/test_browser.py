@@ -147,6 +147,7 @@ def test_audit_workflow_and_exports_in_the_browser(live, page, runtime, demo, to
     with page.expect_download() as info:
         page.click("#download-register")
     pdf = ARTIFACTS / "register-from-browser.pdf"
+    assert info.value.suggested_filename == "ทะเบียนหนังสือรับ มท 0201 ปี 2569.pdf"  # the auditor's default unit
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
 

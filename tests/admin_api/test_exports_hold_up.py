@@ -204,3 +204,16 @@ def test_a_cell_taller_than_a_page_does_not_break_the_pdf(client, demo, runtime,
         s.execute(update(Book).where(Book.unit_id == letters, Book.direction == "incoming").values(last_number=6000))
     r = client.get("/api/v1/exports/completeness?format=pdf", headers=ADMIN)
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_exports_page_defaults_to_the_viewers_unit(client, demo, token, runtime):
+    clerk_unit = demo.unit("มท 0201")
+    register(runtime, clerk_unit)
+    client.cookies.set("saraban_token", token(demo.person("clerk")))
+    html = client.get("/admin/exports").text
+    selected = re.search(r'<option value="(\d+)" selected>', html)
+    assert selected and int(selected.group(1)) == clerk_unit
+    # an admin with no unit of their own gets the unit that has letters this year, not the first by code
+    client.cookies.set("saraban_token", "bootstrap-admin-token-for-tests")
+    html = client.get("/admin/exports").text
+    assert int(re.search(r'<option value="(\d+)" selected>', html).group(1)) == clerk_unit
