@@ -291,9 +291,17 @@ async def create_audit(request: Request, runtime: RuntimeDep) -> Response:
         margin = form.get("margin") or None
         seed = form.get("seed") or None
         with runtime.transaction() as s:
+            from admin_api.pages_support import parse_form_date
+
+            today = _today(runtime)
+            period_from = parse_form_date(str(form.get("period_from") or "")[:40], today=today, field="period_from",
+                                          label="ตั้งแต่วันที่")
+            period_to = parse_form_date(str(form.get("period_to") or "")[:40], today=today, field="period_to",
+                                        label="ถึงวันที่")
+            if period_from is None or period_to is None:
+                raise InvalidInput("period", "กรุณาระบุช่วงวันที่ให้ครบ")
             audit = audit_svc.create_audit(s, audit_svc.AuditRequest(
-                unit_ids=unit_ids, period_from=dt.date.fromisoformat(str(form.get("period_from"))),
-                period_to=dt.date.fromisoformat(str(form.get("period_to"))),
+                unit_ids=unit_ids, period_from=period_from, period_to=period_to,
                 sample_size=int(size) if size else None, margin=float(margin) / 100 if margin else None,
                 confidence=float(form.get("confidence") or 95) / 100 if margin else None,
                 allocation=str(form.get("allocation") or "proportional"), seed=int(seed) if seed else None,
@@ -306,7 +314,8 @@ async def create_audit(request: Request, runtime: RuntimeDep) -> Response:
             units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
             today = _today(runtime)
             resp = page(request, "audits.html", principal, runtime, audits=rows, units=units, error=message,
-                        default_from=today - dt.timedelta(days=90), default_to=today)
+                        default_from=today - dt.timedelta(days=90), default_to=today,
+                        form_from=str(form.get("period_from") or ""), form_to=str(form.get("period_to") or ""))
         resp.status_code = 422
         return resp
     return RedirectResponse(f"/admin/audits/{audit_id}", status_code=303)
@@ -366,11 +375,16 @@ def close_audit(audit_id: int, request: Request, runtime: RuntimeDep) -> Respons
 @router.get("/admin/reports", response_class=HTMLResponse)
 def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: str = "") -> HTMLResponse:
     principal = who(request, runtime)
+    from admin_api.pages_support import parse_form_date
+
     today = _today(runtime)
-    try:
-        period_to = dt.date.fromisoformat(end) if end else today
-        period_from = dt.date.fromisoformat(start) if start else period_to - dt.timedelta(days=30)
-    except ValueError:
+    error = error_field = None
+    try:  # dates typed in พ.ศ. (27/2/2569, 27 ก.พ. 69) or ISO; the same reader as the chat
+        period_to = parse_form_date(end[:40], today=today, field="end", label="ถึงวันที่") or today
+        period_from = parse_form_date(start[:40], today=today, field="start", label="ตั้งแต่วันที่") or \
+            period_to - dt.timedelta(days=30)
+    except InvalidInput as e:
+        error, error_field = e.message_th, e.field
         period_to, period_from = today, today - dt.timedelta(days=30)
     with runtime.read() as s:
         scope = None if principal.oversees_all else [u for u, _ in principal.roles]
@@ -379,7 +393,8 @@ def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: st
         levels = indicator_levels(request, s, period_from, period_to) if principal.oversees_all else []
         training = reports.training_rows(s) if principal.oversees_all else []
     return page(request, "reports.html", principal, runtime, stats=stats, levels=levels, start=period_from,
-                end=period_to, training=training)
+                end=period_to, training=training, error=error, error_field=error_field,
+                start_text=start if error else "", end_text=end if error else "")
 
 
 @router.get("/admin/exports", response_class=HTMLResponse)

@@ -107,8 +107,9 @@ def test_audit_workflow_and_exports_in_the_browser(live, page, runtime, demo, to
 
     page.goto(f"{live}/admin/audits")
     page.check(f"input[name=units][value='{kk}']")
-    page.fill("input[name=period_from]", "2026-03-01")
-    page.fill("input[name=period_to]", "2026-03-31")
+    assert "/25" in page.input_value("input[name=period_from]")  # shown in พ.ศ., day first (25xx)
+    page.fill("input[name=period_from]", "1/3/2569")
+    page.fill("input[name=period_to]", "31 มี.ค. 2569")
     page.fill("input[name=sample_size]", "3")
     page.fill("input[name=seed]", "77")
     page.click("#create-audit")
