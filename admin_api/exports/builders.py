@@ -125,3 +125,28 @@ def audit_table(session: Session, audit: Audit) -> Table:
                  subtitle=f"ช่วง {thai_date(audit.period_from)} ถึง {thai_date(audit.period_to)}",
                  headers=headers, rows=rows, widths=(0.5, 1.3, 1.0, 1, 1, 1, 1, 1, 1, 1.0, 2.0), footer=footer,
                  filename=f"ผลการสุ่มตรวจ {audit.id} {audit.title or ''}".strip())
+
+
+def letters_table(principal: Principal, viewer: Person | None, letters, *, direction: str, title: str,
+                  subtitle: str, filename: str) -> Table:
+    """The current search result (or a day's / a date range's letters) in the register's official
+    columns, secret content withheld as in the register export."""
+    from admin_api.views import may_read
+    from registry.reports import _action_text  # the register's own wording of what was done
+
+    rows = []
+    for letter in letters:
+        reg = letter.registration
+        ok = may_read(principal, letter, viewer)
+        remarks = letter.remarks or ""
+        if reg is not None and reg.cancelled_at:
+            remarks = (remarks + " " if remarks else "") + f"ยกเลิก: {reg.cancel_reason or ''}"
+        number = reg.number if direction == "incoming" else (letter.ref_no or reg.number)
+        cells = (reg.received_at, number, letter.ref_no or "", letter.letter_date, letter.sender or "",
+                 letter.addressee or "", letter.subject or "", _action_text(letter), remarks.strip())
+        if not ok:
+            cells = tuple(WITHHELD if i in reports.CONTENT_CELLS and v else v for i, v in enumerate(cells))
+        rows.append(cells)
+    headers = reports.REGISTER_HEADERS["incoming" if direction == "incoming" else "outgoing"]
+    return Table(title=title, subtitle=subtitle, headers=headers, rows=rows, widths=REGISTER_WIDTHS,
+                 footer=[f"จำนวน {len(rows):,} รายการ"], filename=filename)

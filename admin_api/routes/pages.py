@@ -181,28 +181,101 @@ def dashboard(request: Request, runtime: RuntimeDep) -> HTMLResponse:
 DIRECTIONS = {"incoming": "หนังสือรับ", "outgoing": "หนังสือส่ง", "circular": "หนังสือเวียน"}
 
 
+def _letter_filters(request, runtime, principal, s, *, q, status, unit, direction, date_from, date_to):
+    """(query, units the viewer may pick, unit id, error, from, to) of the letters page's filters."""
+    from admin_api.pages_support import parse_form_date
+
+    units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
+    unit_id = int(unit) if unit.isdigit() else None
+    if not principal.oversees_all:
+        mine = [u for u, r in principal.roles if r in ("clerk", "owner", "head")]
+        unit_id = unit_id if unit_id in mine else (mine[0] if mine else -1)
+        units = [u for u in units if u.id in mine]
+    error = None
+    try:
+        start = parse_form_date(date_from[:40], today=_today(runtime), field="from", label="ตั้งแต่วันที่")
+        end = parse_form_date(date_to[:40], today=_today(runtime), field="to", label="ถึงวันที่")
+    except InvalidInput as e:
+        error, start, end = e.message_th, None, None
+    query = LetterQuery(q=q[:200] or None, status=status or None, unit_id=unit_id, direction=direction,
+                        received_from=start, received_to=end)
+    return query, units, unit_id, error
+
+
 @router.get("/admin/letters", response_class=HTMLResponse)
 def letters(request: Request, runtime: RuntimeDep, q: str = "", status: str = "", unit: str = "",
-            direction: str = "incoming",
+            direction: str = "incoming", date_from: Annotated[str, Query(alias="from")] = "",
+            date_to: Annotated[str, Query(alias="to")] = "",
             page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
     """Incoming and outgoing letters apart (one tab each), with their book and unit."""
+    from dataclasses import replace
+
     principal = who(request, runtime)
     page_no = max(1, page_no)
     direction = direction if direction in DIRECTIONS else "incoming"
     with runtime.read() as s:
-        units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
-        unit_id = int(unit) if unit.isdigit() else None
-        if not principal.oversees_all:
-            mine = [u for u, r in principal.roles if r in ("clerk", "owner", "head")]
-            unit_id = unit_id if unit_id in mine else (mine[0] if mine else -1)
-            units = [u for u in units if u.id in mine]
-        total, rows = search_letters(s, LetterQuery(q=q[:200] or None, status=status or None, unit_id=unit_id,
-                                                    direction=direction, limit=25, offset=(page_no - 1) * 25))
+        query, units, unit_id, error = _letter_filters(request, runtime, principal, s, q=q, status=status, unit=unit,
+                                                       direction=direction, date_from=date_from, date_to=date_to)
+        total, rows = search_letters(s, replace(query, limit=25, offset=(page_no - 1) * 25))
         viewer = s.get(Person, principal.person_id) if principal.person_id else None
         items = [(l, may_read(principal, l, viewer)) for l in rows]
         return page(request, "letters.html", principal, runtime, items=items, total=total, q=q, status=status,
                     unit=unit_id, units=units, page_no=page_no, pages=max(1, (total + 24) // 25),
-                    direction=direction, DIRECTIONS=DIRECTIONS)
+                    direction=direction, DIRECTIONS=DIRECTIONS, date_from=date_from, date_to=date_to, error=error)
+
+
+EXPORT_LIMIT = 10_000  # a year of a busy unit; more is an export of the register itself
+
+
+@router.get("/admin/letters/export")
+def letters_export(request: Request, runtime: RuntimeDep, q: str = "", status: str = "", unit: str = "",
+                   direction: str = "incoming", date_from: Annotated[str, Query(alias="from")] = "",
+                   date_to: Annotated[str, Query(alias="to")] = "", format: str = "xlsx") -> Response:
+    """The current search result (a day, a date range, a word…) as XLSX, CSV or a printable PDF."""
+    from dataclasses import replace
+
+    from admin_api.exports import MEDIA_TYPES, render
+    from admin_api.exports.builders import letters_table
+    from admin_api.exports.tabular import content_disposition
+    from admin_api.pages_support import be_date_text
+    from registry.timeutil import thai_date
+
+    principal = who(request, runtime)
+    direction = direction if direction in DIRECTIONS else "incoming"
+    fmt = format if format in MEDIA_TYPES else "xlsx"
+    with runtime.read() as s:
+        query, _units, unit_id, error = _letter_filters(request, runtime, principal, s, q=q, status=status,
+                                                        unit=unit, direction=direction, date_from=date_from,
+                                                        date_to=date_to)
+        if error:
+            return page(request, "message.html", principal, runtime, title="ส่งออกไม่ได้", message=error)
+        found: list = []
+        total = None
+        while total is None or (len(found) < min(total, EXPORT_LIMIT)):
+            total, rows = search_letters(s, replace(query, limit=200, offset=len(found)))
+            if not rows:
+                break
+            found += rows
+        unit_row = s.get(Unit, unit_id) if unit_id and unit_id > 0 else None
+        period = ""
+        if query.received_from or query.received_to:
+            a, b = query.received_from, query.received_to
+            period = (f"วันที่ {thai_date(a)}" if a == b else
+                      f"ตั้งแต่ {thai_date(a) if a else '-'} ถึง {thai_date(b) if b else '-'}")
+        what = " · ".join(x for x in (unit_row.name if unit_row else "ทุกหน่วยงานที่เห็นได้", period,
+                                      f"คำค้น “{q}”" if q else "") if x)
+        viewer = s.get(Person, principal.person_id) if principal.person_id else None
+        name_bits = [DIRECTIONS[direction], unit_row.code if unit_row else "",
+                     be_date_text(query.received_from).replace("/", "-") if query.received_from else "",
+                     ("ถึง " + be_date_text(query.received_to).replace("/", "-")) if query.received_to and
+                     query.received_to != query.received_from else "", "ผลการค้นหา" if q else ""]
+        table = letters_table(principal, viewer, found[:EXPORT_LIMIT], direction=direction,
+                              title=f"ทะเบียน{DIRECTIONS[direction]}", subtitle=what,
+                              filename=" ".join(b for b in name_bits if b))
+        if total and total > EXPORT_LIMIT:
+            table.footer.append(f"แสดง {EXPORT_LIMIT:,} รายการแรกจาก {total:,} รายการ กรุณาจำกัดช่วงวันที่")
+    return Response(render(table, fmt), media_type=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": content_disposition(table.filename, fmt)})
 
 
 @router.get("/admin/letters/{letter_id}", response_class=HTMLResponse)
