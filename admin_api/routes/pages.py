@@ -410,23 +410,38 @@ def audit_page(audit_id: int, request: Request, runtime: RuntimeDep, error: str 
             Registration.id.in_([i.registration_id for i in items] or [-1]))).unique().scalars()}
         units = {u.id: u for u in s.execute(select(Unit)).scalars()}
         summary = audit.result or audit_svc.summarise(s, audit, items)
+        viewer = s.get(Person, principal.person_id) if principal.person_id else None
+        readable_regs = {r.id: may_read(principal, r.letter, viewer) for r in regs.values()}
         return page(request, "audit.html", principal, runtime, audit=audit, items=items, regs=regs, units=units,
                     summary=summary, CHECKS=CHECKS, CHECK_TH=CHECK_TH, VERDICT_TH=VERDICT_TH, error=error,
+                    readable_regs=readable_regs,
                     reviewed=sum(1 for i in items if i.verdict))
 
 
 @router.post("/admin/audits/{audit_id}/items/{item_id}")
 def review_item(audit_id: int, item_id: int, request: Request, runtime: RuntimeDep,
                 verdict: Annotated[str, Form(max_length=16)], note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """One verdict. The page's script posts it in the background (Accept: application/json) and
+    updates the item in place; without the script the page reloads at the item."""
+    from fastapi.responses import JSONResponse
+
     principal = who(request, runtime)
+    inline = "application/json" in request.headers.get("accept", "")
     try:
         with runtime.transaction() as s:
             audit_svc.record_verdict(s, audit_id, item_id, verdict, note or None, actor=principal.actor,
                                      clock=runtime.clock)
+            items = audit_svc.audit_items(s, audit_id)
+            reviewed, total = sum(1 for i in items if i.verdict), len(items)
     except RegistryError as e:
+        if inline:
+            return JSONResponse({"ok": False, "message": e.message_th}, status_code=409)
         resp = audit_page(audit_id, request, runtime, error=e.message_th)
         resp.status_code = 409
         return resp
+    if inline:
+        return JSONResponse({"ok": True, "verdict": verdict, "verdict_th": VERDICT_TH.get(verdict, verdict),
+                             "reviewed": reviewed, "total": total})
     return RedirectResponse(f"/admin/audits/{audit_id}#item-{item_id}", status_code=303)
 
 
