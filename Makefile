@@ -12,11 +12,13 @@ export PYTHAINLP_READ_ONLY := 1
 
 .PHONY: run test install test-sqlite test-postgres bench clean fuzz
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	@bash scripts/ensure-system-deps.sh chromium poppler-utils
+	@# axe-core (npm) for the accessibility checks of the browser tests
+	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; else echo "npm not found: the axe checks of the browser tests are skipped"; fi
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -18,6 +18,7 @@ EVENT_TH = {
     "letter.registered": "ลงรับ", "letter.number_issued": "ออกเลขหนังสือส่ง", "assignment.sent": "ส่งต่อ",
     "assignment.acknowledged": "รับทราบ", "assignment.returned": "ส่งคืน (ไม่ใช่งานของฉัน)",
     "letter.closed": "ปิดเรื่อง", "letter.cancelled": "ยกเลิกเลขทะเบียน", "attachment.added": "แนบไฟล์",
+    "letter.corrected": "แก้ไขรายละเอียด",
 }
 CHANNEL_TH = {"line": "LINE", "telegram": "Telegram", "web": "เว็บ", "api": "API", "cli": "คำสั่งระบบ",
               "terminal": "เทอร์มินัล", "system": "ระบบ"}
@@ -29,11 +30,12 @@ def templates() -> Environment:
     env.filters["thai_date"] = lambda v: thai_date(v, short=True) if v else "-"
     env.filters["thai_datetime"] = lambda v: thai_datetime(v) if v else "-"
     env.filters["pct"] = lambda v: "-" if v is None else f"{v:.0f}%"
-    env.filters["hours"] = lambda v: "-" if v is None else (f"{v:.1f} ชม." if v < 48 else f"{v / 24:.1f} วัน")
+    env.filters["hours"] = duration_th
     env.filters["state_th"] = lambda v: STATE_TH.get(v, v)
     env.filters["action_th"] = lambda v: ACTION_TH.get(v, v)
     env.filters["event_th"] = lambda v: EVENT_TH.get(v, v)
     env.filters["channel_th"] = lambda v: CHANNEL_TH.get(v, v)
+    _install_form_filters(env)
     return env
 
 
@@ -60,3 +62,95 @@ def font_file(name: str) -> Path | None:
     if path.parent != font_dir().resolve() or path.suffix != ".ttf" or not path.is_file():
         return None
     return path
+
+
+# ---------------------------------------------------------------- forms: same-origin posts, พ.ศ. dates
+
+class CrossSiteForm(Exception):
+    """A form post that came from another site (CSRF): answered 403, nothing written."""
+
+
+def check_same_origin(request) -> None:
+    """Refuse a POST sent by another site's page (OWASP: verify the Origin, else the Referer).
+
+    The sign-in cookie is SameSite=Strict, so a browser does not send it cross-site anyway; this
+    is the second lock. Browsers send Origin on every form POST; a client that sends neither
+    header (curl, the test client) is not a browser being tricked. Only the host is compared: a
+    TLS proxy in front (Caddy) makes the app see http while the browser says https.
+    """
+    from urllib.parse import urlsplit
+
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        raise CrossSiteForm()
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if not source:
+        return
+    if source == "null" or urlsplit(source).netloc.lower() != (request.headers.get("host") or "").lower():
+        raise CrossSiteForm()
+
+
+def be_date_text(value) -> str:
+    """A date as the forms show it: ``27/02/2569`` (day/month/พ.ศ.)."""
+    import datetime as _dt
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = _dt.date.fromisoformat(value)
+    if isinstance(value, _dt.datetime):
+        from registry.timeutil import local
+
+        value = local(value).date()
+    return f"{value.day:02d}/{value.month:02d}/{value.year + 543}"
+
+
+def parse_form_date(text: str | None, *, today=None, field: str = "date", label: str = "วันที่"):
+    """A date typed in a form (``27/2/2569``, ``27 ก.พ. 69``, ``2026-02-27``) → date, or None when
+    empty; a Thai InvalidInput when it cannot be read. The same reader as the chat (nlp.dates)."""
+    from nlp.dates import DateError, parse_date
+    from registry.errors import InvalidInput
+
+    if text is None or not str(text).strip():
+        return None
+    try:
+        return parse_date(str(text).strip(), today=today)
+    except (DateError, ValueError) as exc:
+        raise InvalidInput(field, f"{label}อ่านไม่ได้: “{str(text).strip()[:40]}” กรุณาพิมพ์เช่น 27/2/2569") from exc
+
+
+DIRECTION_TH = {"incoming": "ทะเบียนรับ", "outgoing": "ทะเบียนส่ง", "circular": "ทะเบียนหนังสือเวียน"}
+OUTGOING_STATE_TH = {"registered": "ออกเลขแล้ว", "cancelled": "ยกเลิกแล้ว", "closed": "ปิดเรื่องแล้ว"}
+ROLE_ASSIGNMENT_TH = {"principal": "เจ้าของเรื่อง", "copy": "สำเนา"}
+
+
+def letter_state_th(letter) -> str:
+    """The Thai status of a letter; an outgoing number is ออกเลขแล้ว, never ลงรับแล้ว."""
+    if letter.direction != "incoming":
+        return OUTGOING_STATE_TH.get(letter.status, STATE_TH.get(letter.status, letter.status))
+    return STATE_TH.get(letter.status, letter.status)
+
+
+def _install_form_filters(env) -> None:
+    from registry.commands import PURPOSE_TH
+
+    env.filters["be_date"] = be_date_text
+    env.filters["direction_th"] = lambda v: DIRECTION_TH.get(v, v)
+    env.filters["purpose_th"] = lambda v: PURPOSE_TH.get(v, v)
+    env.filters["assignee_role_th"] = lambda v: ROLE_ASSIGNMENT_TH.get(v, v)
+    env.filters["letter_state_th"] = letter_state_th
+    env.globals["DIRECTION_TH"] = DIRECTION_TH
+    env.globals["unit_options"] = lambda units: [(u.id, f"{u.name} ({u.code})") for u in units]
+
+
+def duration_th(hours: float | None) -> str:
+    """A median duration in words: never "0.0 ชม." (no data says so; under an hour is in minutes)."""
+    if hours is None:
+        return "ยังไม่มีข้อมูล"
+    minutes = hours * 60
+    if minutes < 1:
+        return "ไม่ถึง 1 นาที"
+    if hours < 1:
+        return f"{minutes:.0f} นาที"
+    if hours < 48:
+        return f"{hours:.1f} ชม."
+    return f"{hours / 24:.1f} วัน"

@@ -5,6 +5,7 @@ vowels and tone marks sit where they belong, lines broken between Thai words).""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import re
@@ -20,15 +21,22 @@ MEDIA_TYPES = {
 }
 
 
+Cell = str | int | float | dt.date | dt.datetime | None
+
+
 @dataclass
 class Table:
+    """Rows of typed cells: a date stays a date and a number a number (XLSX stores them as such, so
+    they sort and sum; CSV and PDF show them in Thai, dates in พ.ศ.)."""
+
     title: str
     headers: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: list[tuple[Cell, ...]]
     subtitle: str = ""
     widths: tuple[float, ...] = ()  # relative column widths for the PDF
     landscape: bool = True
     footer: list[str] = field(default_factory=list)
+    filename: str = ""  # readable file name without extension (Thai allowed), e.g. "ทะเบียนหนังสือรับ มท 0201 ปี 2569"
 
 
 def render(table: Table, fmt: str) -> bytes:
@@ -41,17 +49,65 @@ def render(table: Table, fmt: str) -> bytes:
     raise ValueError(fmt)
 
 
+def content_disposition(name: str, fmt: str) -> str:
+    """``attachment`` with the readable (UTF-8, RFC 5987) name and an ASCII fallback for old clients."""
+    from urllib.parse import quote
+
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "export"
+    return f"attachment; filename=\"{fallback}.{fmt}\"; filename*=UTF-8''{quote(name)}.{fmt}"
+
+
+# OWASP CSV injection: a cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def neutralise(value: str) -> str:
+    """OWASP: prefix a single quote so the text is shown, never evaluated."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def text_of(value: Cell) -> str:
+    """A cell as text for CSV and PDF: dates in Thai with the พ.ศ. year."""
+    from registry.timeutil import thai_date, thai_datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return thai_datetime(value)
+    if isinstance(value, dt.date):
+        return thai_date(value, short=True)
+    return str(value)
+
+
 def to_csv(table: Table) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(table.headers)
-    writer.writerows(table.rows)
+    writer.writerow([neutralise(h) for h in table.headers])
+    writer.writerows([neutralise(text_of(v)) for v in row] for row in table.rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+# Excel's date format with the Thai Buddhist calendar (calendar 07, locale 041E): 27 ก.พ. 2569.
+BE_DATE_FORMAT = "[$-107041E]d mmm yyyy"
+BE_DATETIME_FORMAT = "[$-107041E]d mmm yyyy hh:mm"
+
+
+def _display_width(value: Cell) -> float:
+    """About how many Latin characters wide a cell's longest line is (Thai marks take no width)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 13
+    text = text_of(value)
+    longest = max((len(_THAI_MARKS.sub("", line)) for line in text.split("\n")), default=0)
+    return longest
 
 
 def to_xlsx(table: Table) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
@@ -65,20 +121,45 @@ def to_xlsx(table: Table) -> bytes:
         ws.append([table.subtitle])
     ws.append(list(table.headers))
     header_row = ws.max_row
+    fill = PatternFill("solid", fgColor="E8EEF7")
     for cell in ws[header_row]:
         cell.font = bold
+        cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    top = Alignment(vertical="top", wrap_text=True)
+    widths = [float(len(h)) for h in table.headers]
     for row in table.rows:
-        ws.append(list(row))
-        for cell in ws[ws.max_row]:
+        ws.append([v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in row])
+        for i, (cell, value) in enumerate(zip(ws[ws.max_row], row)):
             cell.font = plain
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.alignment = top
+            if isinstance(value, dt.datetime):
+                cell.number_format = BE_DATETIME_FORMAT
+            elif isinstance(value, dt.date):
+                cell.number_format = BE_DATE_FORMAT
+            elif is_formula_like(value):
+                # text, never a formula: stored as a string and marked with Excel's own quote prefix
+                cell.value = value
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            if i < len(widths):
+                widths[i] = max(widths[i], _display_width(value))
+    last_row = ws.max_row
     for line in table.footer:
-        ws.append([line])
-    widths = table.widths or tuple(1 for _ in table.headers)
+        ws.append([neutralise(line)])
     for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(8, min(60, 9 * w))
+        ws.column_dimensions[get_column_letter(i)].width = max(8.0, min(50.0, w * 1.1 + 2))
+    last_col = get_column_letter(len(table.headers))
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last_row, header_row)}"
+    ws.print_title_rows = f"{header_row}:{header_row}"  # the header row on every printed page
+    ws.page_setup.orientation = "landscape" if table.landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.oddFooter.center.text = "หน้า &P / &N"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -115,6 +196,7 @@ def _shaping_available() -> bool:
 
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+_THAI_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # above/below marks: no width of their own
 
 
 def thai_words(text: str) -> list[str]:
@@ -175,8 +257,17 @@ def to_pdf(table: Table) -> bytes:
     rel = table.widths or tuple(1 for _ in table.headers)
     col_w = [usable * w / sum(rel) for w in rel]
 
-    def cell(text: str, style: ParagraphStyle, w: float) -> Paragraph:
-        lines = wrap(str(text), w - 6, style.fontName, style.fontSize)
+    # A row taller than a page cannot be laid out (ReportLab's LayoutError, a 500): a cell keeps at
+    # most what fits on a page, and says where the rest is.
+    max_lines = int((page[1] - 2 * margin - 40 * mm) / body.leading)
+
+    def cell(value, style: ParagraphStyle, w: float) -> Paragraph:
+        # 4 points of slack: HarfBuzz-shaped Thai is a little wider than the unshaped width measured
+        # here, and ReportLab would otherwise break the line again inside a word.
+        lines = wrap(text_of(value), w - 10, style.fontName, style.fontSize)
+        if len(lines) > max_lines:
+            rest = len(lines) - max_lines + 1
+            lines = lines[:max_lines - 1] + [f"… (อีก {rest:,} บรรทัด ดูฉบับ XLSX หรือ CSV)"]
         return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
     data = [[cell(h, head, col_w[i]) for i, h in enumerate(table.headers)]]

@@ -88,6 +88,8 @@ def export_audit(audit_id: Id, fmt: Annotated[str, Path(pattern="^(xlsx|csv|pdf)
                  _p: Overseer) -> Response:
     """ส่งออกผลการสุ่มตรวจเป็น XLSX, CSV หรือ PDF."""
     audit = svc.get_audit(session, audit_id)
-    data = render(audit_table(session, audit), fmt)
-    return Response(data, media_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="audit-{audit.id}.{fmt}"'})
+    from admin_api.exports.tabular import content_disposition
+
+    table = audit_table(session, audit)
+    return Response(render(table, fmt), media_type=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": content_disposition(table.filename, fmt)})

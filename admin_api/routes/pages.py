@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from admin_api.charts import column_chart, hbar_chart
 from admin_api.deps import COOKIE, Principal, RuntimeDep, principal_for_token
 from admin_api.flowchart import flowchart_svg, transition_rows
-from admin_api.pages_support import HERE, font_file, manual_html, templates
+from admin_api.pages_support import HERE, CrossSiteForm, check_same_origin, font_file, manual_html, templates
 from admin_api.routes.letters import readable, visible_letter
 from admin_api.routes.reports import indicator_levels
 from admin_api.views import may_read
@@ -34,7 +34,13 @@ from registry.permissions import ROLE_TH
 from registry.search import LetterQuery, search_letters
 from registry.timeutil import BANGKOK
 
-router = APIRouter(include_in_schema=False)
+def _same_origin_posts(request: Request) -> None:
+    if request.method == "POST":
+        check_same_origin(request)
+
+
+# Every form post of the pages is checked for its origin (CSRF), besides the SameSite=Strict cookie.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_same_origin_posts)])
 
 
 class SignIn(Exception):
@@ -45,6 +51,13 @@ def install_redirect(app) -> None:
     @app.exception_handler(SignIn)
     async def to_login(request: Request, _exc: SignIn) -> Response:
         return RedirectResponse(f"/admin/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(CrossSiteForm)
+    async def cross_site(request: Request, _exc: CrossSiteForm) -> Response:
+        resp = page(request, "message.html", None, request.app.state.runtime, title="ไม่อนุญาต",
+                    message="คำขอนี้ส่งมาจากเว็บไซต์อื่น ระบบจึงไม่บันทึก กรุณากรอกแบบฟอร์มจากหน้าของระบบเองค่ะ")
+        resp.status_code = 403
+        return resp
 
 
 def who(request: Request, runtime) -> Principal:
@@ -152,54 +165,138 @@ def dashboard(request: Request, runtime: RuntimeDep) -> HTMLResponse:
                  if x.received or x.audit_reviewed]
         backlog = reports.backlog_by_age(s, now=now, unit_ids=scope)
         levels = indicator_levels(request, s, start, today) if principal.oversees_all else []
+        from admin_api.routes.pages_queues import counts_for
+
+        queue_counts = counts_for(s, principal, now, today.year + 543)
     compliance = hbar_chart("การส่งต่อและการรับทราบรายหน่วยงาน (30 วันล่าสุด)",
                             [(x.name, [x.forwarded_pct, x.acknowledged_pct]) for x in stats],
                             ["ส่งต่อแล้ว", "รับทราบแล้ว"])
     backlog_svg = column_chart("หนังสือค้าง (ยังไม่รับทราบหรือปิด) แยกตามอายุ", backlog)
     return page(request, "dashboard.html", principal, runtime, compliance=compliance, backlog=backlog_svg,
-                stats=stats, levels=levels, start=start, end=today)
+                stats=stats, levels=levels, start=start, end=today, queue_counts=queue_counts)
 
 
 # ---------------------------------------------------------------- letters
 
+DIRECTIONS = {"incoming": "หนังสือรับ", "outgoing": "หนังสือส่ง", "circular": "หนังสือเวียน"}
+
+
+def _letter_filters(request, runtime, principal, s, *, q, status, unit, direction, date_from, date_to):
+    """(query, units the viewer may pick, unit id, error, from, to) of the letters page's filters."""
+    from admin_api.pages_support import parse_form_date
+
+    units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
+    unit_id = int(unit) if unit.isdigit() else None
+    if not principal.oversees_all:
+        mine = [u for u, r in principal.roles if r in ("clerk", "owner", "head")]
+        unit_id = unit_id if unit_id in mine else (mine[0] if mine else -1)
+        units = [u for u in units if u.id in mine]
+    error = None
+    try:
+        start = parse_form_date(date_from[:40], today=_today(runtime), field="from", label="ตั้งแต่วันที่")
+        end = parse_form_date(date_to[:40], today=_today(runtime), field="to", label="ถึงวันที่")
+    except InvalidInput as e:
+        error, start, end = e.message_th, None, None
+    query = LetterQuery(q=q[:200] or None, status=status or None, unit_id=unit_id, direction=direction,
+                        received_from=start, received_to=end)
+    return query, units, unit_id, error
+
+
 @router.get("/admin/letters", response_class=HTMLResponse)
 def letters(request: Request, runtime: RuntimeDep, q: str = "", status: str = "", unit: str = "",
+            direction: str = "incoming", date_from: Annotated[str, Query(alias="from")] = "",
+            date_to: Annotated[str, Query(alias="to")] = "",
             page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """Incoming and outgoing letters apart (one tab each), with their book and unit."""
+    from dataclasses import replace
+
     principal = who(request, runtime)
     page_no = max(1, page_no)
+    direction = direction if direction in DIRECTIONS else "incoming"
     with runtime.read() as s:
-        units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
-        unit_id = int(unit) if unit.isdigit() else None
-        if not principal.oversees_all:
-            mine = [u for u, r in principal.roles if r in ("clerk", "owner", "head")]
-            unit_id = unit_id if unit_id in mine else (mine[0] if mine else -1)
-            units = [u for u in units if u.id in mine]
-        total, rows = search_letters(s, LetterQuery(q=q[:200] or None, status=status or None, unit_id=unit_id,
-                                                    limit=25, offset=(page_no - 1) * 25))
+        query, units, unit_id, error = _letter_filters(request, runtime, principal, s, q=q, status=status, unit=unit,
+                                                       direction=direction, date_from=date_from, date_to=date_to)
+        total, rows = search_letters(s, replace(query, limit=25, offset=(page_no - 1) * 25))
         viewer = s.get(Person, principal.person_id) if principal.person_id else None
         items = [(l, may_read(principal, l, viewer)) for l in rows]
         return page(request, "letters.html", principal, runtime, items=items, total=total, q=q, status=status,
-                    unit=unit_id, units=units, page_no=page_no, pages=max(1, (total + 24) // 25))
+                    unit=unit_id, units=units, page_no=page_no, pages=max(1, (total + 24) // 25),
+                    direction=direction, DIRECTIONS=DIRECTIONS, date_from=date_from, date_to=date_to, error=error)
+
+
+EXPORT_LIMIT = 10_000  # a year of a busy unit; more is an export of the register itself
+
+
+@router.get("/admin/letters/export")
+def letters_export(request: Request, runtime: RuntimeDep, q: str = "", status: str = "", unit: str = "",
+                   direction: str = "incoming", date_from: Annotated[str, Query(alias="from")] = "",
+                   date_to: Annotated[str, Query(alias="to")] = "", format: str = "xlsx") -> Response:
+    """The current search result (a day, a date range, a word…) as XLSX, CSV or a printable PDF."""
+    from dataclasses import replace
+
+    from admin_api.exports import MEDIA_TYPES, render
+    from admin_api.exports.builders import letters_table
+    from admin_api.exports.tabular import content_disposition
+    from admin_api.pages_support import be_date_text
+    from registry.timeutil import thai_date
+
+    principal = who(request, runtime)
+    direction = direction if direction in DIRECTIONS else "incoming"
+    fmt = format if format in MEDIA_TYPES else "xlsx"
+    with runtime.read() as s:
+        query, _units, unit_id, error = _letter_filters(request, runtime, principal, s, q=q, status=status,
+                                                        unit=unit, direction=direction, date_from=date_from,
+                                                        date_to=date_to)
+        if error:
+            return page(request, "message.html", principal, runtime, title="ส่งออกไม่ได้", message=error)
+        found: list = []
+        total = None
+        while total is None or (len(found) < min(total, EXPORT_LIMIT)):
+            total, rows = search_letters(s, replace(query, limit=200, offset=len(found)))
+            if not rows:
+                break
+            found += rows
+        unit_row = s.get(Unit, unit_id) if unit_id and unit_id > 0 else None
+        period = ""
+        if query.received_from or query.received_to:
+            a, b = query.received_from, query.received_to
+            period = (f"วันที่ {thai_date(a)}" if a == b else
+                      f"ตั้งแต่ {thai_date(a) if a else '-'} ถึง {thai_date(b) if b else '-'}")
+        what = " · ".join(x for x in (unit_row.name if unit_row else "ทุกหน่วยงานที่เห็นได้", period,
+                                      f"คำค้น “{q}”" if q else "") if x)
+        viewer = s.get(Person, principal.person_id) if principal.person_id else None
+        name_bits = [DIRECTIONS[direction], unit_row.code if unit_row else "",
+                     be_date_text(query.received_from).replace("/", "-") if query.received_from else "",
+                     ("ถึง " + be_date_text(query.received_to).replace("/", "-")) if query.received_to and
+                     query.received_to != query.received_from else "", "ผลการค้นหา" if q else ""]
+        table = letters_table(principal, viewer, found[:EXPORT_LIMIT], direction=direction,
+                              title=f"ทะเบียน{DIRECTIONS[direction]}", subtitle=what,
+                              filename=" ".join(b for b in name_bits if b))
+        if total and total > EXPORT_LIMIT:
+            table.footer.append(f"แสดง {EXPORT_LIMIT:,} รายการแรกจาก {total:,} รายการ กรุณาจำกัดช่วงวันที่")
+    return Response(render(table, fmt), media_type=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": content_disposition(table.filename, fmt)})
 
 
 @router.get("/admin/letters/{letter_id}", response_class=HTMLResponse)
 def letter_page(letter_id: int, request: Request, runtime: RuntimeDep, error: str | None = None,
-                done: str | None = None) -> HTMLResponse:
+                done: str | None = None, receipt: str | None = None) -> HTMLResponse:
+    from admin_api.letter_route import letter_view
+
     principal = who(request, runtime)
     with runtime.read() as s:
         try:
             letter = visible_letter(s, principal, letter_id)
         except RegistryError as e:
             return page(request, "message.html", principal, runtime, title="ไม่พบหนังสือ", message=e.message_th)
-        can_read = readable(s, principal, letter)
-        events = s.execute(select(Event).where(Event.entity == "letter", Event.entity_id == letter.id)
-                           .order_by(Event.seq)).scalars().all()
-        people = s.execute(select(Person).where(Person.active.is_(True)).order_by(Person.name)).scalars().all()
-        names = {p.id: p.name for p in people}
-        staff = not principal.oversees_all or principal.is_admin
-        return page(request, "letter.html", principal, runtime, letter=letter, can_read=can_read, events=events,
-                    names=names, people=people, staff=staff, error=error, done=done,
-                    allowed={t.action for t in TRANSITIONS if t.source == letter.status})
+        view = letter_view(s, principal, letter, now=runtime.clock.now())
+        duplicates = []
+        if receipt:
+            from admin_api.routes.pages_register import registered_event_duplicates
+
+            duplicates = registered_event_duplicates(s, letter)
+        return page(request, "letter.html", principal, runtime, letter=letter, error=error, done=done,
+                    receipt=bool(receipt), duplicates=duplicates, **view)
 
 
 @router.post("/admin/letters/{letter_id}/act")
@@ -215,8 +312,10 @@ async def act_on_letter(letter_id: int, request: Request, runtime: RuntimeDep) -
             if principal.oversees_all and not principal.is_admin:
                 raise PermissionDenied("เปลี่ยนแปลงหนังสือ (ผู้ตรวจสอบอ่านได้อย่างเดียว)")
             if action == "forward":
-                person = int(str(form.get("person_id") or "0"))
-                flow.forward(s, Forward(letter_id, (Recipient(person_id=person, role=str(form.get("role") or "principal")),),
+                person = str(form.get("person_id") or "")
+                if not person.isdigit():
+                    raise InvalidInput("person_id", "กรุณาเลือกผู้รับ")
+                flow.forward(s, Forward(letter_id, (Recipient(person_id=int(person), role=str(form.get("role") or "principal")),),
                                         str(form.get("purpose") or "act"), str(form.get("instruction") or "") or None),
                              actor=actor, clock=runtime.clock)
             elif action in ("acknowledge", "return"):
@@ -265,9 +364,17 @@ async def create_audit(request: Request, runtime: RuntimeDep) -> Response:
         margin = form.get("margin") or None
         seed = form.get("seed") or None
         with runtime.transaction() as s:
+            from admin_api.pages_support import parse_form_date
+
+            today = _today(runtime)
+            period_from = parse_form_date(str(form.get("period_from") or "")[:40], today=today, field="period_from",
+                                          label="ตั้งแต่วันที่")
+            period_to = parse_form_date(str(form.get("period_to") or "")[:40], today=today, field="period_to",
+                                        label="ถึงวันที่")
+            if period_from is None or period_to is None:
+                raise InvalidInput("period", "กรุณาระบุช่วงวันที่ให้ครบ")
             audit = audit_svc.create_audit(s, audit_svc.AuditRequest(
-                unit_ids=unit_ids, period_from=dt.date.fromisoformat(str(form.get("period_from"))),
-                period_to=dt.date.fromisoformat(str(form.get("period_to"))),
+                unit_ids=unit_ids, period_from=period_from, period_to=period_to,
                 sample_size=int(size) if size else None, margin=float(margin) / 100 if margin else None,
                 confidence=float(form.get("confidence") or 95) / 100 if margin else None,
                 allocation=str(form.get("allocation") or "proportional"), seed=int(seed) if seed else None,
@@ -280,7 +387,8 @@ async def create_audit(request: Request, runtime: RuntimeDep) -> Response:
             units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
             today = _today(runtime)
             resp = page(request, "audits.html", principal, runtime, audits=rows, units=units, error=message,
-                        default_from=today - dt.timedelta(days=90), default_to=today)
+                        default_from=today - dt.timedelta(days=90), default_to=today,
+                        form_from=str(form.get("period_from") or ""), form_to=str(form.get("period_to") or ""))
         resp.status_code = 422
         return resp
     return RedirectResponse(f"/admin/audits/{audit_id}", status_code=303)
@@ -302,23 +410,38 @@ def audit_page(audit_id: int, request: Request, runtime: RuntimeDep, error: str 
             Registration.id.in_([i.registration_id for i in items] or [-1]))).unique().scalars()}
         units = {u.id: u for u in s.execute(select(Unit)).scalars()}
         summary = audit.result or audit_svc.summarise(s, audit, items)
+        viewer = s.get(Person, principal.person_id) if principal.person_id else None
+        readable_regs = {r.id: may_read(principal, r.letter, viewer) for r in regs.values()}
         return page(request, "audit.html", principal, runtime, audit=audit, items=items, regs=regs, units=units,
                     summary=summary, CHECKS=CHECKS, CHECK_TH=CHECK_TH, VERDICT_TH=VERDICT_TH, error=error,
+                    readable_regs=readable_regs,
                     reviewed=sum(1 for i in items if i.verdict))
 
 
 @router.post("/admin/audits/{audit_id}/items/{item_id}")
 def review_item(audit_id: int, item_id: int, request: Request, runtime: RuntimeDep,
                 verdict: Annotated[str, Form(max_length=16)], note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """One verdict. The page's script posts it in the background (Accept: application/json) and
+    updates the item in place; without the script the page reloads at the item."""
+    from fastapi.responses import JSONResponse
+
     principal = who(request, runtime)
+    inline = "application/json" in request.headers.get("accept", "")
     try:
         with runtime.transaction() as s:
             audit_svc.record_verdict(s, audit_id, item_id, verdict, note or None, actor=principal.actor,
                                      clock=runtime.clock)
+            items = audit_svc.audit_items(s, audit_id)
+            reviewed, total = sum(1 for i in items if i.verdict), len(items)
     except RegistryError as e:
+        if inline:
+            return JSONResponse({"ok": False, "message": e.message_th}, status_code=409)
         resp = audit_page(audit_id, request, runtime, error=e.message_th)
         resp.status_code = 409
         return resp
+    if inline:
+        return JSONResponse({"ok": True, "verdict": verdict, "verdict_th": VERDICT_TH.get(verdict, verdict),
+                             "reviewed": reviewed, "total": total})
     return RedirectResponse(f"/admin/audits/{audit_id}#item-{item_id}", status_code=303)
 
 
@@ -340,11 +463,16 @@ def close_audit(audit_id: int, request: Request, runtime: RuntimeDep) -> Respons
 @router.get("/admin/reports", response_class=HTMLResponse)
 def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: str = "") -> HTMLResponse:
     principal = who(request, runtime)
+    from admin_api.pages_support import parse_form_date
+
     today = _today(runtime)
-    try:
-        period_to = dt.date.fromisoformat(end) if end else today
-        period_from = dt.date.fromisoformat(start) if start else period_to - dt.timedelta(days=30)
-    except ValueError:
+    error = error_field = None
+    try:  # dates typed in พ.ศ. (27/2/2569, 27 ก.พ. 69) or ISO; the same reader as the chat
+        period_to = parse_form_date(end[:40], today=today, field="end", label="ถึงวันที่") or today
+        period_from = parse_form_date(start[:40], today=today, field="start", label="ตั้งแต่วันที่") or \
+            period_to - dt.timedelta(days=30)
+    except InvalidInput as e:
+        error, error_field = e.message_th, e.field
         period_to, period_from = today, today - dt.timedelta(days=30)
     with runtime.read() as s:
         scope = None if principal.oversees_all else [u for u, _ in principal.roles]
@@ -353,17 +481,38 @@ def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: st
         levels = indicator_levels(request, s, period_from, period_to) if principal.oversees_all else []
         training = reports.training_rows(s) if principal.oversees_all else []
     return page(request, "reports.html", principal, runtime, stats=stats, levels=levels, start=period_from,
-                end=period_to, training=training)
+                end=period_to, training=training, error=error, error_field=error_field,
+                start_text=start if error else "", end_text=end if error else "")
 
 
 @router.get("/admin/exports", response_class=HTMLResponse)
 def exports_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    """ส่งออก: the viewer's own unit first (a unit with letters, never an empty one picked by code)."""
+    from sqlalchemy import func
+
+    from registry.models import Book
+
     principal = who(request, runtime)
+    year = _today(runtime).year + 543
     with runtime.read() as s:
         units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
         if not principal.oversees_all:
             mine = {u for u, r in principal.roles if r in ("clerk", "owner", "head")}
             units = [u for u in units if u.id in mine]
+        counts = dict(s.execute(select(Book.unit_id, func.sum(Book.last_number)).where(
+            Book.sandbox.is_(False), Book.year == year).group_by(Book.unit_id)).all())
+        own = [u for u, r in principal.roles if r in ("clerk", "head", "owner")]
+        default = next((u for u in own if any(x.id == u for x in units)), None)
+        if default is None and units:
+            default = max(units, key=lambda u: (counts.get(u.id) or 0, -u.id)).id
         _t, audit_rows = audit_svc.list_audits(s, limit=50) if principal.oversees_all else (0, [])
-    year = _today(runtime).year + 543
-    return page(request, "exports.html", principal, runtime, units=units, year=year, audits=audit_rows)
+    return page(request, "exports.html", principal, runtime, units=units, year=year, audits=audit_rows,
+                default_unit=default, counts=counts)
+
+
+
+# The registration, correction and work-queue pages (their own modules; the same router and checks).
+from admin_api.routes import pages_queues, pages_register  # noqa: E402
+
+router.include_router(pages_register.router)
+router.include_router(pages_queues.router)

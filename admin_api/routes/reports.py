@@ -105,10 +105,9 @@ def indicator_levels(request: Request, session, start: dt.date, end: dt.date) ->
 
 
 def file_response(data: bytes, fmt: str, name: str) -> Response:
-    from urllib.parse import quote
+    from admin_api.exports.tabular import content_disposition
 
-    return Response(data, media_type=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f"attachment; filename=\"{name}.{fmt}\"; filename*=UTF-8''{quote(name)}.{fmt}"})
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": content_disposition(name, fmt)})
 
 
 @router.get("/exports/register", response_class=Response, responses=FILE_RESPONSES, tags=["exports"])
@@ -120,14 +119,15 @@ def export_register(session: SessionDep, principal: PrincipalDep, unit: Annotate
     if not may_see_unit(session, principal, unit):
         raise PermissionDenied("ส่งออกทะเบียนของหน่วยงานอื่น")
     table = register_table(session, principal, unit_id=unit, direction=direction, year=year)
-    return file_response(render(table, format), format, f"register-{direction}-{unit}-{year}")
+    return file_response(render(table, format), format, table.filename)
 
 
 @router.get("/exports/completeness", response_class=Response, responses=FILE_RESPONSES, tags=["exports"])
 def export_completeness(session: SessionDep, _p: Overseer, unit: UnitQ = None,
                         year: Annotated[int | None, Query(ge=2400, le=2700)] = None, format: Format = "xlsx") -> Response:
     """รายงานความครบถ้วนของเลขทะเบียน (เลขขาด เลขซ้ำ การยกเลิก)."""
-    return file_response(render(completeness_table(session, unit_id=unit, year=year), format), format, "completeness")
+    table = completeness_table(session, unit_id=unit, year=year)
+    return file_response(render(table, format), format, table.filename)
 
 
 @router.get("/exports/destruction", response_class=Response, responses=FILE_RESPONSES, tags=["exports"])
@@ -135,5 +135,5 @@ def export_destruction(session: SessionDep, principal: Overseer,
                        year: Annotated[int, Query(ge=2400, le=2700, description="ปี พ.ศ.")],
                        unit: UnitQ = None, format: Format = "xlsx") -> Response:
     """บัญชีหนังสือขอทำลาย: หนังสือที่ครบอายุการเก็บภายในสิ้นปีที่ระบุ."""
-    return file_response(render(destruction_table(session, principal, year=year, unit_id=unit), format), format,
-                         f"destruction-{year}")
+    table = destruction_table(session, principal, year=year, unit_id=unit)
+    return file_response(render(table, format), format, table.filename)

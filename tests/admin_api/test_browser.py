@@ -107,8 +107,9 @@ def test_audit_workflow_and_exports_in_the_browser(live, page, runtime, demo, to
 
     page.goto(f"{live}/admin/audits")
     page.check(f"input[name=units][value='{kk}']")
-    page.fill("input[name=period_from]", "2026-03-01")
-    page.fill("input[name=period_to]", "2026-03-31")
+    assert "/25" in page.input_value("input[name=period_from]")  # shown in พ.ศ., day first (25xx)
+    page.fill("input[name=period_from]", "1/3/2569")
+    page.fill("input[name=period_to]", "31 มี.ค. 2569")
     page.fill("input[name=sample_size]", "3")
     page.fill("input[name=seed]", "77")
     page.click("#create-audit")
@@ -116,14 +117,20 @@ def test_audit_workflow_and_exports_in_the_browser(live, page, runtime, demo, to
     assert "seed 77" in page.inner_text("main")
     items = page.locator("section.item")
     assert items.count() == 3
+    # each item shows what the auditor compares with the paper
+    first = page.locator("section.item").first.inner_text()
+    assert "มท 0808.2/ว 1095" in first and "กรมส่งเสริมการปกครองท้องถิ่น" in first and "ขอเชิญประชุมคณะทำงาน" in first
+    page.evaluate("window.__no_reload = true")  # gone if the page reloads
     verdicts = ["correct", "correct", "needs_fix"]
     for n, verdict in enumerate(verdicts):
         form = page.locator("section.item form.verdict").nth(n)
         form.locator(f"input[value={verdict}]").check()
         form.locator("input[name=note]").fill("ไม่มีไฟล์สแกน" if verdict == "needs_fix" else "")
         form.locator("button").click()
-        page.wait_for_load_state()
+        form.locator(".saved", has_text="บันทึกแล้ว").wait_for()
+    assert page.evaluate("window.__no_reload === true")  # saved inline, no reload per item
     assert "ตรวจแล้ว 3/3" in page.inner_text("main")
+    assert page.locator(".badge.verdict-needs_fix").count() == 1
     page.click("#close-audit")
     page.wait_for_load_state()
     assert page.inner_text("#audit-status") == "ปิดการตรวจแล้ว"
@@ -147,6 +154,7 @@ def test_audit_workflow_and_exports_in_the_browser(live, page, runtime, demo, to
     with page.expect_download() as info:
         page.click("#download-register")
     pdf = ARTIFACTS / "register-from-browser.pdf"
+    assert info.value.suggested_filename == "ทะเบียนหนังสือรับ มท 0201 ปี 2569.pdf"  # the auditor's default unit
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
 

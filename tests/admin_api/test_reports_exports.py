@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import csv
 import io
 import re
@@ -94,8 +96,8 @@ def test_register_exports_in_official_order_with_thai_dates(client, scenario):
     assert rows[0][0] == "ทะเบียนหนังสือรับ ปี พ.ศ. 2569"
     header = rows.index(OFFICIAL)
     body = rows[header + 1: header + 4]
-    assert [r[1] for r in body] == ["1", "2", "3"]
-    assert body[0][0] == "2 มี.ค. 2569" and body[0][3] == "27 ก.พ. 2569"
+    assert [r[1] for r in body] == [1, 2, 3]  # real numbers and dates (issue 13: they sort right)
+    assert body[0][0].date() == dt.date(2026, 3, 2) and body[0][3].date() == dt.date(2026, 2, 27)
     assert body[0][2] == "มท 0808.2/ว 1095" and body[0][6].startswith("ขอเชิญประชุม")
     assert "รับทราบ" in body[0][7] and "นายสมชาย" in body[0][7]
 
