@@ -23,6 +23,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bot import richmenu_link
+from bot.heartbeat import Heartbeat
 from bot.gateway import ChatGateway, SendFailed, reply_from_dict
 from handlers.models import Reply
 from registry import delivery
@@ -66,6 +67,7 @@ class Deliverer:
         self._last_purge: dt.datetime | None = None
         self._last_schedule: dt.datetime | None = None
         self.schedule_reminders = True
+        self.heartbeat = Heartbeat()
 
     # --- passes ---------------------------------------------------------------------------------
     async def run_once(self) -> PassReport:
@@ -73,6 +75,7 @@ class Deliverer:
         if not self.gateways:
             return PassReport()
         now = self.runtime.clock.now()
+        await self.heartbeat.maybe_beat(self, now)  # for the system page (bot.heartbeat)
         await self._maybe_schedule(now)
         rows = await asyncio.to_thread(self._claim, now)
         report = await self._deliver_rows(rows, now)
