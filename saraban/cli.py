@@ -351,6 +351,28 @@ def admin_link_code(
                f"ให้ผู้ใช้พิมพ์ “ผูกบัญชี {issued.code}” ในแชตส่วนตัวกับบอต)")
 
 
+@admin.command("unlink")
+def admin_unlink(
+    channel: Annotated[str, typer.Argument(help="line | telegram | web")],
+    external_id: Annotated[str, typer.Argument(help="รหัสผู้ใช้ของแพลตฟอร์ม (LINE userId / Telegram user id)")],
+) -> None:
+    """Unbind a chat account from its person (their LINE menu is taken away by the worker)."""
+    from registry.accounts import unlink_account
+    from registry.errors import RegistryError
+    from registry.events import Actor
+
+    rt = _runtime()
+    try:
+        with rt.transaction() as session:
+            unlink_account(session, channel, external_id, actor=Actor(None, "cli"), clock=rt.clock)
+    except RegistryError as exc:
+        typer.echo(exc.message_th, err=True)
+        raise typer.Exit(1) from None
+    finally:
+        rt.engine.dispose()
+    typer.echo(f"ยกเลิกการผูกบัญชี {channel} {external_id} แล้วค่ะ")
+
+
 @bench.command("registry")
 def bench_registry(
     letters: Annotated[int, typer.Option(help="จำนวนหนังสือสำหรับทดสอบการค้นหา")] = 100_000,

@@ -179,3 +179,21 @@ def test_menus_follow_link_role_change_and_unlink(stack, set_up_menus):
 
 def line_api_links(fake):
     return [r for r in fake.fake.calls("/v2/bot/user/", ok=True) if r.method == "POST"]
+
+
+def test_admin_unlink_from_the_command_line(runtime, demo, database_url):
+    from registry.models import ChatAccount, OutboxMessage
+
+    user = "U" + "f" * 32
+    link(runtime, user, demo.person("clerk"))
+    env = {**os.environ, "SARABAN_DATABASE_URL": database_url}
+    done = subprocess.run([sys.executable, "-m", "saraban.cli", "admin", "unlink", "line", user], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with runtime.read() as s:
+        account = s.query(ChatAccount).filter_by(channel="line", external_id=user).one()
+        assert account.person_id is None
+        assert s.query(OutboxMessage).filter_by(chat_id=user, kind="richmenu").count() == 2  # link, unlink
+    again = subprocess.run([sys.executable, "-m", "saraban.cli", "admin", "unlink", "line", user], env=env,
+                           capture_output=True, text=True)
+    assert again.returncode == 1 and "ยังไม่ได้ผูก" in again.stderr
