@@ -45,14 +45,18 @@ def draw_png(menu: Menu) -> bytes:
     image = Image.new("RGB", (WIDTH, menu.height), background)
     draw = ImageDraw.Draw(image)
     gap = 18
-    for tile, (x, y, w, h) in zip(menu.tiles, cells(menu), strict=True):
+    boxes = cells(menu)
+    # one size for every label (and every hint) of the menu, the largest that fits the widest
+    label = min((_fitted(draw, t.label, "Bold", 190, w - 4 * gap) for t, (_, _, w, _) in zip(menu.tiles, boxes)),
+                key=lambda f: f.size)
+    hint = min((_fitted(draw, t.hint, "Regular", 88, w - 4 * gap) for t, (_, _, w, _) in zip(menu.tiles, boxes)),
+               key=lambda f: f.size)
+    for tile, (x, y, w, h) in zip(menu.tiles, boxes, strict=True):
         box = (x + gap, y + gap, x + w - gap, y + h - gap)
         draw.rounded_rectangle(box, radius=40, fill=tile_colour)
         cx, cy = x + w / 2, y + h / 2
-        label = _fitted(draw, tile.label, "Bold", 190, w - 4 * gap)
-        hint = _fitted(draw, tile.hint, "Regular", 88, w - 4 * gap)
-        draw.text((cx, cy - 40), tile.label, font=label, fill=label_colour, anchor="ms")
-        draw.text((cx, cy + 90), tile.hint, font=hint, fill=hint_colour, anchor="ms")
+        draw.text((cx, cy + 10), tile.label, font=label, fill=label_colour, anchor="ms")
+        draw.text((cx, cy + 140), tile.hint, font=hint, fill=hint_colour, anchor="ms")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     data = out.getvalue()
