@@ -9,10 +9,11 @@ import time
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func, select
 
 from registry.models import OutboxMessage, Registration
+from registry.system import business_counts, heartbeats
 
 router = APIRouter(tags=["health"])
 
@@ -38,6 +39,39 @@ class RegistryCollector:
         f.add_metric(["retrying"], retrying)
         f.add_metric(["failed"], by_status.get("failed", 0))
         yield f
+        yield from self.business(runtime)
+
+    @staticmethod
+    def business(runtime):
+        """Registrations, forwards, acknowledgements, notices by channel, outbox depth and age,
+        deliverer heartbeats and the LINE quota (what deploy/prometheus-alerts.yml watches)."""
+        now = runtime.clock.now()
+        with runtime.read() as s:
+            c = business_counts(s)
+            beats = heartbeats(s)
+        yield CounterMetricFamily("saraban_registrations_made", "Registrations made (cancelled ones included)",
+                                  value=c.registrations)
+        yield CounterMetricFamily("saraban_forwards", "Letters forwarded to a person or unit", value=c.forwards)
+        yield CounterMetricFamily("saraban_acknowledgements", "Forwards acknowledged", value=c.acknowledgements)
+        n = GaugeMetricFamily("saraban_notices", "Outbox notices by channel and state (sent, failed, pending)",
+                              labels=["channel", "status"])
+        for (channel, status), count in sorted(c.notices.items()):
+            n.add_metric([channel, status], count)
+        yield n
+        yield GaugeMetricFamily("saraban_outbox_depth", "Notices waiting to be delivered", value=c.outbox_depth)
+        age = (now - c.oldest_pending).total_seconds() if c.oldest_pending else 0.0
+        yield GaugeMetricFamily("saraban_outbox_oldest_age_seconds", "Age of the oldest waiting notice", value=max(age, 0.0))
+        h = GaugeMetricFamily("saraban_heartbeat_age_seconds", "Seconds since each deliverer last beat",
+                              labels=["name", "kind"])
+        for b in beats:
+            h.add_metric([b.name, b.kind], max((now - b.seen_at).total_seconds(), 0.0))
+        yield h
+        line = next((b.info["line"] for b in beats if isinstance((b.info or {}).get("line"), dict)
+                     and "used" in b.info["line"]), None)
+        if line is not None:
+            yield GaugeMetricFamily("saraban_line_messages_used", "LINE messages used this month", value=line["used"])
+            if line.get("quota_type") == "limited" and line.get("quota") is not None:
+                yield GaugeMetricFamily("saraban_line_message_quota", "LINE monthly message quota", value=line["quota"])
 
 
 def install_metrics(app: FastAPI) -> None:

@@ -300,6 +300,7 @@ class Result:
     to_200: list[float] = field(default_factory=list)
     to_reply: list[float] = field(default_factory=list)
     cpu: float = 0.0
+    front_cpu: float = 0.0  # the HTTPS front's (Caddy's) CPU over the run, when there is one
     errors: int = 0
     samples: list[str] = field(default_factory=list)
 
@@ -366,23 +367,33 @@ async def _answer(fake: FakeLine, user: str, prefix: str, t200: float, res: Resu
 
 
 async def _drive(label: str, url: str, proc: subprocess.Popen, fake: FakeLine | None, users: list[str],
-                 per_user: int, warmup: int) -> Result:
+                 per_user: int, warmup: int, *, offset: int = 0, cafile: str | None = None,
+                 also: subprocess.Popen | None = None) -> Result:
+    """*offset* shifts the letters' numbers (a second run over the same database must not look like
+    duplicates); *cafile* verifies an HTTPS front (Caddy's internal CA); *also*'s CPU (the front) is
+    kept in ``Result.front_cpu``."""
+    import ssl
+
     import aiohttp  # a lighter client than httpx: the client shares the cores with the server
 
-    connector = aiohttp.TCPConnector(limit=len(users) + 4)
+    connector = aiohttp.TCPConnector(limit=len(users) + 4,
+                                     ssl=ssl.create_default_context(cafile=cafile) if cafile else None)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as client:
         await _wait_ready(client, url, proc)
         base = url + "/webhooks/line"
         scratch = Result(label)
-        await asyncio.gather(*(_clerk(client, base, fake, u, range(10**6 + i * 1000, 10**6 + i * 1000 + warmup), scratch)
+        await asyncio.gather(*(_clerk(client, base, fake, u, range(offset + 10**6 + i * 1000,
+                                                                    offset + 10**6 + i * 1000 + warmup), scratch)
                                for i, u in enumerate(users)))
         res = Result(label)
         cpu0, t0 = _cpu(proc.pid), time.monotonic()
-        await asyncio.gather(*(_clerk(client, base, fake, u, range(i * 10_000, i * 10_000 + per_user), res)
-                               for i, u in enumerate(users)))
+        front0 = _cpu(also.pid) if also is not None else 0.0
+        await asyncio.gather(*(_clerk(client, base, fake, u, range(offset + i * 10_000, offset + i * 10_000 + per_user),
+                                      res) for i, u in enumerate(users)))
         res.seconds = time.monotonic() - t0
         await asyncio.sleep(0.2)
         res.cpu = _cpu(proc.pid) - cpu0
+        res.front_cpu = _cpu(also.pid) - front0 if also is not None else 0.0
         return res
 
 
@@ -396,7 +407,7 @@ async def _settle() -> None:
 
 
 async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, warmup: int,
-                      workers: int = 1) -> tuple[Result, Result, Result, tuple[int, int]]:
+                      workers: int = 1, caddy: bool = False) -> tuple[Result, Result, Result, tuple[int, int]]:
     import uvicorn
 
     ids = ["U" + uuid.uuid4().hex for _ in range(users)]
@@ -418,6 +429,8 @@ async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, war
     proc = _start_saraban(port, env, workers, log)
     try:
         app_result = await _drive(f"{label}: saraban", f"http://127.0.0.1:{port}", proc, fake, ids, per_user, warmup)
+        if caddy:
+            app_result.via_caddy = await _through_caddy(label, port, proc, fake, ids, per_user, warmup, env)
     except RuntimeError:
         with open(log, encoding="utf-8", errors="replace") as f:
             print(f.read()[-3000:], file=sys.stderr)
@@ -452,8 +465,26 @@ async def _run_engine(label: str, db_url: str, *, users: int, per_user: int, war
     return app_result, reply_result, bare_result, app_counts
 
 
+async def _through_caddy(label: str, port: int, proc: subprocess.Popen, fake: FakeLine, ids: list[str],
+                         per_user: int, warmup: int, env: dict[str, str]) -> Result:
+    """The same server again, now behind Caddy with the project's deploy/Caddyfile (HTTPS with
+    Caddy's internal CA, the reverse proxy and its health checks), as production runs it."""
+    from pathlib import Path
+
+    from bench.caddy_front import CaddyFront
+
+    await _settle()
+    front = CaddyFront([f"127.0.0.1:{port}"], Path(env["SARABAN_ATTACHMENTS_DIR"]) / "caddy")
+    await asyncio.to_thread(front.start)
+    try:
+        return await _drive(f"{label}: via Caddy", front.url, proc, fake, ids, per_user, warmup,
+                            offset=5_000_000, cafile=str(front.ca_file), also=front.proc)
+    finally:
+        front.stop()
+
+
 def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: str | None = None,
-         workers: int = 1) -> int:
+         workers: int = 1, caddy: bool = False) -> int:
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     targets = fresh_databases("saraban_webhook_bench", postgres_url)
     print(f"LINE webhook: {users} clerks × {per_user} registrations (a pasted header, then its [ยืนยัน] postback); "
@@ -462,8 +493,14 @@ def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: 
     rows = []
     for label, url in targets:
         app_result, reply_result, bare_result, fake_counts = asyncio.run(
-            _run_engine(label, url, users=users, per_user=per_user, warmup=warmup, workers=workers))
+            _run_engine(label, url, users=users, per_user=per_user, warmup=warmup, workers=workers, caddy=caddy))
         print(app_result.line(registers=True, replies=True) + f"   (fake LINE: {fake_counts[0]} replies, {fake_counts[1]} pushes)")
+        via = getattr(app_result, "via_caddy", None)
+        if via is not None:
+            print(via.line(registers=True, replies=True)
+                  + f"   (Caddy itself: {via.front_cpu / max(via.events, 1) * 1000:.2f} CPU ms/ev)")
+            for sample in via.samples:
+                print("    e.g.", sample)
         for sample in app_result.samples:
             print("    e.g.", sample)
         print(reply_result.line(registers=False, replies=True))
@@ -480,4 +517,5 @@ def main(*, users: int = 16, per_user: int = 40, warmup: int = 3, postgres_url: 
                   f" × the bare endpoint)")
         rows.append((app_result, reply_result, bare_result))
     print("\ntargets: ≥ 150 registrations/s, p99 to the 200 < 100 ms, p99 to the reply < 1 s, CPU/event ≤ 10 × bare")
-    return 0 if all(not a.errors and not r.errors for a, r, _ in rows) else 1
+    return 0 if all(not a.errors and not r.errors and not getattr(getattr(a, "via_caddy", None), "errors", 0)
+                    for a, r, _ in rows) else 1

@@ -34,6 +34,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from bot import richmenu_link
+from bot.heartbeat import Heartbeat
 from bot.gateway import ChatGateway, SendFailed, reply_from_dict
 from handlers.models import Reply
 from registry import delivery
@@ -80,6 +82,7 @@ class Deliverer:
         self._last_purge: dt.datetime | None = None
         self._last_schedule: dt.datetime | None = None
         self.schedule_reminders = True
+        self.heartbeat = Heartbeat()
 
     # --- passes ---------------------------------------------------------------------------------
     async def run_once(self) -> PassReport:
@@ -87,6 +90,7 @@ class Deliverer:
         if not self.gateways:
             return PassReport()
         now = self.runtime.clock.now()
+        await self.heartbeat.maybe_beat(self, now)  # for the system page (bot.heartbeat)
         await self._maybe_schedule(now)
         rows = await asyncio.to_thread(self._claim, now)
         report = await self._deliver_rows(rows, now)
@@ -191,15 +195,34 @@ class Deliverer:
     # --- sending ---------------------------------------------------------------------------------
     async def _deliver_rows(self, rows: list[OutboxMessage], now: dt.datetime) -> PassReport:
         by_chat: dict[tuple[str, str], list[OutboxMessage]] = {}
+        menus = [row for row in rows if row.kind == richmenu_link.KIND]  # not messages: a LINE user's menu
         for row in rows:
-            by_chat.setdefault((row.channel, row.chat_id), []).append(row)
-        reports = await asyncio.gather(*(self._deliver_chat(key, chat_rows, now) for key, chat_rows in by_chat.items()))
+            if row.kind != richmenu_link.KIND:
+                by_chat.setdefault((row.channel, row.chat_id), []).append(row)
+        reports = await asyncio.gather(*(self._deliver_chat(key, chat_rows, now) for key, chat_rows in by_chat.items()),
+                                       *(self._deliver_menu(row, now) for row in menus))
         total = PassReport()
         for r in reports:
             total += r
         if total.sent or total.failed:
             log.info("outbox pass: %d sent, %d failed, %d deferred", total.sent, total.failed, total.deferred)
         return total
+
+    async def _deliver_menu(self, row: OutboxMessage, now: dt.datetime) -> PassReport:
+        """Link the rich menu of the person's roles (bot.richmenu_link); retried like a notice."""
+        report = PassReport()
+        gateway = self.gateways[row.channel]
+        error: SendFailed | None = None
+        try:
+            async with self._sem:
+                await richmenu_link.apply(self.runtime, gateway.configuration, row.chat_id)
+            report.sent += 1
+        except SendFailed as exc:
+            error = exc
+            report.failed += 1
+            report.errors.append(str(exc))
+        await asyncio.to_thread(self._finish, row, error, now)
+        return report
 
     def _pause_until(self, channel: str, chat_id: str, now: dt.datetime) -> dt.datetime | None:
         """A pause this deliverer saw (a 429 for the channel or the chat), else None."""

@@ -21,6 +21,8 @@ async def run_worker(runtime: Runtime, settings: Any, *, once: bool = False, int
     await channels.start()
     deliverer = channels.deliverer
     assert deliverer is not None
+    deliverer.heartbeat.name = deliverer.heartbeat.name.replace("serve@", "worker@", 1)
+    deliverer.heartbeat.kind = "worker"
     sent = 0
     try:
         if not channels.gateways:

@@ -19,6 +19,7 @@ from registry.clock import SYSTEM_CLOCK, Clock
 from registry.errors import InvalidInput, LinkCodeInvalid, PermissionDenied
 from registry.events import Actor, append_event
 from registry.models import ChatAccount, LinkCode, Membership, Person
+from registry.outbox import enqueue
 from registry.permissions import is_admin, remember_roles
 from registry.units import get_person
 
@@ -91,6 +92,7 @@ def link_account(
                  actor=Actor(person.id, channel), at=now,
                  data={"chat_account_id": account.id, "channel": channel, "link_code_id": row.id,
                        "before_person_id": before})
+    queue_menu_refresh(session, account, at=now)
     return person
 
 
@@ -107,7 +109,46 @@ def link_directly(
         append_event(session, kind="chat_account.linked", entity="person", entity_id=person.id, actor=actor,
                      at=now, data={"chat_account_id": account.id, "channel": channel, "link_code_id": None,
                                    "before_person_id": before})
+        queue_menu_refresh(session, account, at=now)
     return account
+
+
+def unlink_account(session: Session, channel: str, external_id: str, *, actor: Actor,
+                   clock: Clock = SYSTEM_CLOCK) -> ChatAccount:
+    """Unbind a chat account from its person (the person keeps everything else; evented)."""
+    now = clock.now()
+    if actor.person_id is not None and not is_admin(session, actor.person_id):  # the CLI acts as the system
+        raise PermissionDenied("ยกเลิกการผูกบัญชี")
+    account = session.execute(
+        select(ChatAccount).where(ChatAccount.channel == channel, ChatAccount.external_id == external_id)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if account is None or account.person_id is None:
+        raise InvalidInput("account", "บัญชีแชตนี้ยังไม่ได้ผูกกับผู้ใช้")
+    before = account.person_id
+    account.person_id = None
+    session.flush()
+    append_event(session, kind="chat_account.unlinked", entity="person", entity_id=before, actor=actor, at=now,
+                 data={"chat_account_id": account.id, "channel": channel})
+    queue_menu_refresh(session, account, at=now)
+    return account
+
+
+MENU_REFRESH = "richmenu"  # outbox kind: the LINE gateway links the menu of the account's roles (bot.richmenu_link)
+
+
+def queue_menu_refresh(session: Session, account: ChatAccount | None = None, *, person_id: int | None = None,
+                       at: dt.datetime) -> None:
+    """After a link, an unlink or a change of roles: have the LINE gateway show the account(s) the
+    menu of the person's roles now (it reads them when it delivers, so the latest state wins)."""
+    if account is not None:
+        accounts = [account] if account.channel == "line" else []
+    else:
+        accounts = list(session.execute(select(ChatAccount).where(
+            ChatAccount.person_id == person_id, ChatAccount.channel == "line")).scalars())
+    for a in accounts:
+        enqueue(session, channel="line", chat_id=a.external_id, person_id=a.person_id, kind=MENU_REFRESH,
+                payload={"chat_account_id": a.id}, at=at)
 
 
 def _check_channel(channel: str) -> None:

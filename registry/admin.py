@@ -23,6 +23,7 @@ from registry.clock import SYSTEM_CLOCK, Clock
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.events import Actor, append_event
 from registry.models import ApiToken, Holiday, LinkCode, Membership, Person, Unit
+from registry.accounts import queue_menu_refresh
 from registry.permissions import CLEARANCE_RANK, ROLES, forget_roles, is_admin
 from registry.units import get_person, get_unit
 from registry.validation import clean_text
@@ -189,6 +190,7 @@ def grant_role(session: Session, person_id: int, unit_id: int, role: str, *, act
     forget_roles(session)
     append_event(session, kind="role.granted", entity="person", entity_id=person.id, actor=actor, at=clock.now(),
                  data={"unit_id": unit.id, "role": role})
+    queue_menu_refresh(session, person_id=person.id, at=clock.now())  # the LINE menu of the new roles
     return m
 
 
@@ -206,6 +208,7 @@ def revoke_role(session: Session, person_id: int, unit_id: int, role: str, *, ac
     forget_roles(session)
     append_event(session, kind="role.revoked", entity="person", entity_id=person_id, actor=actor, at=clock.now(),
                  data={"unit_id": unit_id, "role": role})
+    queue_menu_refresh(session, person_id=person_id, at=clock.now())  # the LINE menu of the roles left
 
 
 # ---------------------------------------------------------------- API tokens

@@ -375,6 +375,20 @@ class ChatPace(Base):
     not_before: Mapped[dt.datetime]
 
 
+class Heartbeat(Base):
+    """A process's last sign of life and what it last saw of the platforms: each deliverer (in
+    ``saraban serve`` or ``saraban worker``, on any machine) writes its own row; the system page
+    reads them (channel status, LINE quota) without calling LINE or Telegram itself."""
+
+    __tablename__ = "heartbeats"
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)  # <kind>@<host>:<pid>
+    kind: Mapped[str] = mapped_column(String(16))  # serve | worker
+    version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[dt.datetime]
+    seen_at: Mapped[dt.datetime] = mapped_column(index=True)
+    info: Mapped[dict[str, Any]] = mapped_column(default=dict)  # platform probes: webhook, quota, errors
+
+
 class Audit(Base):
     """A sample audit (สุ่มตรวจ) over units and a period; frozen once closed."""
 

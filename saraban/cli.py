@@ -21,6 +21,8 @@ admin = typer.Typer(help="งานผู้ดูแลระบบ: ผู้�
 bench = typer.Typer(help="วัดความเร็ว (benchmarks)", no_args_is_help=True)
 app.add_typer(admin, name="admin")
 app.add_typer(bench, name="bench")
+setup = typer.Typer(help="ตั้งค่าบอต LINE และ Telegram (webhook เมนู คำสั่ง)", no_args_is_help=True)
+app.add_typer(setup, name="setup")
 
 
 def _runtime(*, writes: bool = True):
@@ -153,6 +155,91 @@ def backup(target: Annotated[str, typer.Argument(help="ไฟล์ปลาย�
     name = target or f"saraban-backup-{dt.datetime.now():%Y%m%d-%H%M%S}.{'db' if rt.engine.dialect.name == 'sqlite' else 'dump'}"
     path = take(rt.engine, Path(name))
     typer.echo(f"สำรองข้อมูลแล้ว: {path} ({path.stat().st_size:,} ไบต์)")
+
+
+@app.command()
+def restore(
+    source: Annotated[str, typer.Argument(help="ไฟล์สำรองจาก saraban backup")],
+    yes: Annotated[bool, typer.Option("--yes", help="ยืนยันการเขียนทับฐานข้อมูลปัจจุบัน")] = False,
+) -> None:
+    """Replace the configured database with a backup (stop every saraban serve and worker first)."""
+    from pathlib import Path
+
+    from registry.backup import RestoreFailed
+    from registry.backup import restore as put_back
+
+    rt = _runtime(writes=False)
+    where = rt.engine.url.render_as_string(hide_password=True)
+    if not yes:
+        typer.echo(f"คำสั่งนี้จะเขียนทับฐานข้อมูล {where} ด้วย {source}: หยุด saraban ทุกตัวก่อน แล้วสั่งใหม่พร้อม --yes ค่ะ",
+                   err=True)
+        raise typer.Exit(2)
+    try:
+        put_back(rt.engine, Path(source))
+    except RestoreFailed as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    finally:
+        rt.engine.dispose()
+    typer.echo(f"กู้คืนฐานข้อมูล {where} จาก {source} แล้ว: สั่ง saraban init (ปรับรุ่นฐานข้อมูล) แล้ว saraban verify ค่ะ")
+
+
+@setup.command("line")
+def setup_line(
+    webhook_url: Annotated[str, typer.Option("--webhook-url", help="https://<โดเมน>/webhooks/line")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="แสดงสิ่งที่จะทำ โดยไม่เปลี่ยนอะไร")] = False,
+) -> None:
+    """Webhook (set + test), bot info, message quota, one rich menu per role through aliases, linked users' menus."""
+    from bot.setup_line import LineSetup, SetupRefused, line_accounts
+    from saraban.settings import get_settings
+
+    s = get_settings()
+    if not s.line_enabled:
+        typer.echo("ยังไม่ได้ตั้ง SARABAN_LINE_CHANNEL_SECRET และ SARABAN_LINE_CHANNEL_ACCESS_TOKEN ค่ะ", err=True)
+        raise typer.Exit(2)
+    rt = _runtime(writes=False)
+    job = LineSetup(s.line_api_base_url, s.line_channel_access_token.get_secret_value(), dry_run=dry_run,
+                    say=typer.echo)
+    try:
+        job.run(webhook_url, line_accounts(rt))
+    except SetupRefused as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    finally:
+        job.close()
+        rt.engine.dispose()
+    if not job.webhook_ok:
+        typer.echo("LINE ส่ง webhook ทดสอบไม่ผ่าน: ตรวจ Caddy, DNS และ SARABAN_LINE_CHANNEL_SECRET ค่ะ", err=True)
+        raise typer.Exit(1)
+
+
+@setup.command("telegram")
+def setup_telegram(
+    webhook_url: Annotated[str, typer.Option("--webhook-url", help="https://<โดเมน>/webhooks/telegram")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="แสดงสิ่งที่จะทำ โดยไม่เปลี่ยนอะไร")] = False,
+    force: Annotated[bool, typer.Option("--force", help="ตั้ง webhook ใหม่แม้ URL เดิม (เช่น หลังเปลี่ยน secret token)")] = False,
+) -> None:
+    """setWebhook (secret token, update types), Thai commands for private chats and groups, the menu button."""
+    import asyncio
+
+    from bot.setup_line import SetupRefused
+    from bot.setup_telegram import TelegramSetup
+    from saraban.settings import get_settings
+
+    s = get_settings()
+    if not s.telegram_enabled:
+        typer.echo("ยังไม่ได้ตั้ง SARABAN_TELEGRAM_BOT_TOKEN ค่ะ", err=True)
+        raise typer.Exit(2)
+    if s.telegram_secret_token is None:
+        typer.echo("ยังไม่ได้ตั้ง SARABAN_TELEGRAM_SECRET_TOKEN (ใช้ตรวจว่า webhook มาจาก Telegram จริง) ค่ะ", err=True)
+        raise typer.Exit(2)
+    job = TelegramSetup(s.telegram_bot_token.get_secret_value(), s.telegram_api_base_url,
+                        s.telegram_secret_token.get_secret_value(), dry_run=dry_run, force=force, say=typer.echo)
+    try:
+        asyncio.run(job.run(webhook_url))
+    except SetupRefused as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -299,6 +386,28 @@ def admin_link_code(
                f"ให้ผู้ใช้พิมพ์ “ผูกบัญชี {issued.code}” ในแชตส่วนตัวกับบอต)")
 
 
+@admin.command("unlink")
+def admin_unlink(
+    channel: Annotated[str, typer.Argument(help="line | telegram | web")],
+    external_id: Annotated[str, typer.Argument(help="รหัสผู้ใช้ของแพลตฟอร์ม (LINE userId / Telegram user id)")],
+) -> None:
+    """Unbind a chat account from its person (their LINE menu is taken away by the worker)."""
+    from registry.accounts import unlink_account
+    from registry.errors import RegistryError
+    from registry.events import Actor
+
+    rt = _runtime()
+    try:
+        with rt.transaction() as session:
+            unlink_account(session, channel, external_id, actor=Actor(None, "cli"), clock=rt.clock)
+    except RegistryError as exc:
+        typer.echo(exc.message_th, err=True)
+        raise typer.Exit(1) from None
+    finally:
+        rt.engine.dispose()
+    typer.echo(f"ยกเลิกการผูกบัญชี {channel} {external_id} แล้วค่ะ")
+
+
 @bench.command("registry")
 def bench_registry(
     letters: Annotated[int, typer.Option(help="จำนวนหนังสือสำหรับทดสอบการค้นหา")] = 100_000,
@@ -316,11 +425,13 @@ def bench_webhook(
     per_user: Annotated[int, typer.Option(help="จำนวนหนังสือที่แต่ละคนลงรับ")] = 40,
     postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql://postgres@127.0.0.1:5432/postgres",
     workers: Annotated[int, typer.Option(help="จำนวน worker process ของเซิร์ฟเวอร์ (เหมือน saraban serve --workers)")] = 1,
+    caddy: Annotated[bool, typer.Option("--caddy", help="วัดซ้ำผ่าน Caddy (deploy/Caddyfile, HTTPS) ด้วย")] = False,
 ) -> None:
     """LINE webhook end to end (uvicorn + fake LINE API) beside a reply-only and a bare signature-checking endpoint."""
     from bench.webhook_bench import main
 
-    raise typer.Exit(main(users=users, per_user=per_user, postgres_url=postgres_url or None, workers=workers))
+    raise typer.Exit(main(users=users, per_user=per_user, postgres_url=postgres_url or None, workers=workers,
+                          caddy=caddy))
 
 
 @bench.command("handlers")

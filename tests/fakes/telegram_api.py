@@ -11,7 +11,9 @@ from __future__ import annotations
 import html.parser
 import itertools
 import json
+import re
 import time
+from urllib.parse import urlsplit
 from typing import Any
 
 from starlette.applications import Starlette
@@ -23,6 +25,14 @@ from tests.fakes.line_api import FakeApiBase, Recorded
 
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
                 "span", "blockquote", "tg-emoji"}
+
+UPDATE_TYPES = {"message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
+                "business_message", "edited_business_message", "deleted_business_messages", "message_reaction",
+                "message_reaction_count", "inline_query", "chosen_inline_result", "callback_query",
+                "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll", "poll_answer",
+                "my_chat_member", "chat_member", "chat_join_request", "chat_boost", "removed_chat_boost"}
+SCOPE_TYPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+               "chat_administrators", "chat_member"}
 
 
 class _HtmlCheck(html.parser.HTMLParser):
@@ -69,10 +79,21 @@ class FakeTelegramApi(FakeApiBase):
         self.files: dict[str, tuple[bytes, str]] = {}  # file_id -> (bytes, file_path)
         self.updates: list[dict[str, Any]] = []  # served by getUpdates (polling mode)
         self._message_ids = itertools.count(1000)
+        self.clear_setup()
         self.app = Starlette(routes=[
             Route("/bot{token}/{method}", self._method, methods=["GET", "POST"]),
             Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
         ])
+
+    def clear_setup(self) -> None:
+        self.webhook: dict[str, Any] = self._no_webhook()
+        self.webhook_secret: str | None = None
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.menu_button: dict[str, Any] = {"type": "default"}
+
+    def reset(self) -> None:
+        super().reset()
+        self.clear_setup()
 
     @property
     def base_url(self) -> str:
@@ -107,7 +128,8 @@ class FakeTelegramApi(FakeApiBase):
                    for k, v in (await request.form()).items()}
         params: dict[str, Any] = {}
         for key, value in raw.items():
-            if isinstance(value, str) and key in ("reply_markup", "entities", "allowed_updates", "link_preview_options"):
+            if isinstance(value, str) and key in ("reply_markup", "entities", "allowed_updates", "link_preview_options",
+                                                          "commands", "scope", "menu_button"):
                 try:
                     value = json.loads(value)
                 except ValueError:
@@ -163,11 +185,94 @@ class FakeTelegramApi(FakeApiBase):
     def _m_editMessageReplyMarkup(self, params):
         return 200, True
 
+    # --- set-up methods (saraban setup telegram), with the Bot API's checks -----------------------------
     def _m_deleteWebhook(self, params):
+        self.webhook = dict(self._no_webhook())
         return 200, True
 
+    @staticmethod
+    def _no_webhook() -> dict[str, Any]:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
     def _m_setWebhook(self, params):
+        url = params.get("url", "")
+        if url == "":
+            self.webhook = dict(self._no_webhook())
+            return 200, True
+        parts = urlsplit(url)
+        if parts.scheme != "https":
+            return 400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+        if (parts.port or 443) not in (443, 80, 88, 8443):
+            return 400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            return 400, "Bad Request: secret token contains unallowed characters"
+        allowed = params.get("allowed_updates")
+        if allowed is not None and (not isinstance(allowed, list) or set(allowed) - UPDATE_TYPES):
+            return 400, "Bad Request: allowed_updates: unknown update type"
+        connections = int(params.get("max_connections") or 40)
+        if not 1 <= connections <= 100:
+            return 400, "Bad Request: max_connections must be between 1 and 100"
+        self.webhook.update(url=url, max_connections=connections, allowed_updates=allowed or
+                            sorted(UPDATE_TYPES - {"chat_member", "message_reaction", "message_reaction_count"}))
+        self.webhook_secret = secret
         return 200, True
+
+    def _m_getWebhookInfo(self, params):
+        return 200, dict(self.webhook)
+
+    @staticmethod
+    def _scope_key(params) -> tuple[str, str] | str:
+        scope = params.get("scope") or {"type": "default"}
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        if scope.get("type") not in SCOPE_TYPES:
+            return "Bad Request: unsupported bot command scope type"
+        lang = params.get("language_code") or ""
+        if lang and not re.fullmatch(r"[a-z]{2}", lang):
+            return "Bad Request: invalid language code specified"
+        return (json.dumps(scope, sort_keys=True), lang)
+
+    def _m_setMyCommands(self, params):
+        key = self._scope_key(params)
+        if isinstance(key, str):
+            return 400, key
+        commands = params.get("commands")
+        if isinstance(commands, str):
+            commands = json.loads(commands)
+        if not isinstance(commands, list) or len(commands) > 100:
+            return 400, "Bad Request: too many commands"
+        for c in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", "")):
+                return 400, "Bad Request: BOT_COMMAND_INVALID"
+            if not 1 <= len(c.get("description", "")) <= 256:
+                return 400, "Bad Request: command description is too long" if c.get("description") else \
+                    "Bad Request: command description is empty"
+        self.commands[key] = [{"command": c["command"], "description": c["description"]} for c in commands]
+        return 200, True
+
+    def _m_getMyCommands(self, params):
+        key = self._scope_key(params)
+        if isinstance(key, str):
+            return 400, key
+        return 200, self.commands.get(key, [])
+
+    def _m_setChatMenuButton(self, params):
+        button = params.get("menu_button") or {"type": "default"}
+        if isinstance(button, str):
+            button = json.loads(button)
+        if button.get("type") not in ("commands", "web_app", "default"):
+            return 400, "Bad Request: unsupported menu button type"
+        self.menu_button = button
+        return 200, True
+
+    def _m_getChatMenuButton(self, params):
+        return 200, self.menu_button
+
+    def changes(self) -> list[Recorded]:
+        """Accepted calls that changed the bot's set-up (tests: a second run makes none)."""
+        return [r for r in self.calls("/", ok=True)
+                if r.path.rsplit("/", 1)[-1] in ("setWebhook", "setMyCommands", "setChatMenuButton", "deleteWebhook")]
 
     def _m_getFile(self, params):
         found = self.files.get(params.get("file_id", ""))
