@@ -1,7 +1,7 @@
 """heartbeats: each deliverer's last sign of life and what it last saw of LINE and Telegram
 
 Revision ID: 0004_live
-Revises: 0003_chat_pace
+Revises: 0004_edge
 Create Date: 2026-12-06 05:30:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import registry.models
 
 
 revision = '0004_live'
-down_revision = '0003_chat_pace'
+down_revision = '0004_edge'
 branch_labels = None
 depends_on = None
 
