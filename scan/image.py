@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-PAGE_WIDTH = 1654  # A4 at 200 dpi
+DPI = 200  # the resolution pages are brought to: A4 width in pixels below
+PAGE_WIDTH = round(210 / 25.4 * DPI)
 A4_RATIO = 297 / 210
 HEADER_FRACTION = 0.5  # the header of a letter (down to เรียน / อ้างถึง) fits in the top half
 
@@ -179,8 +180,12 @@ def prepare(gray: np.ndarray, *, header_only: bool = True, binarise: bool = True
     if header_only:
         page = page[: max(1, int(page.shape[1] * A4_RATIO * HEADER_FRACTION))]
     if binarise:
-        page = sauvola(page)
+        page = sauvola(page, window=_odd(41 * PAGE_WIDTH / 1654))
     return Prepared(page, corners is not None, angle)
+
+
+def _odd(x: float) -> int:
+    return int(x) // 2 * 2 + 1
 
 
 def png(gray: np.ndarray) -> bytes:

@@ -133,7 +133,7 @@ def is_ref_line(seg: Segment, width: float) -> bool:
     m = _REF_LABEL.match(text)
     if m is None:
         return False
-    rest = text[m.end() :]
+    rest = _MARKS.sub("", text[m.end() :])
     b = bare(text)
     if b.startswith(("ทาง", "ทงน", "ทน", "ทม", "ทก", "ทส")) and not _REF_BODY.match(rest):
         return False  # ทั้งนี้ / ที่นี่: a word, not the label
@@ -152,6 +152,12 @@ def is_address(text: str) -> bool:
 def is_stamp(text: str) -> bool:
     b = bare(fix_ocr(text))
     return any(c in b for c in _STAMP_CUES) or b.startswith("เวลา")
+
+
+def is_speck(seg: Segment) -> bool:
+    """Dust, a stamp's edge or a bit of the Garuda read as a few odd characters."""
+    letters = len(re.findall(r"[ก-ฮ]", seg.text))
+    return seg.conf < 60 and letters < 6
 
 
 def has_month(text: str) -> bool:
@@ -209,7 +215,7 @@ def read(segs: list[Segment], width: float) -> Header:
     candidates = [
         s for s in segs
         if upper < s.cy < lower and s is not ref and s.x0 > 0.25 * width and has_month(s.text)
-        and not is_stamp(s.text) and s not in out.decoys
+        and not is_stamp(s.text) and s not in out.decoys and not is_speck(s)
     ]  # fmt: skip
     date = candidates[-1] if candidates else None  # the one nearest เรื่อง: the agency block is above it
     if date is not None:
@@ -222,7 +228,7 @@ def read(segs: list[Segment], width: float) -> Header:
     right = [
         s for s in segs
         if s.x0 > 0.42 * width and s.cy < block_bottom and s is not date and s not in out.decoys
-        and not is_stamp(s.text)
+        and not is_stamp(s.text) and not is_speck(s)
     ]  # fmt: skip
     if block_top is not None:
         right = [s for s in right if s.cy >= block_top]

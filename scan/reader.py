@@ -134,6 +134,13 @@ def _read_image(gray, mime: str, today, *, pages: int) -> ScanResult:
 
 def _result(source: str, segs: list[Segment], width: float, confidence: float, mime: str, today, pages: int) -> ScanResult:
     header = layout.read(segs, width)
+    if source == "ocr":
+        from scan.spelling import restore_marks
+
+        for name in ("sender", "subject", "addressee"):
+            value = getattr(header, name)
+            if value:
+                setattr(header, name, restore_marks(value))
     text = layout.page_text(segs)
     if header.found_layout:
         header_text = header.as_text()

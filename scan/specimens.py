@@ -245,7 +245,7 @@ def render(letter: Letter, dpi: int = 200):
                             outline=(200, 30, 30), width=max(2, dpi // 70))  # fmt: skip
     y = 47.0
     page.text(left, y, f"ที่ {letter.ref_no}", regular)
-    block_x = 125.0
+    block_x = min(125.0, 195 - max(page.width_mm(x, regular) for x in letter.agency + letter.address))
     for i, line in enumerate(letter.agency + letter.address):
         page.text(block_x, y + i * lead, line, regular)
     y += (len(letter.agency) + len(letter.address)) * lead + lead * 0.4
