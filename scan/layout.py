@@ -30,6 +30,7 @@ def fix_ocr(text: str) -> str:
     t = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33").replace("เเ", "แ")
     t = t.replace("\u0e4d \u0e32", "\u0e33")
     t = re.sub(r"\s+[.,:;|'\"]+$", "", t)  # a speck after the last word
+    t = re.sub(r"(^|\s)[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+", r"\1", t)  # a mark with no letter under it
     return t.strip(" |'\"‘’“”_—-~`")
 
 
@@ -261,6 +262,8 @@ def read(segs: list[Segment], width: float) -> Header:
         last = subject
         for s in segs:
             if s.cy <= subject.cy + 0.5 * h or s.cy >= stop - 0.3 * h or s in used:
+                continue
+            if is_speck(s):
                 continue
             if s.y0 - last.y1 > 1.2 * h or s.x0 < subject.x0 + 0.5 * h:
                 break

@@ -12,6 +12,7 @@ left as read.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 
@@ -25,6 +26,9 @@ def _is_mark(ch: str) -> bool:
 
 def bare(text: str) -> str:
     return "".join(c for c in text if not _is_mark(c))
+
+
+_TOTAL: list[int] = []  # tokens in the frequency list, set with the lexicon
 
 
 @functools.cache
@@ -42,6 +46,7 @@ def _lexicon():
         freq = dict(tnc.word_freqs())
     except Exception:  # the frequency list is a tie-breaker only
         freq = {}
+    _TOTAL[:] = [max(1, sum(freq.values()))]
     return by_key, freq, Trie(by_key), frozenset(thai_words())
 
 
@@ -73,14 +78,17 @@ def _fix(chunk: str) -> str:
 
 
 def _likelier_as_read(read: str, best: str, words_set, freq) -> bool:
-    """True when the text as read is itself common words (``ขั้นที่`` is ขั้น + ที่, not the rare
-    ขันที), more common than the one word with the same bare form."""
+    """True when the text as read is itself dictionary words that are likelier, as a unigram
+    sequence, than the one word with the same bare form: ``ขั้นที่`` is ขั้น + ที่, not the rare
+    ขันที; but ``ทีดิน`` is ที่ดิน, not ที + ดิน."""
     from pythainlp.tokenize import word_tokenize
 
     parts = word_tokenize(read, engine="newmm")
     if not all(p in words_set for p in parts):
         return False
-    return min(freq.get(p, 0) for p in parts) > freq.get(best, 0)
+    total = max(1, sum(freq.values()) if not _TOTAL else _TOTAL[0])
+    as_read = sum(math.log((freq.get(p, 0) + 1) / total) for p in parts)
+    return as_read > math.log((freq.get(best, 0) + 1) / total)
 
 
 def restore_marks(text: str) -> str:
