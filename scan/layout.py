@@ -151,8 +151,10 @@ def is_address(text: str) -> bool:
 
 
 def is_stamp(text: str) -> bool:
+    """A line of a receiving unit's stamp: เลขรับ / รับที่, วันที่ <date>, เวลา <time>. (A letter's own
+    date line is the date alone, never "วันที่ …".)"""
     b = bare(fix_ocr(text))
-    return any(c in b for c in _STAMP_CUES) or b.startswith("เวลา")
+    return any(c in b for c in _STAMP_CUES) or b.startswith("เวลา") or bool(re.match(r"วนท[\d๐-๙]", b))
 
 
 def is_speck(seg: Segment) -> bool:
@@ -226,11 +228,11 @@ def read(segs: list[Segment], width: float) -> Header:
     # the agency block: right-hand lines from the ที่ line down to the date; the name, not the address
     block_top = ref.cy - 0.6 * h if ref is not None else None
     block_bottom = date.cy - 0.4 * h if date is not None else lower
-    right = [
-        s for s in segs
-        if s.x0 > 0.42 * width and s.cy < block_bottom and s is not date and s not in out.decoys
-        and not is_stamp(s.text) and not is_speck(s)
-    ]  # fmt: skip
+    right = [s for s in segs if s.x0 > 0.42 * width and s.cy < block_bottom and s is not date and not is_speck(s)]
+    stamp_lines = [s.cy for s in right if is_stamp(s.text)]
+    if stamp_lines:  # the receiving unit's stamp sits above the block: its name line is no sender
+        right = [s for s in right if s.cy > max(stamp_lines) + 0.5 * h]
+    right = [s for s in right if s not in out.decoys]
     if block_top is not None:
         right = [s for s in right if s.cy >= block_top]
     else:  # no ที่ line: the contiguous run of right-hand lines ending just above the date

@@ -66,3 +66,12 @@ def test_address_lines_recognised():
 def test_no_official_layout_gives_no_header():
     rows = [(240, 100, "ประกาศ", 90), (240, 160, "ขอเชิญทุกท่านร่วมงานปีใหม่", 90)]
     assert not layout.read(_page(rows), W).found_layout
+
+
+def test_without_a_ref_line_the_stamp_is_still_not_the_sender():
+    rows = [r for r in ROWS if not r[2].startswith("ที ")]
+    rows = [(x, y + (100 if x > 1000 and y < 300 else 0), t, c) for x, y, t, c in rows]  # stamp just above the block
+    h = layout.read(_page(sorted(rows, key=lambda r: r[1])), W)
+    assert h.ref_no is None
+    assert h.sender == "สำนักงานปลัดกระทรวงมหาดไทย"
+    assert h.date == "2 กันยายน 2566"
