@@ -280,6 +280,25 @@ def parse() -> None:
     raise typer.Exit(run(sys.stdin, sys.stdout))
 
 
+@app.command()
+def scan(
+    files: Annotated[list[str], typer.Argument(help="รูปภาพ (PNG, JPEG) หรือ PDF ของหนังสือ")],
+    blocks: Annotated[bool, typer.Option("--blocks", help="แสดงบรรทัดที่อ่านได้พร้อมตำแหน่งด้วย")] = False,
+) -> None:
+    """Read letters from images and PDFs; write one JSON object per file (F7)."""
+    from scan.reader import read_path
+
+    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    failed = 0
+    for path in files:
+        out = read_path(path)
+        if not blocks:
+            out.pop("blocks", None)
+        failed += "error" in out
+        typer.echo(json.dumps(out, ensure_ascii=False))
+    raise typer.Exit(1 if failed else 0)
+
+
 @admin.command("people")
 def admin_people(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List people with their unit and roles."""
@@ -465,6 +484,19 @@ def bench_parse() -> None:
     from bench.parse_bench import main
 
     raise typer.Exit(main([]))
+
+
+@bench.command("scan")
+def bench_scan(
+    pages: Annotated[int, typer.Option(help="จำนวนหนังสือต่อสภาพ (สแกน, ถ่ายรูป, PDF ข้อความ, PDF ภาพ)")] = 30,
+    seed: Annotated[int, typer.Option(help="seed ของหนังสือตัวอย่าง")] = 2026,
+    conditions: Annotated[str, typer.Option(help="เฉพาะสภาพเหล่านี้ คั่นด้วยจุลภาค (ว่าง = ทั้งหมด)")] = "",
+    failures: Annotated[str, typer.Option(help="โฟลเดอร์เก็บไฟล์ที่อ่านผิด (ว่าง = ไม่เก็บ)")] = "",
+) -> None:
+    """Field accuracy per condition and CPU seconds per page of saraban scan."""
+    from bench.scan_bench import main
+
+    raise typer.Exit(main(pages=pages, seed=seed, conditions=conditions, failures=failures))
 
 
 def main() -> None:

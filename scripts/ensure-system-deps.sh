@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # System packages the suite needs beyond PyPI; installed from Debian when missing and when we may.
 set -u
+# Always wanted, whatever the caller names: Tesseract with its Thai model and Thai fonts for `saraban scan`
+# (OCR of photographed letters) and the test pages it is measured on.
+set -- "$@" tesseract-ocr tesseract-ocr-tha fonts-thai-tlwg
 need=()
 for pkg in "$@"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")

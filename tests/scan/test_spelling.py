@@ -1,0 +1,29 @@
+"""OCR drops and invents Thai marks; the dictionary puts them back, and leaves right text alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from scan.spelling import restore_marks
+
+
+@pytest.mark.parametrize(
+    ("read", "right"),
+    [
+        ("ประจำปงบประมาณ", "ประจำปีงบประมาณ"),
+        ("ในพืนทีภาคตะวันออก", "ในพื้นที่ภาคตะวันออก"),
+        ("กรมส่งเสริมูสหกรณ์", "กรมส่งเสริมสหกรณ์"),
+        ("กรมควบคมมลพิษ", "กรมควบคุมมลพิษ"),
+        ("สิงปลูกสร้าง", "สิ่งปลูกสร้าง"),
+    ],
+)
+def test_marks_put_back(read, right):
+    assert restore_marks(read) == right
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["สำนักงานปลัดกระทรวงมหาดไทย", "นายอำเภอทุกอำเภอ", "พ.ศ. 2568 ครั้งที่ 2/2567", "มท 0808.2/ว 1095", ""],
+)
+def test_right_text_unchanged(text):
+    assert restore_marks(text) == text
