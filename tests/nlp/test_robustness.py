@@ -154,11 +154,7 @@ def test_a_bracketed_reference_to_another_letter_stays_in_the_subject():
     "unit",
     ["มท 0604/ว 1\t1 มี.ค. 69\tกรม\t", "ก | ", "ขอ     ", "กรม / ", "- ที่ มท 1/1\n• เรื่อง ก\n", "ที่ เรื่อง จาก ลว. อ้างถึง "],
 )
-def test_long_repetitive_pastes_parse_quickly(unit):
-    # thousands of cells, bullets or labels: no recursion limit, nothing quadratic
-    import time
-
+def test_long_repetitive_pastes_parse(unit):
+    # thousands of cells, bullets or labels: no recursion limit; their speed is in `saraban bench parse`
     text = (unit * 5000)[:10_000]
-    t0 = time.perf_counter()
-    parse_message(text, today=TODAY).to_json()
-    assert time.perf_counter() - t0 < 2.0
+    assert isinstance(parse_message(text, today=TODAY).to_json(), dict)
