@@ -348,3 +348,11 @@ def test_a_bare_number_offers_the_item_and_acts_not(runtime, link):
     assert button(asked, "รับทราบ 2/2569").startswith("ack:")
     assert [a.status for a in _assignments(runtime)] == ["sent", "sent"]
     assert clerk.say("เลข 1 ครับ")[0].card.title == "สถานะเลขรับ 1/2569"  # not the clerk's item: its status
+
+
+def test_group_chatter_that_looks_like_a_reply_stays_quiet(runtime, link):
+    from tests.handlers.conftest import Chat
+
+    member = Chat(runtime, link("owner").account, chat_id="G-1", is_group=True)
+    assert member.say("โอเคค่ะ") == [] and member.say("เลข 5 ค่ะ") == []
+    assert member.say("ได้แล้วค่ะ เลขที่ 41") == [] or "แชตส่วนตัว" in member.text
