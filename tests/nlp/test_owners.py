@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 from nlp.owners import OwnerIndex, suggest_owners
 
@@ -48,12 +47,11 @@ def test_history_rows_may_be_mappings():
     assert suggest_owners("โอนเงินจัดสรรงบประมาณ", rows)[0].owner_name == "นายสมชาย ใจดี"
 
 
-def test_fast_for_thousands_of_rows():
+def test_thousands_of_rows():
+    # Its speed is the handlers bench's business (house rule: no timed assertions in tests; this one
+    # failed on a loaded machine with nothing changed).
     rows = [(f"{s} ลำดับ {i}", o, n) for i in range(400) for s, o, n in HISTORY]  # 3,200 rows
-    start = time.perf_counter()
     index = OwnerIndex(rows)
     for _ in range(10):
         suggestions = index.suggest("โอนเงินจัดสรรงบประมาณรายจ่าย งวดที่ 4")
-    elapsed = time.perf_counter() - start
     assert suggestions[0].owner_id == "p2"
-    assert elapsed < 2.0, elapsed
