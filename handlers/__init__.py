@@ -34,8 +34,16 @@ Contract for the channels (``bot/``):
 Linking for the web chat and the terminal (no code): ``registry.accounts.link_directly``.
 Admin-issued codes: ``registry.accounts.issue_link_code`` (CLI ``saraban admin link-code``).
 
-Rendering: every Reply has ``text`` (complete on its own: LINE on PC, terminal); ``card`` and
-``quick_replies`` are extras. ``handlers.cards.card_text(card)`` gives a card as plain text.
+Rendering: every Reply has ``text`` (complete on its own: LINE on PC, terminal); ``card``,
+``quick_replies`` and ``items`` (a list answer: one card per item, each with its buttons) are
+extras. ``handlers.cards.card_text(card)`` gives a card as plain text. A ``Button`` with ``url``
+opens that page of this server (prefix the public address); without link buttons, send its
+payload (``ln:…``): the answer is the address as text.
+
+Files: ``Inbound.text`` of a file/image event is its caption (Telegram); a caption that is a
+letter header starts that registration with the file held (``handlers.attach``).
+
+Every intent and button is declared once in ``handlers.features``.
 """
 
 from __future__ import annotations

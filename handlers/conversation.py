@@ -35,6 +35,8 @@ def act(ctx: Ctx, state: Conversation | None, u: Any, result: Any, text: str) ->
     from handlers.core import dispatch
 
     action = u.action
+    if ctx.inbound.is_group and action in ("no_card", "number"):
+        return []  # "โอเคค่ะ" / "เลข 5 ค่ะ" between colleagues in a group: not said to the bot
     if action == "confirm":
         return intake.confirm(ctx, state.data["token"])
     if action == "edit":

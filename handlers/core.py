@@ -1,8 +1,10 @@
 """The one entry point and the router: who is writing, what they mean, which flow answers.
 
-Routing table (one place): buttons by payload action, text by the parser's intent, with a
-conversation in progress (draft field asked, recipient search, return reason) taking plain
-answers first. Errors are mapped here and nowhere else.
+Routing is derived from one table (``handlers.features``): buttons by payload action, typed
+commands by the parser's intent. Free text is first read against what the conversation has open
+(``nlp.replies.understand``: a confirmation card, a field asked, the recipient picker, a return
+reason, the letter just handled, the person's waiting items; ``handlers.conversation`` acts on
+it). Errors are mapped here and nowhere else.
 """
 
 from __future__ import annotations

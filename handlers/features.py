@@ -11,6 +11,7 @@ Handlers are named as ``"module:function"`` and imported when first called: the 
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 ArgKinds = tuple[type, ...]
 
 
+@functools.cache  # resolved once per target: dispatch is one dict lookup and a call
 def _call(target: str) -> Callable[..., Any]:
     module, name = target.split(":")
     return getattr(importlib.import_module(f"handlers.{module}"), name)

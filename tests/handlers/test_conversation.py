@@ -30,6 +30,14 @@ def _attachments(runtime):
         return list(s.execute(select(Attachment).order_by(Attachment.id)).scalars())
 
 
+def _flow(runtime, chat) -> str | None:
+    from registry.conversations import load_state
+
+    with runtime.read() as s:
+        state = load_state(s, chat.channel, chat.chat_id, now=runtime.clock.now())
+        return state.flow if state is not None else None
+
+
 def _two_forwarded(link):
     clerk, owner = link("clerk"), link("owner")
     register(clerk, HEADER)
@@ -85,11 +93,13 @@ def test_a_header_without_a_command_still_opens_the_card(runtime, link):
 
 def test_replies_and_statements_never_open_a_card(runtime, link):
     clerk = link("clerk")
+    # the parser reads the last three as register_incoming with ref_no "41": the evidence rule says no
     for text in ("ได้แล้วค่ะ เลขที่ 41", "เลขที่ 41 ค่ะ", "ประชุมเรื่องงบประมาณวันที่ 5 มี.ค. นะคะ",
-                 "หนังสือจากกองคลังมาแล้วค่ะ"):
+                 "หนังสือจากกองคลังมาแล้วค่ะ", "ส่งแล้วค่ะ เลขที่ 41", "เรียบร้อยค่ะ ที่ 41", "เลขที่ 41 เรื่องประชุมค่ะ"):
         replies = clerk.say(text)
         assert all(r.card is None or r.card.title != "ตรวจสอบก่อนลงรับ" for r in replies), text
         assert "ยืนยัน" not in [label for label, _ in buttons(replies)], text
+        assert _flow(runtime, clerk) != "intake", text  # no draft opened either (no field asked)
     clerk.say("ยืนยัน")
     assert _letters(runtime) == []
 
@@ -338,3 +348,11 @@ def test_a_bare_number_offers_the_item_and_acts_not(runtime, link):
     assert button(asked, "รับทราบ 2/2569").startswith("ack:")
     assert [a.status for a in _assignments(runtime)] == ["sent", "sent"]
     assert clerk.say("เลข 1 ครับ")[0].card.title == "สถานะเลขรับ 1/2569"  # not the clerk's item: its status
+
+
+def test_group_chatter_that_looks_like_a_reply_stays_quiet(runtime, link):
+    from tests.handlers.conftest import Chat
+
+    member = Chat(runtime, link("owner").account, chat_id="G-1", is_group=True)
+    assert member.say("โอเคค่ะ") == [] and member.say("เลข 5 ค่ะ") == []
+    assert member.say("ได้แล้วค่ะ เลขที่ 41") == [] or "แชตส่วนตัว" in member.text
