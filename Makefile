@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
-	@bash scripts/ensure-system-deps.sh chromium poppler-utils
+	@bash scripts/ensure-system-deps.sh chromium poppler-utils dovecot-imapd
 	@touch $(STAMP)
 
 install: $(STAMP)

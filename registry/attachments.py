@@ -4,6 +4,11 @@ directory, recorded with its size and type, one event each.
 The bytes are written (content-addressed, atomically) before the row is inserted; a rolled-back
 transaction leaves at most an unreferenced file, never a row without its file. ลับที่สุด letters
 keep no content (2564 amendment), so they take no attachments.
+
+Originals are kept exactly as received (a signed PDF must stay valid): the receipt stamp (ตรารับ)
+is drawn on a copy, stored beside it and recorded on the same row (``stamped_path``,
+``stamped_sha256``). The drawing itself is scan.stamp's; callers hand it in as *draw*, so this
+room stays free of PDF and image libraries.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -38,6 +44,9 @@ _MAGIC = (
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
 )
+# The original e-mail of a letter that came through the saraban mailbox (bot/mail.py); never
+# accepted from a chat upload, only through store_file(..., email=True).
+EMAIL_TYPE = "message/rfc822"
 
 
 @dataclass(frozen=True)
@@ -64,18 +73,23 @@ def sniff(data: bytes) -> str | None:
 
 
 def store_file(directory: Path, data: bytes, *, content_type: str | None = None,
-               filename: str | None = None) -> StoredFile:
-    """Validate and write the bytes under ``<dir>/<sha[:2]>/<sha><ext>`` (idempotent)."""
+               filename: str | None = None, email: bool = False) -> StoredFile:
+    """Validate and write the bytes under ``<dir>/<sha[:2]>/<sha><ext>`` (idempotent). With
+    *email*, the bytes are an original e-mail (.eml) kept as received."""
     if not data:
         raise InvalidInput("file", "ไฟล์ว่างเปล่า กรุณาส่งใหม่")
     if len(data) > MAX_BYTES:
         raise InvalidInput("file", f"ไฟล์ใหญ่เกินไป (สูงสุด {MAX_BYTES // (1024 * 1024)} MB)")
-    # Trust the bytes over the declared type: a platform may say octet-stream for a PDF.
-    kind = sniff(data) or (content_type or "").split(";")[0].strip().lower()
-    if kind not in ALLOWED_TYPES:
-        raise InvalidInput("file", "รองรับเฉพาะรูปภาพ (JPEG, PNG, WebP, HEIC) และไฟล์ PDF")
+    if email:
+        kind, ext = EMAIL_TYPE, ".eml"
+    else:
+        # Trust the bytes over the declared type: a platform may say octet-stream for a PDF.
+        kind = sniff(data) or (content_type or "").split(";")[0].strip().lower()
+        if kind not in ALLOWED_TYPES:
+            raise InvalidInput("file", "รองรับเฉพาะรูปภาพ (JPEG, PNG, WebP, HEIC) และไฟล์ PDF")
+        ext = ALLOWED_TYPES[kind]
     sha = hashlib.sha256(data).hexdigest()
-    relative = Path(sha[:2]) / f"{sha}{ALLOWED_TYPES[kind]}"
+    relative = Path(sha[:2]) / f"{sha}{ext}"
     target = Path(directory) / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -131,3 +145,58 @@ def attach_file(session: Session, letter_id: int, data: bytes, *, directory: Pat
         raise InvalidInput("file", "หนังสือลับที่สุดไม่บันทึกเนื้อหาในระบบอิเล็กทรอนิกส์ จึงแนบไฟล์ไม่ได้")
     stored = store_file(directory, data, content_type=content_type, filename=filename)
     return add_attachment(session, letter_id, stored, actor=actor, clock=clock)
+
+
+# --- the original and its stamped copy -------------------------------------------------------------
+
+def file_path(directory: Path, storage_path: str) -> Path:
+    path = Path(storage_path)
+    return path if path.is_absolute() else Path(directory) / path
+
+
+def read_original(directory: Path, row: Attachment) -> bytes:
+    """The original bytes, checked against the sha256 recorded when they arrived."""
+    data = file_path(directory, row.storage_path).read_bytes()
+    if hashlib.sha256(data).hexdigest() != row.sha256:
+        raise InvalidInput("file", "ไฟล์ต้นฉบับไม่ตรงกับค่า sha256 ที่บันทึกไว้ กรุณาแจ้งผู้ดูแลระบบ")
+    return data
+
+
+def receipt_facts(session: Session, letter_id: int) -> dict[str, str] | None:
+    """What the receipt stamp (ตรารับ) shows: unit name, เลขรับ, date and time (พ.ศ., Bangkok time);
+    None while the letter has no receiving number (an outgoing letter, a draft)."""
+    from registry.models import Letter, Registration
+    from registry.timeutil import local, thai_date
+
+    letter = session.get(Letter, letter_id)
+    reg = session.query(Registration).filter(Registration.letter_id == letter_id).one_or_none()
+    if letter is None or reg is None or letter.direction != "incoming":
+        return None
+    at = local(reg.received_at)
+    return {"unit": letter.unit.name, "number": f"{reg.number}/{reg.book.year}",
+            "date": thai_date(at.date(), short=True), "time": f"{at:%H:%M} น."}
+
+
+Draw = Callable[[bytes, str, dict], bytes]  # (original bytes, content type, receipt facts) → stamped copy
+
+
+def make_stamped_copy(session: Session, attachment_id: int, *, directory: Path, draw: Draw, actor: Actor,
+                      clock: Clock = SYSTEM_CLOCK) -> Attachment:
+    """Draw the receipt stamp on a copy of the attachment and record it (once: a second call
+    returns the row as it is). The original file is read, never written."""
+    row = session.get(Attachment, attachment_id)
+    if row is None:
+        raise InvalidInput("file", "ไม่พบไฟล์แนบ")
+    if row.stamped_path is not None:
+        return row
+    facts = receipt_facts(session, row.letter_id)
+    if facts is None:
+        raise InvalidInput("file", "หนังสือนี้ยังไม่มีเลขรับ จึงยังประทับตรารับไม่ได้")
+    stamped = draw(read_original(directory, row), row.content_type, facts)
+    stored = store_file(directory, stamped, content_type=row.content_type)
+    row.stamped_path = stored.storage_path
+    row.stamped_sha256 = stored.sha256
+    append_event(session, kind="attachment.stamped", entity="letter", entity_id=row.letter_id, actor=actor,
+                 at=clock.now(), data={"attachment_id": row.id, "sha256": row.sha256,
+                                       "stamped_sha256": stored.sha256, "stamp": facts})
+    return row

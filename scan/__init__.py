@@ -1,0 +1,1 @@
+"""Reading pages: files in, text and drawings out. No database, no chat (ARCHITECTURE: scan/)."""
