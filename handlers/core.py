@@ -179,7 +179,7 @@ def _parse_text(text: str, today):
 # --- buttons -------------------------------------------------------------------------------------
 
 def on_button(ctx: Ctx, raw: str | None) -> list[Reply]:
-    from handlers import acknowledge, forward, intake, my_tasks, payloads, status
+    from handlers import acknowledge, forward, intake, mail_drafts, my_tasks, payloads, status
     from handlers.help import help_replies
 
     p = payloads.parse(raw)
@@ -206,6 +206,8 @@ def on_button(ctx: Ctx, raw: str | None) -> list[Reply]:
         "help": lambda: help_replies(ctx),
         "stop": lambda: status.stop_flow(ctx),
         "tr": lambda: _training_button(ctx, args),
+        "mc": lambda: mail_drafts.confirm(ctx, args[0]),  # a mailbox draft: register it
+        "mx": lambda: mail_drafts.dismiss(ctx, args[0]),  # a mailbox draft: not a letter for us
     }
     return table[a]()
 

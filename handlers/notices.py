@@ -31,6 +31,10 @@ def render(session: Session, message: OutboxMessage, *, now: dt.datetime) -> lis
     p = message.payload or {}
     if kind == "digest":
         return [_digest(session, p, now)]
+    if kind in ("mail_draft", "mail_receipt"):  # the saraban mailbox (handlers.mail_drafts)
+        from handlers.mail_drafts import render_notice
+
+        return render_notice(session, message, now=now)
     a = session.get(Assignment, p.get("assignment_id")) if p.get("assignment_id") else None
     letter = session.get(Letter, p.get("letter_id")) if p.get("letter_id") else None
     if a is None or letter is None:
