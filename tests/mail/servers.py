@@ -83,7 +83,7 @@ class Dovecot:
         internal = "dovecot" if root else me.pw_name
         login = "dovenull" if root else me.pw_name
         home = self.root / "home"
-        home.mkdir()
+        home.mkdir(exist_ok=True)
         os.chmod(self.root, 0o755)
         if os.getuid() == 0:
             os.chown(home, mail_user.pw_uid, mail_user.pw_gid)
@@ -200,4 +200,6 @@ class SmtpSink:
 
 def temp_root() -> Path:
     """Not under pytest's tmp (mode 0700 for root): dovecot's mail user must reach its home."""
-    return Path(tempfile.mkdtemp(prefix="saraban-mail-"))
+    root = Path(tempfile.mkdtemp(prefix="saraban-mail-"))
+    os.chmod(root, 0o755)
+    return root
