@@ -31,7 +31,7 @@ def _runtime(*, writes: bool = True):
     from saraban.settings import get_settings
 
     s = get_settings()
-    rt = Runtime.from_url(s.database_url, attachments_dir=s.attachments_dir)
+    rt = Runtime.from_url(s.database_url, attachments_dir=s.attachments_dir, public_url=s.public_url)
     if writes:
         require_current_schema(rt.engine)
     return rt

@@ -131,3 +131,34 @@ def test_a_damaged_pdf_keeps_its_original_and_says_why_in_thai(client, runtime, 
     r = client.get(f"/api/v1/letters/{letter_id}/attachments/{att['id']}/stamped", headers=clerk)
     assert r.status_code == 422 and "ต้นฉบับ" in r.json()["detail"]
     assert client.get(f"/api/v1/letters/{letter_id}/attachments/{att['id']}", headers=clerk).content == broken
+
+
+def test_the_owners_notice_links_to_the_stamped_copy(client, runtime, demo, token, tmp_path):
+    from sqlalchemy import select
+
+    from handlers import notice_replies
+    from registry.models import OutboxMessage
+    from tests.admin_api.conftest import forward_to
+
+    runtime.public_url = "https://saraban.example.go.th"
+    letter_id, _ = register(runtime, demo.unit("มท 0201"))
+    clerk = bearer(token(demo.person("clerk")))
+    original = letter_pdf(1)
+    att = client.post(f"/api/v1/letters/{letter_id}/attachments", headers=clerk,
+                      files={"file": ("หนังสือ.pdf", original, "application/pdf")}).json()
+    owner_id = demo.person("owner")
+    # the owner reads notices in a linked chat
+    from registry.accounts import link_directly
+    from registry.events import Actor
+
+    with runtime.transaction() as s:
+        link_directly(s, "line", "U-owner-stamp", owner_id, actor=Actor(None, "test"), clock=runtime.clock)
+    forward_to(runtime, letter_id, owner_id)
+    with runtime.read() as s:
+        notice = s.execute(select(OutboxMessage).where(OutboxMessage.chat_id == "U-owner-stamp")).scalars().first()
+    [reply] = notice_replies(runtime, notice)
+    links = [f.value for f in reply.card.fields if f.value.startswith("https://saraban.example.go.th/")]
+    assert links == [f"https://saraban.example.go.th/api/v1/letters/{letter_id}/attachments/{att['id']}/stamped"]
+    r = client.get(links[0].removeprefix("https://saraban.example.go.th"), headers=bearer(token(owner_id)))
+    assert r.status_code == 200 and r.content != original
+    assert ink_share(render_page1(r.content, tmp_path / "n"), TOP_RIGHT) > 0.01
