@@ -38,9 +38,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 from bot.gateway import SendFailed
-from handlers.mail_drafts import looks_like_letter, read_fields
+from handlers.mail_drafts import complete, looks_like_letter, read_fields
 from handlers.models import Reply
-from registry.attachments import StoredFile, sniff, store_file
+from registry.attachments import MAX_BYTES, StoredFile, sniff, store_file
 from registry.errors import RegistryError
 from registry.runtime import Runtime
 
@@ -148,21 +148,23 @@ class MailboxReader:
     def _take(self, imap: imaplib.IMAP4, unit_id: int, uidvalidity: int, uid: int, report: PollReport) -> None:
         from registry.mailbox import take_in
 
-        typ, data = imap.uid("FETCH", str(uid), "(RFC822.SIZE INTERNALDATE)")
+        _typ, data = imap.uid("FETCH", str(uid), "(RFC822.SIZE INTERNALDATE)")
         meta = _fetched_meta(data)
         received_at = meta.get("internaldate") or self.runtime.clock.now()
         raw: bytes | None = None
         reason: str | None = None
-        if meta.get("size", 0) > self.settings.mail_max_bytes:
-            reason = (f"อีเมลใหญ่เกินไป ({meta['size'] // (1024 * 1024)} MB; สูงสุด "
-                      f"{self.settings.mail_max_bytes // (1024 * 1024)} MB) ยังอยู่ในกล่องจดหมาย")
+        # never more than the file store takes, so the .eml of anything read can always be kept
+        limit = min(self.settings.mail_max_bytes, MAX_BYTES)
+        if meta.get("size", 0) > limit:
+            reason = (f"อีเมลใหญ่เกินไป ({meta['size'] / (1024 * 1024):.1f} MB; สูงสุด {limit // (1024 * 1024)} MB) "
+                      "จึงไม่ได้อ่าน อีเมลยังอยู่ในกล่องจดหมายของหน่วยงาน")
         else:
-            typ, data = imap.uid("FETCH", str(uid), "(BODY.PEEK[])")
+            _typ, data = imap.uid("FETCH", str(uid), "(BODY.PEEK[])")
             raw = _fetched_body(data)
             if raw is None:
                 reason = "ดึงข้อความจากเซิร์ฟเวอร์อีเมลไม่ได้"
         reading: Reading | None = None
-        if raw is not None:
+        if raw:
             try:
                 reading = read_message(raw, received_at=received_at, today=_local_today(self.runtime))
             except Unreadable as exc:
@@ -173,19 +175,17 @@ class MailboxReader:
         header = _headers_only(raw) if reading is None else None
         files: list[StoredFile] = []
         directory = self.runtime.attachments_dir
-        try:
-            if raw is not None:
-                files_meta = []
-                if reading is not None:
-                    for data_, kind, name in reading.files:
-                        files_meta.append(store_file(directory, data_, content_type=kind, filename=name))
-                eml_name = f"email-{uid}.eml"
-                files_meta.append(store_file(directory, raw, filename=eml_name, email=True))
-                files = files_meta
-        except RegistryError as exc:  # e.g. a file over the size limit: the message is set aside whole
-            reason, reading, files = exc.message_th, None, []
-            files = [store_file(directory, raw, filename=f"email-{uid}.eml", email=True)] if raw else []
-            header = _headers_only(raw)
+        if raw:
+            try:
+                files = [store_file(directory, data_, content_type=kind, filename=name)
+                         for data_, kind, name in (reading.files if reading is not None else [])]
+            except RegistryError as exc:  # a letter file the store refuses: the message is set aside whole
+                reason, reading, files = exc.message_th, None, []
+                header = _headers_only(raw)
+            # the original as received (non-empty and within MAX_BYTES: the store takes it)
+            files.append(store_file(directory, raw, filename=f"email-{uid}.eml", email=True))
+        elif raw is not None:
+            reason = "อีเมลว่างเปล่า"
         source = reading or header
         with self.runtime.transaction() as session:
             row = take_in(session, unit_id=unit_id, mailbox=self.mailbox, uidvalidity=uidvalidity, uid=uid,
@@ -300,9 +300,7 @@ def read_message(raw: bytes, *, received_at: dt.datetime, today: dt.date) -> Rea
     if not files and not looks_like_letter(fields):
         raise Unreadable("ไม่พบหนังสือในอีเมลนี้ (ไม่มีไฟล์ PDF หรือรูปภาพ และเนื้อความไม่ใช่หนังสือราชการ)")
     subject = _clean(str(msg.get("Subject") or "")) or None
-    # what the parser could not find, the e-mail itself says
-    fields["subject"] = fields.get("subject") or subject or "(ไม่มีชื่อเรื่อง)"
-    fields["sender"] = fields.get("sender") or name or address
+    fields = complete(fields, mail_subject=subject, from_name=name, from_address=address)
     return Reading(_message_id(msg), address, name, subject, received_at, files, others, body, fields)
 
 

@@ -54,6 +54,28 @@ def read_fields(pages: list[str], body: str, *, today: dt.date) -> dict[str, Any
     return best
 
 
+def complete(fields: dict[str, Any], *, mail_subject: str | None, from_name: str | None,
+             from_address: str) -> dict[str, Any]:
+    """What the parser could not find, the e-mail itself says (its Subject, its sender); a value the
+    register would refuse at [ยืนยัน] (too long, control characters) is dropped and the e-mail's own
+    put in its place, so a mailbox draft can always be registered as it stands."""
+    from registry.validation import MAX_LENGTH, clean_text
+    from registry.errors import InvalidInput
+
+    out = dict(fields)
+    for name in ("ref_no", "sender", "addressee", "subject", "enclosures"):
+        value = out.get(name)
+        if isinstance(value, str):
+            try:
+                clean_text(name, value)
+            except InvalidInput:
+                out.pop(name)
+                out["doubtful"] = sorted(set(out.get("doubtful") or []) | {name})
+    out["subject"] = out.get("subject") or (mail_subject or "(ไม่มีชื่อเรื่อง)")[:MAX_LENGTH["subject"]]
+    out["sender"] = out.get("sender") or (from_name or from_address)[:MAX_LENGTH["sender"]]
+    return out
+
+
 def _score(values: dict[str, Any]) -> int:
     return sum(1 for n in ("ref_no", "letter_date", "sender", "subject") if values.get(n))
 

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     mail_smtp_password: SecretStr | None = None
     mail_from: str | None = None  # the receipt notices' sender (default: the IMAP user)
     mail_poll_seconds: float = 60.0
-    mail_max_bytes: int = 25 * 1024 * 1024  # a bigger message is set aside unread (it stays in the mailbox)
+    mail_max_bytes: int = 20 * 1024 * 1024  # a bigger message is set aside unread (it stays in the mailbox)
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> "Settings":

@@ -236,3 +236,19 @@ def test_smtp_refusal_is_retried_not_lost(runtime, demo, mail_settings, imap_ser
     runtime.clock.advance(seconds=30) if hasattr(runtime.clock, "advance") else None
     assert deliver_mail(runtime, mail_settings).sent == 1
     assert len(smtp_server.messages) == 1
+
+
+def test_an_oversized_message_is_set_aside_unread_and_stays_in_the_mailbox(runtime, demo, mail_settings, imap_server):
+    imap_server.append(messages.with_pdf(message_id="<big@dla.go.th>"))
+    small = mail_settings.model_copy(update={"mail_max_bytes": 2000})
+    report = reader(runtime, small).poll()
+    assert (report.drafts, report.set_aside) == (0, 1)
+    [row] = mail_rows(runtime)
+    assert row.status == "set_aside" and "ใหญ่เกินไป" in row.reason and "ยังอยู่ในกล่องจดหมาย" in row.reason
+    imap = imap_server.client()
+    try:
+        imap.select("INBOX", readonly=True)
+        assert imap.uid("SEARCH", None, "ALL")[1][0].split() == [b"1"]  # nothing moved, flagged or deleted
+        assert b"\\Seen" not in imap.uid("FETCH", "1", "(FLAGS)")[1][0]
+    finally:
+        imap.logout()
