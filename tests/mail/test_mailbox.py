@@ -252,3 +252,27 @@ def test_an_oversized_message_is_set_aside_unread_and_stays_in_the_mailbox(runti
         assert b"\\Seen" not in imap.uid("FETCH", "1", "(FLAGS)")[1][0]
     finally:
         imap.logout()
+
+
+def test_the_server_reads_the_mailbox_beside_the_outbox_worker(runtime, demo, mail_settings, imap_server, smtp_server):
+    """`saraban serve` (and `saraban worker`) poll the mailbox when SARABAN_MAIL_* is set."""
+    import time
+
+    from bot import build_channels
+
+    settings = mail_settings.model_copy(update={"run_worker": True})
+    channels = build_channels(runtime, settings)
+    assert "mail" in channels.gateways and channels.mail_reader is not None
+    imap_server.append(messages.in_body(message_id="<serve@dopa.go.th>"))
+
+    async def run() -> None:
+        await channels.start()
+        try:
+            deadline = time.monotonic() + 20
+            while not mail_rows(runtime) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+        finally:
+            await channels.stop()
+
+    asyncio.run(run())
+    assert [m.status for m in mail_rows(runtime)] == ["draft"]
