@@ -207,6 +207,7 @@ def on_button(ctx: Ctx, raw: str | None) -> list[Reply]:
         "stop": lambda: status.stop_flow(ctx),
         "tr": lambda: _training_button(ctx, args),
         "mc": lambda: mail_drafts.confirm(ctx, args[0]),  # a mailbox draft: register it
+        "me": lambda: mail_drafts.edit(ctx, args[0]),  # a mailbox draft: correct it here, then [ยืนยัน]
         "mx": lambda: mail_drafts.dismiss(ctx, args[0]),  # a mailbox draft: not a letter for us
     }
     return table[a]()

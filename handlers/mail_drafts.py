@@ -29,6 +29,7 @@ LETTER_FIELDS = ("ref_no", "letter_date", "sender", "addressee", "subject", "enc
 KINDS = ("mail_draft", "mail_receipt")
 DRAFT_TITLE = "หนังสือเข้าทางอีเมล รอลงรับ"
 CONFIRM = "ยืนยันลงรับ"
+EDIT = "แก้ไขก่อนลงรับ"
 DISMISS = "ไม่ลงรับ"
 
 
@@ -128,6 +129,7 @@ def draft_card(session: Session, row: MailMessage) -> Reply:
     card = Card(title=f"{DRAFT_TITLE} (รายการที่ {row.id})", fields=tuple(rows),
                 badges=badges(f.get("priority"), f.get("secrecy")),
                 buttons=(Button(CONFIRM, payloads.make("mc", row.id), "primary"),
+                         Button(EDIT, payloads.make("me", row.id)),
                          Button(DISMISS, payloads.make("mx", row.id), "danger")),
                 footer="\n".join(n for n in notes if n), tone=tone_for(f.get("priority"), f.get("secrecy")))  # type: ignore[arg-type]
     return Reply(text=card_text(card), card=card)
@@ -190,6 +192,39 @@ def confirm(ctx: Ctx, mail_id: int) -> list[Reply]:
     ctx.save("letter", {"letter_id": letter.id, "number": reg.display_no})
     answer = receipt(ctx, letter, attached=attached)
     return [answer, say("ระบบจะแจ้งเลขรับกลับไปยังผู้ส่งทางอีเมลค่ะ")]
+
+
+def edit(ctx: Ctx, mail_id: int) -> list[Reply]:
+    """[แก้ไขก่อนลงรับ]: the draft becomes this chat's registration draft (handlers.intake), with the
+    e-mail's files held for [ยืนยัน]; intake.confirm then calls :func:`confirmed_in_chat`."""
+    import secrets
+
+    from handlers import intake
+    from registry.mailbox import open_draft
+
+    if ctx.inbound.is_group:
+        return [say(texts.PRIVATE_ONLY)]
+    row = open_draft(ctx.session, mail_id, actor=ctx.actor)
+    f = row.fields or {}
+    fields = {name: f.get(name) for name in intake.FIELDS}
+    fields["priority"] = fields["priority"] or "normal"
+    draft = {"token": secrets.token_hex(4), "unit_id": row.unit_id, "fields": fields, "errors": {},
+             "doubtful": list(f.get("doubtful") or []), "asked": list(intake.OPTIONAL_ASKED),
+             "files": list(row.files or []), "awaiting": None, "mail_id": row.id,
+             "sender_unit_id": intake.match_sender(ctx.session, fields.get("sender"), fields.get("ref_no"))}
+    card = intake.next_step(ctx, draft)
+    return [*card, *intake.edit_menu(ctx, draft["token"])]
+
+
+def confirmed_in_chat(ctx: Ctx, mail_id: int, reg) -> None:
+    """The edited draft was registered by intake.confirm: finish the e-mail's part (stamped copies,
+    its status, แจ้งเลขรับ). Another clerk's earlier [ยืนยันลงรับ] makes this raise, and the
+    registration rolls back with it (one e-mail, one number)."""
+    from registry.mailbox import mark_registered
+    from scan.stamp import draw_receipt
+
+    mark_registered(ctx.session, mail_id, reg, actor=ctx.actor, directory=ctx.runtime.attachments_dir,
+                    draw=draw_receipt, clock=ctx.clock)
 
 
 def dismiss(ctx: Ctx, mail_id: int) -> list[Reply]:

@@ -20,7 +20,7 @@ _INT_ARGS = {
     "ack": (int,), "ret": (int,), "rr": (int, str), "fw": (int,), "fo": (int, int), "fm": (int, int),
     "fp": (int, str), "cf": (str,), "ed": (str,), "cx": (str,), "ef": (str, str), "ev": (str, str, str),
     "sk": (str, str), "cl": (int,), "st": (int,), "my": (), "help": (), "stop": (),
-    "mc": (int,), "mx": (int,),  # confirm / dismiss a saraban-mailbox draft (handlers.mail_drafts)
+    "mc": (int,), "me": (int,), "mx": (int,),  # confirm / edit / dismiss a mailbox draft (handlers.mail_drafts)
 }  # fmt: skip
 # Actions whose argument count depends on the step: ``tr:reg``, ``tr:fw:<letter>``, ``tr:ack:<assignment>``.
 _VARIANTS = {"tr": ((str,), (str, int))}

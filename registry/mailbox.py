@@ -102,39 +102,64 @@ def confirm_mail(session: Session, mail_id: int, *, actor: Actor, directory: Pat
     """[ยืนยัน] on a mail draft: register it, attach its files and the .eml, stamp copies of the
     files (when *draw* is given), queue แจ้งเลขรับ to the sender. The row is locked first, so two
     clerks pressing at once register it once (the second is told it is done)."""
-    row = get_mail(session, mail_id, lock=True)
-    require(session, actor, row.unit_id, ("clerk", "head", "admin"), "ลงรับหนังสือที่เข้าทางอีเมลของหน่วยงานนี้")
-    if row.status != "draft":
-        raise InvalidInput("mail", _done_message(session, row))
+    row = open_draft(session, mail_id, actor=actor)
     f = {**(row.fields or {}), **(overrides or {})}
-    from registry.timeutil import thai_datetime
-
     cmd = RegisterIncoming(
         unit_id=row.unit_id, subject=f.get("subject"), ref_no=f.get("ref_no"),
         letter_date=dt.date.fromisoformat(f["letter_date"]) if f.get("letter_date") else None,
         sender=f.get("sender"), addressee=f.get("addressee"), priority=f.get("priority") or "normal",
-        secrecy=f.get("secrecy"), enclosures=f.get("enclosures"),
-        remarks=f"รับทางอีเมลจาก {row.from_address or '-'} เมื่อ {thai_datetime(row.received_at)}")
+        secrecy=f.get("secrecy"), enclosures=f.get("enclosures"), remarks=remarks_for(row))
     reg = register_incoming(session, cmd, actor=actor, clock=clock)
-    now = clock.now()
     if reg.letter.get("secrecy") != "top_secret":  # ลับที่สุด keeps no content, not even its files
         for meta in row.files or []:
-            att = add_attachment(session, reg.letter_id, StoredFile(**meta), actor=actor, clock=clock)
-            if draw is not None and meta["content_type"] != "message/rfc822":
-                try:
-                    make_stamped_copy(session, att.id, directory=directory, draw=draw, actor=actor, clock=clock)
-                except Exception:  # noqa: BLE001 - a file that cannot be stamped keeps its original; the
-                    # copy can be made later from the letter page, the registration must not fail for it
-                    import logging
+            add_attachment(session, reg.letter_id, StoredFile(**meta), actor=actor, clock=clock)
+    mark_registered(session, row, reg, actor=actor, directory=directory, draw=draw, clock=clock)
+    return reg
 
-                    logging.getLogger("saraban.mail").exception("stamping attachment %s failed", att.id)
+
+def open_draft(session: Session, mail_id: int, *, actor: Actor) -> MailMessage:
+    """The draft, locked, when the actor may register it and nobody has yet."""
+    row = get_mail(session, mail_id, lock=True)
+    require(session, actor, row.unit_id, ("clerk", "head", "admin"), "ลงรับหนังสือที่เข้าทางอีเมลของหน่วยงานนี้")
+    if row.status != "draft":
+        raise InvalidInput("mail", _done_message(session, row))
+    return row
+
+
+def remarks_for(row: MailMessage) -> str:
+    from registry.timeutil import thai_datetime
+
+    return f"รับทางอีเมลจาก {row.from_address or '-'} เมื่อ {thai_datetime(row.received_at)}"
+
+
+def mark_registered(session: Session, row: MailMessage | int, reg: Registered, *, actor: Actor, directory: Path,
+                    draw: Draw | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
+    """The draft became letter *reg* (by [ยืนยันลงรับ], or edited in the chat and confirmed there):
+    stamp copies of its files, record it, queue แจ้งเลขรับ to the sender. Raises InvalidInput when
+    another clerk registered it meanwhile: the caller's transaction, registration included, is
+    then rolled back, so one e-mail never takes two numbers."""
+    if isinstance(row, int):
+        row = open_draft(session, row, actor=actor)
+    now = clock.now()
+    from registry.models import Attachment
+
+    if draw is not None:
+        for att in session.execute(select(Attachment).where(Attachment.letter_id == reg.letter_id)).scalars().all():
+            if att.content_type == "message/rfc822" or att.stamped_path is not None:
+                continue
+            try:  # (the drawing fails, if at all, before make_stamped_copy writes anything)
+                make_stamped_copy(session, att.id, directory=directory, draw=draw, actor=actor, clock=clock)
+            except Exception:  # noqa: BLE001 - a file that cannot be stamped keeps its original; the copy
+                # can be made later from the letter page: the registration must not fail for it
+                import logging
+
+                logging.getLogger("saraban.mail").exception("stamping attachment %s failed", att.id)
     row.status, row.letter_id, row.decided_at, row.decided_by = "registered", reg.letter_id, now, actor.person_id
     append_event(session, kind="mail.registered", entity="letter", entity_id=reg.letter_id, actor=actor, at=now,
                  data={"mail_id": row.id, "message_id": row.message_id, "from": row.from_address})
     if row.from_address:
         enqueue(session, channel=MAIL_CHANNEL, chat_id=row.from_address, kind=RECEIPT_KIND,
                 payload={"mail_id": row.id, "letter_id": reg.letter_id}, dedupe_key=f"{RECEIPT_KIND}:{row.id}", at=now)
-    return reg
 
 
 def dismiss_mail(session: Session, mail_id: int, *, actor: Actor, reason: str | None = None,

@@ -276,3 +276,45 @@ def test_the_server_reads_the_mailbox_beside_the_outbox_worker(runtime, demo, ma
 
     asyncio.run(run())
     assert [m.status for m in mail_rows(runtime)] == ["draft"]
+
+
+def test_a_draft_corrected_in_the_chat_then_confirmed_registers_once(runtime, demo, mail_settings, imap_server,
+                                                                      smtp_server):
+    clerk = linked(runtime, demo)
+    other = linked(runtime, demo)
+    imap_server.append(messages.with_pdf(message_id="<edit@dla.go.th>"))
+    reader(runtime, mail_settings).poll()
+    [card] = cards_for(runtime, clerk)
+    clerk.last = [card]
+    clerk.tap("แก้ไขก่อนลงรับ")
+    assert "ยืนยัน" in clerk.text
+    clerk.tap("เรื่อง")
+    clerk.say("ขอเชิญประชุมจัดทำแผนพัฒนาท้องถิ่น (แก้ไขแล้ว)")
+    done = clerk.tap("ยืนยัน")
+    assert done[0].card.title.startswith("ลงรับแล้ว") and "1/2569" in done[0].card.title, clerk.text
+    with runtime.read() as s:
+        letter = s.execute(select(Letter)).unique().scalar_one()
+        assert letter.subject == "ขอเชิญประชุมจัดทำแผนพัฒนาท้องถิ่น (แก้ไขแล้ว)"
+        kinds = sorted(a.content_type for a in letter.attachments)
+        assert kinds == ["application/pdf", "message/rfc822"]
+        assert next(a for a in letter.attachments if a.content_type == "application/pdf").stamped_path
+    assert mail_rows(runtime)[0].status == "registered"
+    assert deliver_mail(runtime, mail_settings).sent == 1
+    # the other clerk's card is now spent: no second number
+    late = other.press(button([card], "ยืนยันลงรับ"))
+    assert "ลงรับไปแล้ว เลขรับ 1/2569" in everything(late)
+
+
+def test_a_clerk_editing_while_another_confirms_does_not_take_a_second_number(runtime, demo, mail_settings,
+                                                                                imap_server):
+    first, second = linked(runtime, demo), linked(runtime, demo)
+    imap_server.append(messages.in_body(message_id="<race@dopa.go.th>"))
+    reader(runtime, mail_settings).poll()
+    [card] = cards_for(runtime, first)
+    second.last = [card]
+    second.tap("แก้ไขก่อนลงรับ")  # second starts correcting it
+    first.press(button([card], "ยืนยันลงรับ"))  # first registers it meanwhile
+    late = second.tap("ยืนยัน")
+    assert "ลงรับไปแล้ว เลขรับ 1/2569" in everything(late)
+    with runtime.read() as s:
+        assert len(s.execute(select(Letter)).unique().scalars().all()) == 1
