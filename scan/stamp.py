@@ -125,20 +125,25 @@ def _overlay(width: float, height: float, rotation: int, stamp: ReceiptStamp) ->
     scale = min(1.0, shown_w / (210 * mm))  # small pages (A5) get a smaller stamp
     w, h, margin = STAMP_MM[0] * mm * scale, STAMP_MM[1] * mm * scale, MARGIN_MM * mm * scale
     # map the displayed page's coordinates onto the unrotated page
+    # (/Rotate turns the page clockwise as shown: shown (X, Y) is (width - Y, X) on the page at 90)
     if rotation == 90:
-        c.translate(0, height)
-        c.rotate(-90)
+        c.translate(width, 0)
+        c.rotate(90)
     elif rotation == 180:
         c.translate(width, height)
         c.rotate(180)
     elif rotation == 270:
-        c.translate(width, 0)
-        c.rotate(90)
+        c.translate(0, height)
+        c.rotate(-90)
     x, y = shown_w - margin - w, shown_h - margin - h
     c.setStrokeColorRGB(*INK)
-    c.setFillColorRGB(*INK)
     c.setLineWidth(1.4 * scale)
-    c.roundRect(x, y, w, h, 2 * mm * scale, stroke=1, fill=0)
+    # a light white ground keeps the stamp legible over the letterhead, which still shows through
+    c.setFillColorRGB(1, 1, 1)
+    c.setFillAlpha(0.85)
+    c.roundRect(x, y, w, h, 2 * mm * scale, stroke=1, fill=1)
+    c.setFillAlpha(1)
+    c.setFillColorRGB(*INK)
     c.setLineWidth(0.5 * scale)
     c.roundRect(x + 1.2 * mm * scale, y + 1.2 * mm * scale, w - 2.4 * mm * scale, h - 2.4 * mm * scale,
                 1.5 * mm * scale, stroke=1, fill=0)

@@ -162,3 +162,20 @@ def test_the_owners_notice_links_to_the_stamped_copy(client, runtime, demo, toke
     r = client.get(links[0].removeprefix("https://saraban.example.go.th"), headers=bearer(token(owner_id)))
     assert r.status_code == 200 and r.content != original
     assert ink_share(render_page1(r.content, tmp_path / "n"), TOP_RIGHT) > 0.01
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_the_stamp_is_top_right_as_the_page_is_shown_whatever_its_rotation(rotate, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    from scan.stamp import ReceiptStamp, stamp_pdf
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf(1))))
+    writer.pages[0].rotation = rotate
+    out = io.BytesIO()
+    writer.write(out)
+    stamped = stamp_pdf(out.getvalue(), ReceiptStamp("กองกลาง", "7/2569", "6 ธ.ค. 2569", "09:15 น."))
+    page = render_page1(stamped, tmp_path / str(rotate))
+    assert ink_share(page, (0.55, 0.0, 1.0, 0.2)) > 0.005, rotate
+    assert ink_share(page, (0.0, 0.25, 1.0, 1.0)) == 0 and ink_share(page, (0.0, 0.0, 0.45, 1.0)) == 0, rotate
