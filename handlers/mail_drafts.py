@@ -72,8 +72,12 @@ def complete(fields: dict[str, Any], *, mail_subject: str | None, from_name: str
             except InvalidInput:
                 out.pop(name)
                 out["doubtful"] = sorted(set(out.get("doubtful") or []) | {name})
+    # taken from the e-mail rather than the letter: the clerk is asked to check them on the card
+    guessed = [name for name in ("subject", "sender") if not out.get(name)]
     out["subject"] = out.get("subject") or (mail_subject or "(ไม่มีชื่อเรื่อง)")[:MAX_LENGTH["subject"]]
     out["sender"] = out.get("sender") or (from_name or from_address)[:MAX_LENGTH["sender"]]
+    if guessed:
+        out["doubtful"] = sorted(set(out.get("doubtful") or []) | set(guessed))
     return out
 
 

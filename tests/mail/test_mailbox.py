@@ -177,6 +177,10 @@ def test_restart_mid_mailbox_broken_and_repeated_mail_each_taken_in_once(runtime
     # one card per draft to the clerk, none for the others
     titles = [r.card.title for r in cards_for(runtime, clerk)]
     assert len(titles) == 3 and all(t.startswith("หนังสือเข้าทางอีเมล") for t in titles)
+    # the photo's letter is not read here (OCR is the scan/ room's): the e-mail's own subject and
+    # sender stand in, marked for the clerk to check
+    assert rows[5].fields["subject"] == "ภาพถ่ายหนังสือ" and set(rows[5].fields["doubtful"]) >= {"subject", "sender"}
+    assert "ภาพถ่ายหนังสือ (โปรดตรวจสอบ)" in everything(cards_for(runtime, clerk)[2:])
     # the body-only letter's fields came from the body
     assert rows[2].fields["ref_no"] == "มท 0309.1/ว 4521" and rows[2].fields["subject"].startswith("การจัดงานวันรัฐธรรมนูญ")
 
