@@ -440,11 +440,17 @@ class MailGateway:
 async def poll_forever(reader: MailboxReader, *, interval: float, stop: asyncio.Event) -> None:
     """The mailbox beside the outbox deliverer: poll, wait, again; a failing server is logged and
     tried again at the next turn (nothing is lost: the mailbox keeps the messages)."""
+    from handlers.stamped import stamp_waiting
+
     while not stop.is_set():
         try:
             await asyncio.to_thread(reader.poll)
         except Exception:  # noqa: BLE001
             log.exception("reading the mailbox %s failed", reader.mailbox)
+        try:  # the receipt stamps of letters just registered, drawn outside their transactions
+            await asyncio.to_thread(stamp_waiting, reader.runtime)
+        except Exception:  # noqa: BLE001
+            log.exception("drawing receipt stamps failed")
         try:
             await asyncio.wait_for(stop.wait(), timeout=interval)
         except TimeoutError:
@@ -463,9 +469,13 @@ async def run_mail(runtime: Runtime, settings: Any, *, once: bool = False) -> di
     deliverer = Deliverer(runtime, gateways)
     deliverer.schedule_reminders = False  # the outbox worker's job; this command owns the mailbox only
     if once:
+        from handlers.stamped import stamp_waiting
+
         report = await asyncio.to_thread(reader.poll)
+        stamped = await asyncio.to_thread(stamp_waiting, runtime)
         sent = (await deliverer.run_once()).sent if gateways else 0
-        return {"drafts": report.drafts, "set_aside": report.set_aside, "seen": report.seen, "receipts_sent": sent}
+        return {"drafts": report.drafts, "set_aside": report.set_aside, "seen": report.seen, "stamped": stamped,
+                "receipts_sent": sent}
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

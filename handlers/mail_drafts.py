@@ -180,17 +180,15 @@ def _decided(session: Session, row: MailMessage) -> str:
 # --- buttons ------------------------------------------------------------------------------------------
 
 def confirm(ctx: Ctx, mail_id: int) -> list[Reply]:
-    """[ยืนยันลงรับ]: the unit's next เลขรับ, the files and the .eml attached, stamped copies made,
-    and the sender told by e-mail. The receipt card is the chat's usual one (with [ส่งต่อ])."""
+    """[ยืนยันลงรับ]: the unit's next เลขรับ, the files and the .eml attached, and the sender told
+    by e-mail (the stamped copies are drawn after the transaction: bot.mail.stamp_waiting). The receipt card is the chat's usual one (with [ส่งต่อ])."""
     from handlers.cards import JustRegistered
     from handlers.intake import receipt
     from registry.mailbox import confirm_mail
-    from scan.stamp import draw_receipt
 
     if ctx.inbound.is_group:
         return [say(texts.PRIVATE_ONLY)]
-    reg = confirm_mail(ctx.session, mail_id, actor=ctx.actor, directory=ctx.runtime.attachments_dir,
-                       draw=draw_receipt, clock=ctx.clock)
+    reg = confirm_mail(ctx.session, mail_id, actor=ctx.actor, clock=ctx.clock)
     letter = JustRegistered.of(reg)
     attached = len(ctx.session.get(Letter, reg.letter_id).attachments)
     ctx.save("letter", {"letter_id": letter.id, "number": reg.display_no})
@@ -221,14 +219,12 @@ def edit(ctx: Ctx, mail_id: int) -> list[Reply]:
 
 
 def confirmed_in_chat(ctx: Ctx, mail_id: int, reg) -> None:
-    """The edited draft was registered by intake.confirm: finish the e-mail's part (stamped copies,
-    its status, แจ้งเลขรับ). Another clerk's earlier [ยืนยันลงรับ] makes this raise, and the
+    """The edited draft was registered by intake.confirm: finish the e-mail's part (its status,
+    แจ้งเลขรับ). Another clerk's earlier [ยืนยันลงรับ] makes this raise, and the
     registration rolls back with it (one e-mail, one number)."""
     from registry.mailbox import mark_registered
-    from scan.stamp import draw_receipt
 
-    mark_registered(ctx.session, mail_id, reg, actor=ctx.actor, directory=ctx.runtime.attachments_dir,
-                    draw=draw_receipt, clock=ctx.clock)
+    mark_registered(ctx.session, mail_id, reg, actor=ctx.actor, clock=ctx.clock)
 
 
 def dismiss(ctx: Ctx, mail_id: int) -> list[Reply]:

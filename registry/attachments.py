@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.clock import SYSTEM_CLOCK, Clock
@@ -27,6 +28,7 @@ from registry.errors import InvalidInput, PermissionDenied
 from registry.events import Actor, append_event
 from registry.models import Attachment
 from registry.permissions import has_role, may_answer
+from registry.runtime import Runtime
 
 MAX_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = {
@@ -182,21 +184,81 @@ Draw = Callable[[bytes, str, dict], bytes]  # (original bytes, content type, rec
 
 def make_stamped_copy(session: Session, attachment_id: int, *, directory: Path, draw: Draw, actor: Actor,
                       clock: Clock = SYSTEM_CLOCK) -> Attachment:
-    """Draw the receipt stamp on a copy of the attachment and record it (once: a second call
-    returns the row as it is). The original file is read, never written."""
+    """Draw the receipt stamp on a copy of the attachment and record it, in the caller's
+    transaction (once: a second call returns the row as it is). The original is read, never
+    written. A server prefers :func:`ensure_stamped`, which draws outside any transaction."""
+    row, facts = _stamp_job(session, attachment_id)
+    if facts is None:
+        return row
+    stored = store_file(directory, draw(read_original(directory, row), row.content_type, facts),
+                        content_type=row.content_type)
+    return record_stamped_copy(session, attachment_id, stored, facts, actor=actor, clock=clock)
+
+
+def _stamp_job(session: Session, attachment_id: int) -> tuple[Attachment, dict[str, str] | None]:
+    """The attachment and what its stamp shows; facts None when the copy exists already."""
     row = session.get(Attachment, attachment_id)
     if row is None:
         raise InvalidInput("file", "ไม่พบไฟล์แนบ")
     if row.stamped_path is not None:
-        return row
+        return row, None
     facts = receipt_facts(session, row.letter_id)
     if facts is None:
         raise InvalidInput("file", "หนังสือนี้ยังไม่มีเลขรับ จึงยังประทับตรารับไม่ได้")
-    stamped = draw(read_original(directory, row), row.content_type, facts)
-    stored = store_file(directory, stamped, content_type=row.content_type)
+    return row, facts
+
+
+def record_stamped_copy(session: Session, attachment_id: int, stored: StoredFile, facts: dict[str, str], *,
+                        actor: Actor, clock: Clock = SYSTEM_CLOCK) -> Attachment:
+    """Record a stamped copy already written to the store (the first one wins; idempotent)."""
+    query = select(Attachment).where(Attachment.id == attachment_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.execute(query).scalar_one()
+    if row.stamped_path is not None:
+        return row
     row.stamped_path = stored.storage_path
     row.stamped_sha256 = stored.sha256
     append_event(session, kind="attachment.stamped", entity="letter", entity_id=row.letter_id, actor=actor,
                  at=clock.now(), data={"attachment_id": row.id, "sha256": row.sha256,
                                        "stamped_sha256": stored.sha256, "stamp": facts})
     return row
+
+
+def ensure_stamped(runtime: Runtime, attachment_id: int, *, draw: Draw, actor: Actor) -> str:
+    """The stamped copy's storage path, made now if need be: read in one short session, drawn with
+    no transaction open (drawing a page takes a few hundred ms: SQLite's write lock must not wait
+    on it), recorded in another short one."""
+    with runtime.read() as session:
+        row, facts = _stamp_job(session, attachment_id)
+        if facts is None:
+            return row.stamped_path  # type: ignore[return-value]
+        storage_path, content_type = row.storage_path, row.content_type
+        sha = row.sha256
+    original = file_path(runtime.attachments_dir, storage_path).read_bytes()
+    if hashlib.sha256(original).hexdigest() != sha:
+        raise InvalidInput("file", "ไฟล์ต้นฉบับไม่ตรงกับค่า sha256 ที่บันทึกไว้ กรุณาแจ้งผู้ดูแลระบบ")
+    stored = store_file(runtime.attachments_dir, draw(original, content_type, facts), content_type=content_type)
+    with runtime.transaction() as session:
+        return record_stamped_copy(session, attachment_id, stored, facts, actor=actor, clock=runtime.clock).stamped_path
+
+
+def record_stamp_failure(session: Session, attachment_id: int, reason: str) -> None:
+    """A file no stamp can be drawn on (an encrypted or damaged PDF): say why, and stop trying.
+    Its original stays as it is and downloadable."""
+    row = session.get(Attachment, attachment_id)
+    if row is not None and row.stamped_path is None:
+        row.stamp_error = reason[:500]
+
+
+def waiting_for_stamp(session: Session, content_types: tuple[str, ...], *, limit: int = 20) -> list[int]:
+    """Attachments of registered incoming letters whose stamped copy is not made yet (oldest first)."""
+    from registry.models import Letter, Registration
+
+    return list(session.execute(
+        select(Attachment.id).join(Letter, Letter.id == Attachment.letter_id)
+        .join(Registration, Registration.letter_id == Letter.id)
+        .where(Attachment.stamped_path.is_(None), Attachment.stamp_error.is_(None),
+               Attachment.content_type.in_(content_types),
+               Letter.direction == "incoming", Registration.cancelled_at.is_(None))
+        .order_by(Attachment.id).limit(limit)).scalars())

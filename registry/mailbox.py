@@ -14,14 +14,13 @@ copies, and queues the receipt notice (แจ้งเลขรับ) to the se
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from registry.attachments import Draw, StoredFile, add_attachment, make_stamped_copy
+from registry.attachments import StoredFile, add_attachment
 from registry.clock import SYSTEM_CLOCK, Clock
 from registry.commands import RegisterIncoming, Registered
 from registry.errors import InvalidInput, NotFound
@@ -97,11 +96,12 @@ def get_mail(session: Session, mail_id: int, *, lock: bool = False) -> MailMessa
     return row
 
 
-def confirm_mail(session: Session, mail_id: int, *, actor: Actor, directory: Path, draw: Draw | None = None,
-                 clock: Clock = SYSTEM_CLOCK, overrides: dict[str, Any] | None = None) -> Registered:
-    """[ยืนยัน] on a mail draft: register it, attach its files and the .eml, stamp copies of the
-    files (when *draw* is given), queue แจ้งเลขรับ to the sender. The row is locked first, so two
-    clerks pressing at once register it once (the second is told it is done)."""
+def confirm_mail(session: Session, mail_id: int, *, actor: Actor, clock: Clock = SYSTEM_CLOCK,
+                 overrides: dict[str, Any] | None = None) -> Registered:
+    """[ยืนยัน] on a mail draft: register it, attach its files and the .eml, queue แจ้งเลขรับ to the
+    sender. The row is locked first, so two clerks pressing at once register it once (the second
+    is told it is done). The stamped copies are drawn afterwards, outside this transaction
+    (registry.attachments.ensure_stamped: the mailbox worker, or the first download)."""
     row = open_draft(session, mail_id, actor=actor)
     f = {**(row.fields or {}), **(overrides or {})}
     cmd = RegisterIncoming(
@@ -113,7 +113,7 @@ def confirm_mail(session: Session, mail_id: int, *, actor: Actor, directory: Pat
     if reg.letter.get("secrecy") != "top_secret":  # ลับที่สุด keeps no content, not even its files
         for meta in row.files or []:
             add_attachment(session, reg.letter_id, StoredFile(**meta), actor=actor, clock=clock)
-    mark_registered(session, row, reg, actor=actor, directory=directory, draw=draw, clock=clock)
+    mark_registered(session, row, reg, actor=actor, clock=clock)
     return reg
 
 
@@ -132,28 +132,15 @@ def remarks_for(row: MailMessage) -> str:
     return f"รับทางอีเมลจาก {row.from_address or '-'} เมื่อ {thai_datetime(row.received_at)}"
 
 
-def mark_registered(session: Session, row: MailMessage | int, reg: Registered, *, actor: Actor, directory: Path,
-                    draw: Draw | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
+def mark_registered(session: Session, row: MailMessage | int, reg: Registered, *, actor: Actor,
+                    clock: Clock = SYSTEM_CLOCK) -> None:
     """The draft became letter *reg* (by [ยืนยันลงรับ], or edited in the chat and confirmed there):
-    stamp copies of its files, record it, queue แจ้งเลขรับ to the sender. Raises InvalidInput when
+    record it, queue แจ้งเลขรับ to the sender. Raises InvalidInput when
     another clerk registered it meanwhile: the caller's transaction, registration included, is
     then rolled back, so one e-mail never takes two numbers."""
     if isinstance(row, int):
         row = open_draft(session, row, actor=actor)
     now = clock.now()
-    from registry.models import Attachment
-
-    if draw is not None:
-        for att in session.execute(select(Attachment).where(Attachment.letter_id == reg.letter_id)).scalars().all():
-            if att.content_type == "message/rfc822" or att.stamped_path is not None:
-                continue
-            try:  # (the drawing fails, if at all, before make_stamped_copy writes anything)
-                make_stamped_copy(session, att.id, directory=directory, draw=draw, actor=actor, clock=clock)
-            except Exception:  # noqa: BLE001 - a file that cannot be stamped keeps its original; the copy
-                # can be made later from the letter page: the registration must not fail for it
-                import logging
-
-                logging.getLogger("saraban.mail").exception("stamping attachment %s failed", att.id)
     row.status, row.letter_id, row.decided_at, row.decided_by = "registered", reg.letter_id, now, actor.person_id
     append_event(session, kind="mail.registered", entity="letter", entity_id=reg.letter_id, actor=actor, at=now,
                  data={"mail_id": row.id, "message_id": row.message_id, "from": row.from_address})

@@ -240,6 +240,7 @@ class Attachment(Base):
     # the receipt stamp (ตรารับ) is drawn on a copy; the original above stays as received
     stamped_path: Mapped[str | None] = mapped_column(Text)
     stamped_sha256: Mapped[str | None] = mapped_column(String(64))
+    stamp_error: Mapped[str | None] = mapped_column(Text)  # why no copy could be stamped (kept, not retried)
 
 
 class MailMessage(Base):

@@ -107,11 +107,9 @@ def download_mail_file(mail_id: Id, index: Index, session: SessionDep, runtime: 
 
 def _confirm(session, runtime, principal: Principal, mail_id: int) -> int:
     from registry.mailbox import confirm_mail
-    from scan.stamp import draw_receipt
 
     _visible(session, principal, mail_id)
-    reg = confirm_mail(session, mail_id, actor=principal.actor, directory=runtime.attachments_dir, draw=draw_receipt,
-                       clock=runtime.clock)
+    reg = confirm_mail(session, mail_id, actor=principal.actor, clock=runtime.clock)
     return reg.letter_id
 
 

@@ -86,6 +86,13 @@ def test_an_emailed_pdf_letter_is_registered_by_a_clerk_and_the_sender_is_told_i
     assert done[0].card is not None and done[0].card.title.startswith("ลงรับแล้ว"), clerk.text
     assert "1/2569" in done[0].card.title
 
+    # the stamp is drawn after the registration's transaction, by the mailbox worker's next turn
+    from handlers.stamped import stamp_waiting
+
+    with runtime.read() as s:
+        assert s.execute(select(Attachment.stamped_path).where(Attachment.content_type == "application/pdf")).scalar() is None
+    assert stamp_waiting(runtime) == 1 and stamp_waiting(runtime) == 0
+
     with runtime.read() as s:
         letter = s.execute(select(Letter)).unique().scalar_one()
         assert letter.subject == "ขอเชิญประชุมเชิงปฏิบัติการการจัดทำแผนพัฒนาท้องถิ่น"
@@ -223,7 +230,8 @@ def test_saraban_mail_command_reads_the_mailbox_and_sends_receipts(runtime, demo
     clerk.tap("ยืนยันลงรับ")
     out = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"drafts": 0, "set_aside": 0, "seen": 0, "receipts_sent": 1}
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"drafts": 0, "set_aside": 0, "seen": 0, "stamped": 0,
+                                                                 "receipts_sent": 1}
     assert [rcpt for _f, rcpt, _r in smtp_server.messages] == [["saraban@dopa.go.th"]]
 
 
@@ -301,9 +309,11 @@ def test_a_draft_corrected_in_the_chat_then_confirmed_registers_once(runtime, de
         assert letter.subject == "ขอเชิญประชุมจัดทำแผนพัฒนาท้องถิ่น (แก้ไขแล้ว)"
         kinds = sorted(a.content_type for a in letter.attachments)
         assert kinds == ["application/pdf", "message/rfc822"]
-        assert next(a for a in letter.attachments if a.content_type == "application/pdf").stamped_path
     assert mail_rows(runtime)[0].status == "registered"
     assert deliver_mail(runtime, mail_settings).sent == 1
+    from handlers.stamped import stamp_waiting
+
+    assert stamp_waiting(runtime) == 1
     # the other clerk's card is now spent: no second number
     late = other.press(button([card], "ยืนยันลงรับ"))
     assert "ลงรับไปแล้ว เลขรับ 1/2569" in everything(late)
@@ -322,3 +332,22 @@ def test_a_clerk_editing_while_another_confirms_does_not_take_a_second_number(ru
     assert "ลงรับไปแล้ว เลขรับ 1/2569" in everything(late)
     with runtime.read() as s:
         assert len(s.execute(select(Letter)).unique().scalars().all()) == 1
+
+
+def test_a_pdf_that_cannot_be_stamped_keeps_its_original_and_is_not_retried(runtime, demo, mail_settings, imap_server):
+    from handlers.stamped import stamp_waiting
+
+    clerk = linked(runtime, demo)
+    damaged = b"%PDF-1.7\n" + b"\x00damaged" * 40
+    imap_server.append(messages.with_pdf(pdf=damaged, message_id="<damaged@dla.go.th>"))
+    reader(runtime, mail_settings).poll()
+    clerk.last = cards_for(runtime, clerk)
+    assert clerk.tap("ยืนยันลงรับ")[0].card.title.startswith("ลงรับแล้ว")
+    assert stamp_waiting(runtime) == 0
+    with runtime.read() as s:
+        pdf = s.execute(select(Attachment).where(Attachment.content_type == "application/pdf")).scalar_one()
+        assert pdf.stamped_path is None and "PDF" in pdf.stamp_error
+        assert (runtime.attachments_dir / pdf.storage_path).read_bytes() == damaged
+        from registry.attachments import waiting_for_stamp
+
+        assert waiting_for_stamp(s, ("application/pdf",)) == []  # not tried again

@@ -19,6 +19,7 @@ def upgrade() -> None:
     with op.batch_alter_table('attachments') as batch:
         batch.add_column(sa.Column('stamped_path', sa.Text(), nullable=True))
         batch.add_column(sa.Column('stamped_sha256', sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column('stamp_error', sa.Text(), nullable=True))
     op.create_table('mail_messages',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('unit_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -53,5 +54,6 @@ def downgrade() -> None:
     op.drop_index('ix_mail_messages_unit_id', table_name='mail_messages')
     op.drop_table('mail_messages')
     with op.batch_alter_table('attachments') as batch:
+        batch.drop_column('stamp_error')
         batch.drop_column('stamped_sha256')
         batch.drop_column('stamped_path')
