@@ -110,7 +110,9 @@ def draft_card(session: Session, row: MailMessage) -> Reply:
     L = texts.FIELD_LABEL
     secret = f.get("secrecy") is not None
     unit = session.get(Unit, row.unit_id)
-    rows = [Field("อีเมลผู้ส่ง", row.from_address or "-"), Field("ได้รับเมื่อ", thai_datetime(row.received_at))]
+    # a secret letter's sender never reaches a chat, and its e-mail address would name it
+    rows = [Field("อีเมลผู้ส่ง", "(สงวน)" if secret else row.from_address or "-"),
+            Field("ได้รับเมื่อ", thai_datetime(row.received_at))]
     if not secret:  # a secret letter's subject and sender never reach a chat
         for name in ("ref_no", "letter_date", "sender", "addressee", "subject", "enclosures"):
             value = f.get(name)
@@ -126,7 +128,7 @@ def draft_card(session: Session, row: MailMessage) -> Reply:
     rows.append(Field("ไฟล์หนังสือ", f"{len(letters)} ไฟล์" if letters else "ไม่มี (หนังสืออยู่ในเนื้อความอีเมล)"))
     notes = [f"หน่วยงาน: {unit.name}" if unit else "", "ยืนยันแล้วระบบจะออกเลขรับ แนบไฟล์และอีเมลต้นฉบับ "
              "และแจ้งเลขรับกลับไปยังผู้ส่งทางอีเมล"]
-    if f.get("other_files"):
+    if f.get("other_files") and not secret:
         notes.append("ไฟล์อื่นในอีเมล (เก็บไว้ในอีเมลต้นฉบับ): " + ", ".join(f["other_files"])[:300])
     if secret:
         notes.insert(0, texts.SECRET_HIDDEN)

@@ -69,8 +69,10 @@ def mail_out(row: MailMessage) -> MailOut:
     fields = dict(row.fields or {})
     if _secret(row):  # as in the chat: a secret letter's content stays off the list
         fields = {k: v for k, v in fields.items() if k in ("priority", "secrecy")}
-    return MailOut(id=row.id, unit_id=row.unit_id, status=row.status, reason=row.reason, from_address=row.from_address,
-                   from_name=row.from_name, mail_subject=None if _secret(row) else row.mail_subject,
+    secret = _secret(row)
+    return MailOut(id=row.id, unit_id=row.unit_id, status=row.status, reason=row.reason,
+                   from_address=None if secret else row.from_address, from_name=None if secret else row.from_name,
+                   mail_subject=None if secret else row.mail_subject,
                    message_id=row.message_id, received_at=row.received_at, fields=fields,
                    files=[MailFileOut(index=i, filename=f.get("filename"), content_type=f["content_type"], size=f["size"],
                                       sha256=f["sha256"]) for i, f in enumerate(row.files or [])],

@@ -351,3 +351,23 @@ def test_a_pdf_that_cannot_be_stamped_keeps_its_original_and_is_not_retried(runt
         from registry.attachments import waiting_for_stamp
 
         assert waiting_for_stamp(s, ("application/pdf",)) == []  # not tried again
+
+
+def test_a_secret_letter_by_email_shows_no_content_in_the_chat(runtime, demo, mail_settings, imap_server):
+    from email.message import EmailMessage
+
+    clerk = linked(runtime, demo)
+    msg = EmailMessage()
+    msg["From"] = "กรมการปกครอง <secret-desk@dopa.go.th>"
+    msg["To"] = OUR_ADDRESS
+    msg["Subject"] = "หนังสือ"
+    msg["Message-ID"] = "<secret@dopa.go.th>"
+    msg.set_content("ลับ\nด่วนที่สุด\nที่ มท 0309.1/ว 4521\nกรมการปกครอง\n1 ธันวาคม 2569\n"
+                    "เรื่อง การรักษาความปลอดภัยบุคคลสำคัญ\nเรียน ผู้ว่าราชการจังหวัด\n")
+    imap_server.append(msg.as_bytes())
+    reader(runtime, mail_settings).poll()
+    [card] = cards_for(runtime, clerk)
+    text = everything([card])
+    assert "ลับ" in text and "ด่วนที่สุด" in text
+    for hidden in ("การรักษาความปลอดภัยบุคคลสำคัญ", "กรมการปกครอง", "มท 0309.1", "secret-desk@dopa.go.th"):
+        assert hidden not in text, hidden
