@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml package.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
-	@bash scripts/ensure-system-deps.sh chromium poppler-utils caddy
+	@bash scripts/ensure-system-deps.sh chromium poppler-utils caddy dovecot-imapd
 	@# axe-core (npm) for the accessibility checks of the browser tests
 	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; else echo "npm not found: the axe checks of the browser tests are skipped"; fi
 	@touch $(STAMP)

@@ -18,7 +18,8 @@ EVENT_TH = {
     "letter.registered": "ลงรับ", "letter.number_issued": "ออกเลขหนังสือส่ง", "assignment.sent": "ส่งต่อ",
     "assignment.acknowledged": "รับทราบ", "assignment.returned": "ส่งคืน (ไม่ใช่งานของฉัน)",
     "letter.closed": "ปิดเรื่อง", "letter.cancelled": "ยกเลิกเลขทะเบียน", "attachment.added": "แนบไฟล์",
-    "letter.corrected": "แก้ไขรายละเอียด",
+    "letter.corrected": "แก้ไขรายละเอียด", "attachment.stamped": "ประทับตรารับบนสำเนา", "mail.received": "รับทางอีเมล",
+    "mail.registered": "ลงรับจากอีเมล",
 }
 CHANNEL_TH = {"line": "LINE", "telegram": "Telegram", "web": "เว็บ", "api": "API", "cli": "คำสั่งระบบ",
               "terminal": "เทอร์มินัล", "system": "ระบบ"}

@@ -44,10 +44,14 @@ class Channels:
     run_worker: bool = True
     loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     _worker: asyncio.Task | None = field(default=None, repr=False)
+    mail: Any = None  # bot.mail.MailGateway: the saraban mailbox's receipt notices (SMTP)
+    mail_reader: Any = None  # bot.mail.MailboxReader: polled beside the outbox worker
+    _mail_stop: asyncio.Event | None = field(default=None, repr=False)
+    _mail_task: asyncio.Task | None = field(default=None, repr=False)
 
     @property
     def gateways(self) -> dict[str, Any]:
-        return {c.channel: c for c in (self.line, self.telegram) if c is not None}
+        return {c.channel: c for c in (self.line, self.telegram, self.mail) if c is not None}
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
@@ -60,8 +64,24 @@ class Channels:
                 log.exception("Telegram could not start now; webhook calls will retry")
         if self.run_worker and self.deliverer is not None and self.gateways:
             self._worker = asyncio.create_task(self.deliverer.run_forever(), name="saraban-outbox")
+        if self.run_worker:
+            self.start_mail()
+
+    def start_mail(self) -> None:
+        if self.mail_reader is not None and self._mail_task is None:
+            from bot.mail import poll_forever
+
+            self._mail_stop = asyncio.Event()
+            self._mail_task = asyncio.create_task(poll_forever(
+                self.mail_reader, interval=self.mail_reader.settings.mail_poll_seconds, stop=self._mail_stop),
+                name="saraban-mailbox")
 
     async def stop(self) -> None:
+        if self._mail_task is not None and self._mail_stop is not None:
+            self._mail_stop.set()
+            with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+                await asyncio.wait_for(self._mail_task, timeout=10)
+            self._mail_task = None
         if self._worker is not None and self.deliverer is not None:
             self.deliverer.stop()
             with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
@@ -88,6 +108,14 @@ def build_channels(runtime: Runtime, settings: Settings) -> Channels:
         from bot.telegram import make_telegram_channel
 
         channels.telegram = make_telegram_channel(runtime, settings)
+    if getattr(settings, "mail_enabled", False):
+        from bot.mail import MailboxReader
+
+        channels.mail_reader = MailboxReader(runtime, settings)
+    if getattr(settings, "mail_smtp_enabled", False):
+        from bot.mail import MailGateway
+
+        channels.mail = MailGateway(settings)
     channels.deliverer = Deliverer(runtime, channels.gateways)
     for channel in (channels.line, channels.telegram):
         if channel is not None:

@@ -25,11 +25,14 @@ async def run_worker(runtime: Runtime, settings: Any, *, once: bool = False, int
     deliverer.heartbeat.kind = "worker"
     sent = 0
     try:
+        if once and channels.mail_reader is not None:  # the saraban mailbox, when configured
+            await asyncio.to_thread(channels.mail_reader.poll)
         if not channels.gateways:
             log.warning("no LINE or Telegram credentials: nothing to deliver")
             return 0
         if once:
             return (await deliverer.run_once()).sent
+        channels.start_mail()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:

@@ -144,7 +144,7 @@ def notice_replies(runtime: Runtime, message: OutboxMessage) -> list[Reply]:
 
     try:
         with runtime.read() as session:
-            return render(session, message, now=runtime.clock.now())
+            return render(session, message, now=runtime.clock.now(), base_url=runtime.public_url)
     except RegistryError as exc:
         return [say(exc.message_th)]
 

@@ -406,6 +406,10 @@ def confirm(ctx: Ctx, token: str) -> list[Reply]:
         for meta in draft["files"]:
             add_attachment(ctx.session, letter.id, StoredFile(**meta), actor=ctx.actor, clock=ctx.clock)
             attached += 1
+    if draft.get("mail_id"):  # a saraban-mailbox draft edited in the chat (handlers.mail_drafts)
+        from handlers.mail_drafts import confirmed_in_chat
+
+        confirmed_in_chat(ctx, draft["mail_id"], reg)
     ctx.save("letter", {"letter_id": letter.id, "number": reg.display_no,
                         "last": {"token": token, "number": reg.display_no, "letter_id": letter.id}})
     return [receipt(ctx, letter, duplicates=_numbers(ctx.session, reg.duplicates), attached=attached)]

@@ -28,17 +28,21 @@ from registry.models import Assignment, Letter, OutboxMessage, Person, Registrat
 from registry.timeutil import local, thai_date, thai_datetime
 
 
-def render(session: Session, message: OutboxMessage, *, now: dt.datetime) -> list[Reply]:
+def render(session: Session, message: OutboxMessage, *, now: dt.datetime, base_url: str | None = None) -> list[Reply]:
     kind = message.kind
     p = message.payload or {}
     if kind == "digest":
         return [_digest(session, p, now)]
+    if kind in ("mail_draft", "mail_receipt"):  # the saraban mailbox (handlers.mail_drafts)
+        from handlers.mail_drafts import render_notice
+
+        return render_notice(session, message, now=now)
     a = session.get(Assignment, p.get("assignment_id")) if p.get("assignment_id") else None
     letter = session.get(Letter, p.get("letter_id")) if p.get("letter_id") else None
     if a is None or letter is None:
         return [say(texts.NOTICE_GONE)]
     if kind == "assignment":
-        return [_assignment(session, a, letter, now)]
+        return [_assignment(session, a, letter, now, base_url)]
     if kind == "acknowledge_notice":
         return [_answered(session, a, letter, p, acknowledged=True)]
     if kind == "return_notice":
@@ -71,7 +75,8 @@ def _status_note(a: Assignment) -> str | None:
             "cancelled": "รายการนี้ถูกยกเลิกแล้ว", "closed": "ปิดเรื่องแล้ว"}.get(a.status)
 
 
-def _assignment(session: Session, a: Assignment, letter: Letter, now: dt.datetime) -> Reply:
+def _assignment(session: Session, a: Assignment, letter: Letter, now: dt.datetime, base_url: str | None = None) -> Reply:
+    from handlers.stamped import stamped_copy_fields
     note = _status_note(a)
     if a.person_id is not None:
         base = letter_card(letter, texts.NOTICE_ASSIGNMENT_TITLE.format(number=number_of(letter)))
@@ -81,7 +86,8 @@ def _assignment(session: Session, a: Assignment, letter: Letter, now: dt.datetim
         buttons = ((Button(texts.BUTTON["forward"], payloads.make("fw", letter.id), "primary"),
                     Button(texts.BUTTON["ack"], payloads.make("ack", a.id))) if a.status == "sent" else ())
     footer = note or (texts.SECRET_NOTE if letter.secrecy else None)
-    card = Card(title=base.title, fields=base.fields + tuple(_assignment_rows(a, letter)), badges=base.badges,
+    card = Card(title=base.title, fields=base.fields + tuple(_assignment_rows(a, letter))
+                + stamped_copy_fields(letter, base_url), badges=base.badges,
                 buttons=buttons, footer=footer, tone=base.tone)
     return Reply(text=card_text(card), card=card)
 

@@ -9,7 +9,8 @@ Flows and their data:
 
 * ``intake`` — a registration draft: ``token`` (its buttons carry it), ``unit_id``, ``fields``,
   ``errors``/``doubtful`` (asked again), ``awaiting`` (the field being asked), ``asked``,
-  ``files`` (attachments held until [ยืนยัน]), ``sender_unit_id``;
+  ``files`` (attachments held until [ยืนยัน]), ``sender_unit_id``, ``mail_id`` (a saraban-mailbox
+  draft being corrected here: handlers.mail_drafts);
 * ``forward`` — choosing recipients: ``letter_id``, ``recipients`` ([["p"|"u", id], …]),
   ``principal``;
 * ``return`` — waiting for the reason: ``assignment_id``;

@@ -92,6 +92,7 @@ EVENT_TH = {
     "letter.closed": "ปิดเรื่อง",
     "letter.cancelled": "ยกเลิก",
     "attachment.added": "แนบไฟล์",
+    "attachment.stamped": "ประทับตรารับบนสำเนา", "mail.registered": "ลงรับจากอีเมล",
 }
 
 

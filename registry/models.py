@@ -242,6 +242,36 @@ class Attachment(Base):
     storage_path: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # the receipt stamp (ตรารับ) is drawn on a copy; the original above stays as received
+    stamped_path: Mapped[str | None] = mapped_column(Text)
+    stamped_sha256: Mapped[str | None] = mapped_column(String(64))
+    stamp_error: Mapped[str | None] = mapped_column(Text)  # why no copy could be stamped (kept, not retried)
+
+
+class MailMessage(Base):
+    """One message of a unit's saraban mailbox (IMAP), taken in once: a draft registration for the
+    unit's clerks, then registered or dismissed; a message that cannot be read is set aside with
+    its reason. (mailbox, uidvalidity, uid) and (unit, Message-ID) each name a message once."""
+
+    __tablename__ = "mail_messages"
+    __table_args__ = (UniqueConstraint("mailbox", "uidvalidity", "uid"), UniqueConstraint("unit_id", "message_id"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    mailbox: Mapped[str] = mapped_column(String(255))  # user@host/folder
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # draft | registered | dismissed | set_aside
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was set aside
+    from_address: Mapped[str | None] = mapped_column(String(320))
+    from_name: Mapped[str | None] = mapped_column(Text)
+    mail_subject: Mapped[str | None] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the draft's letter fields
+    files: Mapped[list[Any]] = mapped_column(default=list)  # StoredFile dicts (letter files, then the .eml)
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    received_at: Mapped[dt.datetime]
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
 
 class Event(Base):

@@ -23,11 +23,13 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock = SYSTEM_CLOCK
     attachments_dir: Path = field(default_factory=lambda: Path("./attachments"))
+    public_url: str | None = None  # where people reach the web pages (links in notices), e.g. the stamped copy
 
     @classmethod
-    def from_url(cls, url: str, *, clock: Clock = SYSTEM_CLOCK, attachments_dir: str | Path = "./attachments") -> Runtime:
+    def from_url(cls, url: str, *, clock: Clock = SYSTEM_CLOCK, attachments_dir: str | Path = "./attachments",
+                 public_url: str | None = None) -> Runtime:
         engine = make_engine(url)
-        return cls(engine, make_sessionmaker(engine), clock, Path(attachments_dir))
+        return cls(engine, make_sessionmaker(engine), clock, Path(attachments_dir), public_url)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -20,6 +20,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
         _refuse_an_old_schema(runtime)
     if clock is not None:
         runtime.clock = clock
+    if runtime.public_url is None:  # links in notices (the stamped copy of a letter's file)
+        runtime.public_url = settings.public_url
     app = FastAPI(
         title="ระบบทะเบียนหนังสือราชการผ่านแชต (saraban)",
         version="0.1.0",

@@ -33,7 +33,7 @@ def _runtime(*, writes: bool = True):
     from saraban.settings import get_settings
 
     s = get_settings()
-    rt = Runtime.from_url(s.database_url, attachments_dir=s.attachments_dir)
+    rt = Runtime.from_url(s.database_url, attachments_dir=s.attachments_dir, public_url=s.public_url)
     if writes:
         require_current_schema(rt.engine)
     return rt
@@ -117,6 +117,33 @@ def worker(once: Annotated[bool, typer.Option("--once", help="ส่งรอบ
     if once:
         typer.echo(f"ส่งแล้ว {sent} ข้อความ")
     rt.engine.dispose()
+
+
+@app.command()
+def mail(once: Annotated[bool, typer.Option("--once", help="อ่านกล่องจดหมายรอบเดียวแล้วจบ")] = False) -> None:
+    """Read the unit's saraban mailbox (SARABAN_MAIL_*): each new e-mail with a letter becomes a draft
+    for the unit's clerks; with SMTP configured, receipt notices (แจ้งเลขรับ) are sent too."""
+    import asyncio
+    import json
+    import logging
+
+    from saraban.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    if not settings.mail_enabled:
+        typer.echo("ยังไม่ได้ตั้งค่ากล่องจดหมาย: กรุณากำหนด SARABAN_MAIL_UNIT, SARABAN_MAIL_IMAP_HOST, "
+                   "SARABAN_MAIL_IMAP_USER และ SARABAN_MAIL_IMAP_PASSWORD", err=True)
+        raise typer.Exit(2)
+    from bot.mail import run_mail
+
+    rt = _runtime()
+    try:
+        report = asyncio.run(run_mail(rt, settings, once=once))
+    finally:
+        rt.engine.dispose()
+    if once:
+        typer.echo(json.dumps(report, ensure_ascii=False))
 
 
 @app.command()

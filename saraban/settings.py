@@ -54,6 +54,24 @@ class Settings(BaseSettings):
     max_connections: int = Field(1000, ge=1)
     webchat_anonymous_per_chat: int = Field(20, ge=1)  # messages a minute from one unlinked chat id
     webchat_anonymous_per_address: int = Field(60, ge=1)  # messages a minute from one client address
+    # The saraban mailbox (bot/mail.py): the unit's central e-mail address, read over IMAP, and the
+    # SMTP server the receipt notices (แจ้งเลขรับ) leave through. Unset host = the mailbox is off.
+    mail_unit: str | None = None  # the unit the mailbox belongs to: its code (e.g. "มท 0201") or id
+    mail_imap_host: str | None = None
+    mail_imap_port: int = 993
+    mail_imap_tls: Literal["ssl", "starttls"] = "ssl"  # never in the clear: the password crosses it
+    mail_imap_user: str | None = None
+    mail_imap_password: SecretStr | None = None
+    mail_imap_folder: str = "INBOX"
+    mail_tls_ca_file: str | None = None  # a private CA for the mail servers (default: the system's)
+    mail_smtp_host: str | None = None
+    mail_smtp_port: int = 587
+    mail_smtp_tls: Literal["ssl", "starttls", "none"] = "starttls"  # "none" only for a relay on the same machine
+    mail_smtp_user: str | None = None
+    mail_smtp_password: SecretStr | None = None
+    mail_from: str | None = None  # the receipt notices' sender (default: the IMAP user)
+    mail_poll_seconds: float = 60.0
+    mail_max_bytes: int = 20 * 1024 * 1024  # a bigger message is set aside unread (it stays in the mailbox)
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> "Settings":
@@ -75,6 +93,8 @@ class Settings(BaseSettings):
             "telegram_bot_token",
             "telegram_secret_token",
             "admin_token",
+            "mail_imap_password",
+            "mail_smtp_password",
         ):
             value = getattr(self, name)
             if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDERS:
@@ -96,6 +116,14 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_bot_token)
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.mail_imap_host and self.mail_imap_user and self.mail_imap_password and self.mail_unit)
+
+    @property
+    def mail_smtp_enabled(self) -> bool:
+        return bool(self.mail_smtp_host)
 
 
 @lru_cache

@@ -165,7 +165,41 @@ def download_attachment(letter_id: Id, attachment_id: Id, session: SessionDep, r
         path = runtime.attachments_dir / path
     if not path.is_file():
         raise NotFound(f"ไฟล์แนบ {attachment_id}", attachment_id)
-    return FileResponse(path, media_type=f.content_type, filename=f.filename or path.name)
+    return FileResponse(path, media_type=f.content_type, filename=f.filename or path.name,
+                        content_disposition_type="attachment", headers=NOSNIFF)
+
+
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+
+
+@router.get("/{letter_id}/attachments/{attachment_id}/stamped", response_class=FileResponse,
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def download_stamped(letter_id: Id, attachment_id: Id, runtime: RuntimeDep, principal: PrincipalDep):
+    """ดาวน์โหลดสำเนาที่ประทับตรารับ (ต้นฉบับไม่ถูกแก้ไข); สร้างสำเนาเมื่อเปิดครั้งแรกหากยังไม่มี."""
+    from registry.attachments import ensure_stamped, file_path
+    from registry.errors import InvalidInput, NotFound
+    from scan.stamp import StampError, can_stamp, draw_receipt
+
+    # no transaction around the drawing (ensure_stamped opens its own short ones)
+    with runtime.read() as session:
+        letter = visible_letter(session, principal, letter_id)
+        if not readable(session, principal, letter):
+            raise PermissionDenied("เปิดไฟล์แนบของหนังสือลับ")
+        f = session.get(Attachment, attachment_id)
+        if f is None or f.letter_id != letter.id or not can_stamp(f.content_type):
+            raise NotFound(f"สำเนาประทับตรารับของไฟล์แนบ {attachment_id}", attachment_id)
+        filename, content_type = f.filename, f.content_type
+    try:
+        stamped_path = ensure_stamped(runtime, attachment_id, draw=draw_receipt, actor=principal.actor)
+    except StampError as exc:
+        raise InvalidInput("file", str(exc)) from exc
+    path = file_path(runtime.attachments_dir, stamped_path)
+    if not path.is_file():
+        raise NotFound(f"สำเนาประทับตรารับของไฟล์แนบ {attachment_id}", attachment_id)
+    stem, dot, ext = (filename or path.name).rpartition(".")
+    name = f"{stem}-ตรารับ.{ext}" if dot else f"{ext}-ตรารับ"
+    return FileResponse(path, media_type=content_type, filename=name, content_disposition_type="attachment",
+                        headers=NOSNIFF)
 
 
 @router.post("/{letter_id:int}/attachments", status_code=201, response_model=AttachmentOut)
