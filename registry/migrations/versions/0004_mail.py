@@ -1,7 +1,7 @@
 """mail: the saraban mailbox's messages; the stamped copy of an attachment
 
 Revision ID: 0004_mail
-Revises: 0003_chat_pace
+Revises: 0004_live
 Create Date: 2026-12-06 06:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import registry.models
 
 
 revision = '0004_mail'
-down_revision = '0003_chat_pace'
+down_revision = '0004_live'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """web sign-in: credentials, sessions, one-time sign-in links, failed attempts
 
 Revision ID: 0004_signin
-Revises: 0004_live
+Revises: 0004_mail
 Create Date: 2026-12-06 06:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import registry.models
 
 
 revision = '0004_signin'
-down_revision = '0004_live'
+down_revision = '0004_mail'
 branch_labels = None
 depends_on = None
 
