@@ -269,6 +269,8 @@ def _acceptable(
         return not in_subject or (outgoing and not lab.glued and _org_like(text, lab.content))
     if kind == "sender" and word not in ("จาก", "ผู้ส่ง") and in_subject:
         return False
+    if kind == "sender" and info.misspelt and not _org_like(text, lab.content):
+        return False  # "จก" / "จา" are a label only before an organisation's name
     if kind == "subject" and _COUNTED.search(text, max(0, lab.start - 30), lab.start):
         return False  # "หนังสือราชการ 1 เรื่อง มท …": เรื่อง counts letters here, it labels nothing
     return True
