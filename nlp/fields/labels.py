@@ -65,9 +65,10 @@ def _label_table() -> tuple[dict[str, _Word], str]:
 
 
 def _trie_regex(words_after: dict[str, str]) -> str:
-    """One regex for many words, as a trie ("ลง(?:วันที่|…)"): some hundred alternatives tried one by
-    one at every word start cost more than the rest of the parse. Longer words are tried first (ลงวันที่
-    before ลง); *words_after* gives each word the look-ahead that must follow it."""
+    """One regex for many words, as a trie ("ลง(?:วันที่|…)"), so that the hundred-odd words with their
+    misspellings are not tried one by one at every word start (the regex runs over every message).
+    Longer words are tried first (ลงวันที่ before ลง); *words_after* gives each word the look-ahead
+    that must follow it."""
     trie: dict = {}
     for w, cond in words_after.items():
         node = trie
