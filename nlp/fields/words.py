@@ -57,7 +57,8 @@ NOT_LABEL_MISSPELLINGS: tuple[str, ...] = ()
 # English labels of letters and e-mails, any case; a label only with a colon or at a line start.
 ENGLISH_LABELS: dict[str, tuple[str, ...]] = {
     "subject": ("Subject", "Subj.", "Subj"),
-    "ref": ("Ref. No.", "Ref No.", "Ref No", "Ref.", "Ref", "No."),
+    "ref": ("Our Ref.", "Our Ref", "Ref. No.", "Ref No.", "Ref No", "Ref.", "Ref", "No."),
+    "reference": ("Your Ref.", "Your Ref"),  # the letter this one answers (อ้างถึง), not this one's number
     "sender": ("From",),
     "addressee": ("To", "Attn.", "Attn"),
     "date": ("Dated", "Date"),
