@@ -70,10 +70,10 @@ _LABELLED_NO_SLASH = re.compile(r"(?:" + _PREFIX + r" ?)?" + _BRACKET + r"?" + _
 
 
 # A reference with its agency prefix and code but no number yet ("มท 0808.2/ว", "มท 0808.2/"),
-# found without the ที่ label only where a date (or its marker) or the end of the line follows it.
+# found without the ที่ label only where a date (or its marker), จาก, เรื่อง or the end of the line follows it.
 _INCOMPLETE_BODY = (
     r"(?P<prefix>" + _PREFIX + r") ?" + _BRACKET + r"?" + _CODE + r" ?" + _BRACKET + r"?(?:/|-) ?(?:ว ?\.?)?"
-    r"(?= {0,3}(?:$|\n|ลงวันที่|ลว|ลง ?\d|วันที่ ?\d|\d{1,2} ?[ก-ฮ]))"
+    r"(?= {0,3}(?:$|\n|ลงวันที่|ลว|ลง ?\d|วันที่ ?\d|\d{1,2} ?[ก-ฮ]|จาก|เรื่อง))"
 )
 _INCOMPLETE_RE = re.compile(r"(?<![ก-๎A-Za-z0-9./])" + _INCOMPLETE_BODY)
 _INCOMPLETE_AT_RE = re.compile(_INCOMPLETE_BODY)

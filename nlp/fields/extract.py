@@ -43,7 +43,9 @@ import datetime as dt
 
 from nlp.fields.found import LetterFields
 from nlp.fields.labels import _accepted_labels
-from nlp.fields.regions import _date_region, _enclosures_region, _flag_region, _name_region, _ref_region, _subject_region
+from nlp.fields.regions import (
+    _date_region, _enclosures_region, _flag_region, _name_region, _ref_region, _subject_region,
+)
 from nlp.fields.free import _free_regions, _pre_region
 
 

@@ -10,9 +10,15 @@ from nlp import refno
 from nlp.dates import find_dates
 from nlp.fields.found import LetterFields
 from nlp.fields.spans import _FILLER, _line_end, _trimmed, _trimmed_piece
-from nlp.fields.names import _ABBREVIATION, _BODY_OPENERS, _FROM_WORD, _LETTER_WORD, _ORG_HEAD, _org_like, _org_prefix, _PRE_LEAD, _THAI_LETTERS, _WEB_NEXT
+from nlp.fields.names import (
+    _ABBREVIATION, _BODY_OPENERS, _FROM_WORD, _LETTER_WORD, _ORG_HEAD, _org_like, _org_prefix, _PRE_LEAD,
+    _THAI_LETTERS, _WEB_NEXT,
+)
 from nlp.fields.chatter import _CHAT_STARTS, _glued_polite_start, _LEAD_CHATTER
-from nlp.fields.items import _DATE_PHRASE, _DEADLINE, _items, PRIORITY_WORDS, _REF_WORD_BEFORE, SECRECY_WORDS, _take_date, _take_items
+from nlp.fields.items import (
+    _DATE_PHRASE, _DEADLINE, _items, PRIORITY_WORDS, _REF_WORD_BEFORE, SECRECY_WORDS, _take_date,
+    _take_items,
+)
 from nlp.fields.words import NOT_A_SUBJECT
 
 

@@ -65,9 +65,10 @@ def _label_table() -> tuple[dict[str, _Word], str]:
 
 
 def _trie_regex(words_after: dict[str, str]) -> str:
-    """One regex for many words, as a trie ("ลง(?:วันที่|…)"): some hundred alternatives tried one by
-    one at every word start cost more than the rest of the parse. Longer words are tried first (ลงวันที่
-    before ลง); *words_after* gives each word the look-ahead that must follow it."""
+    """One regex for many words, as a trie ("ลง(?:วันที่|…)"), so that the hundred-odd words with their
+    misspellings are not tried one by one at every word start (the regex runs over every message).
+    Longer words are tried first (ลงวันที่ before ลง); *words_after* gives each word the look-ahead
+    that must follow it."""
     trie: dict = {}
     for w, cond in words_after.items():
         node = trie
@@ -269,6 +270,8 @@ def _acceptable(
         return not in_subject or (outgoing and not lab.glued and _org_like(text, lab.content))
     if kind == "sender" and word not in ("จาก", "ผู้ส่ง") and in_subject:
         return False
+    if kind == "sender" and info.misspelt and not _org_like(text, lab.content):
+        return False  # "จก" / "จา" are a label only before an organisation's name
     if kind == "subject" and _COUNTED.search(text, max(0, lab.start - 30), lab.start):
         return False  # "หนังสือราชการ 1 เรื่อง มท …": เรื่อง counts letters here, it labels nothing
     return True

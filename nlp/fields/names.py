@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import re
-from nlp.fields.words import BODY_OPENERS, LETTER_KINDS, NAME_CONTINUATIONS, ORG_HEADS, PROVINCES, SUBJECT_OPENERS
+from nlp.fields.words import (
+    BODY_OPENERS, LETTER_KINDS, NAME_CONTINUATIONS, ORG_HEADS, PROVINCES, SUBJECT_OPENERS,
+)
+
+
+def _any_of(words: tuple[str, ...]) -> str:
+    """A regex alternation of *words*, longest first (the lists in words.py are in no order)."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
 # "หนังสือกรมบัญชีกลาง ด่วนที่สุด ที่ …": a web list names the sender right after หนังสือ.
 _LETTER_WORD = re.compile(
-    r"\s*(?:ได้รับ|มี)?หนังสือ(?:" + "|".join(map(re.escape, LETTER_KINDS)) + r")?\s*(?:มา)?(?:จาก|ของ)?\s*"
+    r"\s*(?:ได้รับ|มี)?หนังสือ(?:" + _any_of(LETTER_KINDS) + r")?\s*(?:มา)?(?:จาก|ของ)?\s*"
 )
 
 
 # How organisations' names begin: used to tell an unlabelled sender from an unlabelled subject.
-_ORG_HEAD = re.compile("(?:" + "|".join(map(re.escape, sorted(ORG_HEADS, key=len, reverse=True))) + ")")
+_ORG_HEAD = re.compile("(?:" + _any_of(ORG_HEADS) + ")")
 
 
 _ABBREVIATION = re.compile(r"[ก-ฮ]{1,5}\.")  # สพป.ระยอง, ศอ.ปส.จ.รย
@@ -22,7 +29,7 @@ _ABBREVIATION = re.compile(r"[ก-ฮ]{1,5}\.")  # สพป.ระยอง, �
 _THAI_LETTERS = re.compile(r"[ก-ฮA-Za-z]")
 
 
-_BODY_OPENERS = re.compile("(?:" + "|".join(map(re.escape, sorted(BODY_OPENERS, key=len, reverse=True))) + ")")
+_BODY_OPENERS = re.compile("(?:" + _any_of(BODY_OPENERS) + ")")
 
 
 # Before "หนังสือ…" in the pre-label region: flags, a colon, the rest of a polite request.
@@ -36,7 +43,7 @@ _WEB_NEXT = ("ที่", "เลขที่", "ลงวันที่", "ล
 
 # How subjects usually begin: after a labelled name (จาก …), only such words start a subject, since
 # names have spaces too ("สำนักงานปลัดกระทรวงการอุดมศึกษา วิทยาศาสตร์ วิจัยและนวัตกรรม").
-_SUBJECT_OPENER = re.compile("(?:" + "|".join(map(re.escape, sorted(SUBJECT_OPENERS, key=len, reverse=True))) + ")")
+_SUBJECT_OPENER = re.compile("(?:" + _any_of(SUBJECT_OPENERS) + ")")
 
 
 _FROM_WORD = re.compile(r"(?:จาก|ของ)\s*")

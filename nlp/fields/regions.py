@@ -11,7 +11,10 @@ from nlp.fields.found import LetterFields
 from nlp.fields.spans import _line_end, _matching_open, _trimmed, _trimmed_piece
 from nlp.fields.names import _BODY_OPENERS, _ORG_HEAD, _org_prefix, _SUBJECT_OPENER, _THAI_LETTERS
 from nlp.fields.chatter import _CHATTER_TAIL, _CHATTER_WORDS, _glued_polite_start, _may_chat, _TAIL_WINDOW
-from nlp.fields.items import _DATE_PHRASE, _first_flag, _flag_matches, _FLAG_RE, _items, PRIORITY_WORDS, SECRECY_WORDS, _take_date, _take_items
+from nlp.fields.items import (
+    _DATE_PHRASE, _first_flag, _flag_matches, _FLAG_RE, _items, PRIORITY_WORDS, SECRECY_WORDS, _take_date,
+    _take_items,
+)
 from nlp.fields.labels import _agency_ref_ahead, _BULLET, _Label, _LIST_MARK, _mark_kind
 
 

@@ -46,9 +46,10 @@ LABEL_ABBREVIATIONS = ("ลว.", "ลว")
 # Labels that are ordinary words too: a label only with a colon after it or at a line start.
 WEAK_LABELS = ("สิ่งที่แนบ", "เอกสารแนบ", "ความเร็ว", "ความลับ")
 # Labels also read with one letter (or mark) missing, when a space or colon follows them: "เรือง การประชุม",
-# "ลงวันที 5 ม.ค. 69", "ที มท 0808.2/ว 1095" (after ที่ a whole reference number must follow).
+# "ลงวันที 5 ม.ค. 69", "ที มท 0808.2/ว 1095" (after ที่ a whole reference number must follow, after
+# จาก an organisation's name: "จก สำนักงานจังหวัดระยอง").
 LABELS_READ_WITH_A_LETTER_MISSING = (
-    "เรื่อง", "ชื่อเรื่อง", "ลงวันที่", "วันที่", "ที่", "เลขที่", "เรียน", "อ้างถึง", "สิ่งที่ส่งมาด้วย",
+    "เรื่อง", "ชื่อเรื่อง", "ลงวันที่", "วันที่", "ที่", "เลขที่", "จาก", "เรียน", "อ้างถึง", "สิ่งที่ส่งมาด้วย",
     "ชั้นความเร็ว", "ชั้นความลับ", "หมายเหตุ",
 )  # fmt: skip
 # ... except these misspellings, which are real words or names (none today; add one if a label is misread).
@@ -56,7 +57,8 @@ NOT_LABEL_MISSPELLINGS: tuple[str, ...] = ()
 # English labels of letters and e-mails, any case; a label only with a colon or at a line start.
 ENGLISH_LABELS: dict[str, tuple[str, ...]] = {
     "subject": ("Subject", "Subj.", "Subj"),
-    "ref": ("Ref. No.", "Ref No.", "Ref No", "Ref.", "Ref", "No."),
+    "ref": ("Our Ref.", "Our Ref", "Ref. No.", "Ref No.", "Ref No", "Ref.", "Ref", "No."),
+    "reference": ("Your Ref.", "Your Ref"),  # the letter this one answers (อ้างถึง), not this one's number
     "sender": ("From",),
     "addressee": ("To", "Attn.", "Attn"),
     "date": ("Dated", "Date"),
