@@ -94,8 +94,8 @@ class DurableIntake:
             self._writing = False
 
     def _record(self, events: list[tuple[str, dict[str, Any]]]) -> list[str]:
-        with self.runtime.transaction() as session:
-            return queue_events(session, self.channel, events, at=self.runtime.clock.now(), claim=self.claim)
+        with self.runtime.core_transaction(first=True) as conn:
+            return queue_events(conn, self.channel, events, at=self.runtime.clock.now(), claim=self.claim)
 
     def forget(self, key: str) -> None:
         """Drop one queued event (it was answered with the failure text: not to be retried)."""

@@ -130,7 +130,9 @@ def _flex_button(button: Button) -> dict[str, Any]:
 
 
 def alt_text(text: str, fallback: str) -> str:
-    alt = " ".join((text or fallback or "ข้อความ").split())
+    """The answer's plain text for notifications and old clients, its lines kept, ≤ 400 characters."""
+    lines = [" ".join(line.split()) for line in (text or fallback or "ข้อความ").splitlines()]
+    alt = "\n".join(line for line in lines if line) or "ข้อความ"
     return alt if len(alt) <= MAX_ALT_TEXT else alt[: MAX_ALT_TEXT - 1] + "…"
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -71,12 +71,11 @@ def _queue_once(insert):
 _QUEUE = {"postgresql": _queue_once(postgresql.insert), "sqlite": _queue_once(sqlite.insert)}
 
 
-def queue_events(session: Session, channel: str, events: list[tuple[str, dict[str, Any]]], *, at: dt.datetime,
+def queue_events(conn: Connection, channel: str, events: list[tuple[str, dict[str, Any]]], *, at: dt.datetime,
                  claim: dt.timedelta) -> list[str]:
     """Record (key, event JSON) pairs, claimed by the caller for *claim*; returns the keys that were
-    new (a redelivery of an event still queued adds nothing). One short transaction, Core only: it
-    runs before every LINE webhook is answered."""
-    conn = session.connection()
+    new (a redelivery of an event still queued adds nothing). One short transaction on a Core
+    connection (Runtime.core_transaction): it runs before every LINE webhook is answered."""
     stmt = _QUEUE[conn.dialect.name]
     new: list[str] = []
     for key, body in events:

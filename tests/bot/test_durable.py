@@ -183,3 +183,15 @@ def test_a_redelivery_of_a_queued_event_is_not_handled_twice(stack):
     body["events"][0]["deliveryContext"] = {"isRedelivery": True}
     assert user.post(body).status_code == 200
     assert user.new() == []
+
+
+def test_an_unreadable_telegram_update_is_skipped_in_one_line(stack, caplog):
+    user = stack.tg_user()
+    bad = user.text_update("สวัสดีค่ะ")
+    bad["message"]["chat"] = "not a chat"  # PTB cannot read it
+    with caplog.at_level(logging.INFO):
+        assert user.post(bad).status_code == 200  # else Telegram would resend it forever
+    skipped = [r for r in caplog.records if "skipped" in r.getMessage()]
+    assert len(skipped) == 1 and skipped[0].exc_info is None
+    assert not [r for r in caplog.records if r.exc_info]
+    assert user.say("สวัสดีค่ะ"), "the next update is answered"

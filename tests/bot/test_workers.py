@@ -93,6 +93,21 @@ def _ready(url: str) -> bool:
         return False
 
 
+def card_rows(obj) -> list[str]:
+    """``label: value`` of every row of the Flex bubbles in a LINE message JSON."""
+    rows: list[str] = []
+    if isinstance(obj, dict):
+        contents = obj.get("contents")
+        if obj.get("layout") == "baseline" and isinstance(contents, list) and len(contents) == 2:
+            rows.append(f"{contents[0].get('text', '')}: {contents[1].get('text', '')}")
+        for value in obj.values():
+            rows.extend(card_rows(value))
+    elif isinstance(obj, list):
+        for value in obj:
+            rows.extend(card_rows(value))
+    return rows
+
+
 class Clerk:
     """A LINE user who pastes headers and presses buttons, each webhook on a new connection."""
 
@@ -131,7 +146,7 @@ class Clerk:
                 card = self.say(f"ลงรับ\nที่ มท 0808.{self.n}/ว {k + 1}\nลงวันที่ 1 มี.ค. 2569\n"
                                 f"จาก กรมบัญชีกลาง\nเรื่อง {subject}")
                 receipt = self.press(card, "cf:")
-                self.receipts[subject] = "\n".join(line_texts(receipt))
+                self.receipts[subject] = "\n".join(card_rows(receipt))
                 letter = next(d for _, d in postbacks(receipt) if d.startswith("fw:")).split(":")[1]
                 picker = self.press(receipt, f"fw:{letter}")
                 purposes = self.press(picker, f"fo:{letter}:{owner}")
