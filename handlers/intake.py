@@ -412,11 +412,15 @@ def confirm(ctx: Ctx, token: str) -> list[Reply]:
         confirmed_in_chat(ctx, draft["mail_id"], reg)
     ctx.save("letter", {"letter_id": letter.id, "number": reg.display_no,
                         "last": {"token": token, "number": reg.display_no, "letter_id": letter.id}})
-    return [receipt(ctx, letter, duplicates=_numbers(ctx.session, reg.duplicates), attached=attached)]
+    return [receipt(ctx, letter, duplicates=_numbers(ctx.session, reg.duplicates), attached=attached,
+                    code=reg.verification_code)]
 
 
-def receipt(ctx: Ctx, letter: Letter | JustRegistered, *, duplicates: list[str] = (), attached: int = 0) -> Reply:
+def receipt(ctx: Ctx, letter: Letter | JustRegistered, *, duplicates: list[str] = (), attached: int = 0,
+            code: str | None = None) -> Reply:
     notes: list[str] = []
+    if code:  # the sender checks it at /verify/<code> (registry.verification): nothing of the content
+        notes.append(texts.VERIFICATION_CODE.format(code=code))
     if duplicates:
         notes.append(texts.DUPLICATE_WARNING.format(numbers=", ".join(duplicates)))
     buttons = [Button(texts.BUTTON["forward"], payloads.make("fw", letter.id), "primary")]

@@ -79,6 +79,7 @@ DRAFT_CANCELLED = "ยกเลิกการลงรับแล้วค่�
 ALREADY_REGISTERED = "หนังสือนี้ลงรับไปแล้วค่ะ เลขรับ {number}"
 DUPLICATE_WARNING = "⚠️ อาจซ้ำกับหนังสือที่ลงรับไว้แล้ว: {numbers} (ที่ ลงวันที่ และจาก ตรงกัน)"
 RECEIPT_TITLE = "ลงรับแล้ว เลขรับ {number}"
+VERIFICATION_CODE = "รหัสตรวจสอบใบรับ {code} (ผู้ส่งตรวจได้ที่หน้า /verify)"
 RECEIPT_ATTACH_HINT = "ส่งรูปหรือไฟล์ PDF ของหนังสือต่อจากนี้ได้เลย ระบบจะแนบกับเลขรับนี้"
 SUGGESTED_OWNER = "แนะนำส่งให้ {name}: {reason}"
 SECRET_NOTE = "รับเอกสารตัวจริง"

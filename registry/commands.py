@@ -99,6 +99,8 @@ class Registered:
     # the letter's columns as written (unit_id, subject, sender, priority, secrecy …): what a
     # receipt shows, without reading the letter back
     letter: dict[str, Any] = field(default_factory=dict, compare=False)
+    # what the sender checks at /verify/<code> (registry.verification); None for practice numbers
+    verification_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from registry.events import Actor, append_event
 from registry.models import Letter, Registration
 from registry.numbering import take_number
 from registry.permissions import require
+from registry.verification import code_for
 from registry.refkey import ref_key
 from registry.search import index_terms
 from registry.units import get_unit, unit_is_valid, unit_row
@@ -107,11 +108,13 @@ def register_incoming(
     letter_id = _insert_letter(session, letter, now, actor)
     taken = take_number(session, unit, "incoming", received_at, sandbox=cmd.sandbox)
     registration_id = _insert_registration(session, letter_id, taken, received_at, now, actor)
-    append_event(session, kind="letter.registered", entity="letter", entity_id=letter_id, actor=actor, at=now,
-                 data={"book_id": taken.book_id, "year": taken.year, "number": taken.number, "received_at": received_at,
-                       "unit_id": unit.id, "after": _letter_facts(letter), "duplicates": duplicates})
+    event = append_event(session, kind="letter.registered", entity="letter", entity_id=letter_id, actor=actor, at=now,
+                         data={"book_id": taken.book_id, "year": taken.year, "number": taken.number,
+                               "received_at": received_at, "unit_id": unit.id, "after": _letter_facts(letter),
+                               "duplicates": duplicates})
     return Registered(letter_id, registration_id, taken.book_id, "incoming", taken.year, taken.number, received_at,
-                      taken.display, tuple(duplicates), letter=letter)
+                      taken.display, tuple(duplicates), letter=letter,
+                      verification_code=None if cmd.sandbox else code_for(registration_id, event.hash))
 
 
 def register_outgoing(
@@ -149,10 +152,11 @@ def register_outgoing(
     # (an outgoing letter's ref_no is its number, so here the letter comes after the book's lock)
     letter_id = _insert_letter(session, letter, now, actor)
     registration_id = _insert_registration(session, letter_id, taken, issued_at, now, actor)
-    append_event(session, kind="letter.number_issued", entity="letter", entity_id=letter_id, actor=actor, at=now,
-                 data={"book_id": taken.book_id, "year": taken.year, "number": taken.number, "direction": direction,
-                       "unit_id": unit.id, "after": _letter_facts(letter)})
-    return Registered(letter_id, registration_id, taken.book_id, direction, taken.year, taken.number, issued_at, ref_no)
+    event = append_event(session, kind="letter.number_issued", entity="letter", entity_id=letter_id, actor=actor,
+                         at=now, data={"book_id": taken.book_id, "year": taken.year, "number": taken.number,
+                                       "direction": direction, "unit_id": unit.id, "after": _letter_facts(letter)})
+    return Registered(letter_id, registration_id, taken.book_id, direction, taken.year, taken.number, issued_at, ref_no,
+                      verification_code=None if cmd.sandbox else code_for(registration_id, event.hash))
 
 
 def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 
 import pytest
@@ -38,6 +40,12 @@ def test_pasted_header_to_receipt(runtime, link, case_id):
     assert fields["เรื่อง"] == case["expect"]["subject"]
     assert ("ส่งต่อ", f"fw:{_letters(runtime)[0].id}") in buttons([receipt])
     [letter] = _letters(runtime)
+    # the receipt carries the code the sender can check at /verify/<code>
+    from registry import verification
+
+    code = re.search(r"รหัสตรวจสอบใบรับ (\S+)", receipt.card.footer).group(1)
+    with runtime.read() as s:
+        assert verification.check(s, code).display_no == "1/2569"
     assert (letter.ref_no, letter.sender, letter.subject) == (
         case["expect"]["ref_no"], case["expect"]["sender"], case["expect"]["subject"])
     assert letter.letter_date == dt.date.fromisoformat(case["expect"]["letter_date"])
