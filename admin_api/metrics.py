@@ -4,6 +4,8 @@ database at scrape time, so every worker process reports the same shared truth).
 
 from __future__ import annotations
 
+import re
+
 import time
 
 from fastapi import APIRouter, FastAPI, Request
@@ -38,6 +40,9 @@ class RegistryCollector:
         f.add_metric(["retrying"], retrying)
         f.add_metric(["failed"], by_status.get("failed", 0))
         yield f
+
+
+_CONVERTOR = re.compile(r":\w+}")
 
 
 def install_metrics(app: FastAPI) -> None:
@@ -76,7 +81,7 @@ class _CountRequests:
             await self.app(scope, receive, send_status)
         finally:
             route = scope.get("route")
-            name = getattr(route, "path", None) or "unmatched"
+            name = _CONVERTOR.sub("}", getattr(route, "path", None) or "unmatched")  # {letter_id:int} -> {letter_id}
             self.requests.labels(scope["method"], name, str(status[0])).inc()
             self.latency.labels(name).observe(time.perf_counter() - started)
 
