@@ -32,7 +32,9 @@ def command(url: str, *, examples: str = EXAMPLES, seed: str = SEED) -> list[str
     return [SCHEMATHESIS, "run", f"{url}/openapi.json", "--checks", "all",
             "--phases", "examples,coverage,fuzzing,stateful", "-H", f"Authorization: Bearer {ADMIN_TOKEN}",
             "--include-path-regex", OPERATIONS, "--seed", seed, "--max-examples", examples, "--workers", "1",
-            "--continue-on-failure", "--no-color", "--wait-for-schema", "30"]
+            "--continue-on-failure", "--no-color", "--wait-for-schema", "30",
+            # the first PDF export loads PyThaiNLP's dictionary (several seconds on a busy machine)
+            "--request-timeout", "60"]
 
 
 def test_api_keeps_its_contract_under_every_check(app, runtime, demo):
