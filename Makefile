@@ -66,4 +66,4 @@ fuzz: install
 	$(VENV)/bin/schemathesis run http://127.0.0.1:$(FUZZ_PORT)/openapi.json --wait-for-schema 60 --checks all \
 		--phases examples,coverage,fuzzing,stateful -H "Authorization: Bearer fuzz-admin-token-0123456789abcdef" \
 		--include-path-regex '^/(api/v1/|healthz|metrics|chat/api/)' --seed $(FUZZ_SEED) --max-examples $(FUZZ_EXAMPLES) \
-		--workers 1 --continue-on-failure; status=$$?; kill $$(cat test-artifacts/fuzz/server.pid); exit $$status
+		--workers 1 --continue-on-failure --request-timeout 60; status=$$?; kill $$(cat test-artifacts/fuzz/server.pid); exit $$status

@@ -101,6 +101,8 @@ def _thai(err: dict) -> str:
         return "วันที่ไม่ถูกต้อง (ใช้รูปแบบ ปปปป-ดด-วว เช่น 2026-02-27)"
     if kind == "literal_error" or kind == "enum":
         return f"ค่าไม่ถูกต้อง ใช้ได้เฉพาะ {ctx.get('expected', '')}"
+    if kind == "string_pattern_mismatch":  # the text patterns of admin_api/schemas.py, or an id's form
+        return "มีอักขระที่ไม่อนุญาต (อักขระควบคุม) เป็นช่องว่างล้วน หรือรูปแบบไม่ถูกต้อง กรุณาตรวจสอบข้อความ"
     if kind == "string_too_long":
         return f"ข้อความยาวเกินไป (สูงสุด {ctx.get('max_length')} ตัวอักษร)"
     if kind.startswith("int") or kind.startswith("float"):

@@ -4,6 +4,8 @@ database at scrape time, so every worker process reports the same shared truth).
 
 from __future__ import annotations
 
+import re
+
 import time
 
 from fastapi import APIRouter, FastAPI, Request
@@ -74,6 +76,9 @@ class RegistryCollector:
                 yield GaugeMetricFamily("saraban_line_message_quota", "LINE monthly message quota", value=line["quota"])
 
 
+_CONVERTOR = re.compile(r":\w+}")
+
+
 def install_metrics(app: FastAPI) -> None:
     registry = CollectorRegistry(auto_describe=True)
     requests = Counter("saraban_http_requests", "HTTP requests answered", ["method", "route", "status"], registry=registry)
@@ -110,7 +115,7 @@ class _CountRequests:
             await self.app(scope, receive, send_status)
         finally:
             route = scope.get("route")
-            name = getattr(route, "path", None) or "unmatched"
+            name = _CONVERTOR.sub("}", getattr(route, "path", None) or "unmatched")  # {letter_id:int} -> {letter_id}
             self.requests.labels(scope["method"], name, str(status[0])).inc()
             self.latency.labels(name).observe(time.perf_counter() - started)
 

@@ -81,8 +81,7 @@ def process_outcome(runtime: Runtime, inbound: Inbound, fetch_file: FetchFile | 
     import handlers
 
     try:
-        replies = handlers.handle_once(runtime, inbound, fetch_file=fetch_file, keep=keep) if keep is not None \
-            else handlers.handle_once(runtime, inbound, fetch_file=fetch_file)
+        replies = handlers.handle_once(runtime, inbound, fetch_file=fetch_file, keep=keep)
     except Exception:  # the one place that catches everything: log with the event id, answer politely
         log.exception("handling %s failed", inbound.event_id)
         return [Reply(text=FAILURE_TEXT.format(ref=inbound.event_id))], True

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from registry.clock import SYSTEM_CLOCK, Clock
-from registry.errors import InvalidInput, LinkCodeInvalid, PermissionDenied
+from registry.errors import Conflict, InvalidInput, LinkCodeInvalid, PermissionDenied
 from registry.events import Actor, append_event
 from registry.models import ChatAccount, LinkCode, Membership, Person
 from registry.outbox import enqueue
@@ -55,7 +55,7 @@ def issue_link_code(
         raise PermissionDenied("ออกรหัสผูกบัญชี")
     person = get_person(session, person_id)
     if not person.active:
-        raise InvalidInput("person", f"{person.name} ไม่ได้ใช้งานระบบแล้ว")
+        raise Conflict(f"{person.name} ไม่ได้ใช้งานระบบแล้ว")  # the person's state, not the request (409)
     while True:
         code = _new_code()
         if session.execute(select(LinkCode.id).where(LinkCode.code == code)).first() is None:

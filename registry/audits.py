@@ -402,7 +402,8 @@ def close_audit(session: Session, audit_id: int, *, actor: Actor, clock: Clock =
     items = audit_items(session, audit.id)
     missing = sum(1 for i in items if i.verdict is None)
     if missing:
-        raise InvalidInput("items", f"ยังไม่ได้บันทึกผลการตรวจอีก {missing} รายการ กรุณาตรวจให้ครบก่อนปิด")
+        # the audit's state does not allow closing yet: a conflict (409), the request itself is fine
+        raise Conflict(f"ยังไม่ได้บันทึกผลการตรวจอีก {missing} รายการ กรุณาตรวจให้ครบก่อนปิด")
     result = summarise(session, audit, items)
     audit.result = result
     audit.status = "closed"

@@ -119,6 +119,13 @@ def patch_person(person_id: Id, body: PersonPatch, session: SessionDep, runtime:
 @router.post("/people/{person_id}/roles", status_code=201, response_model=PersonOut, tags=["people"])
 def grant_role(person_id: Id, body: RoleIn, session: SessionDep, runtime: RuntimeDep, admin: CurrentAdmin) -> PersonOut:
     """ให้บทบาทในหน่วยงาน."""
+    from registry.errors import InvalidInput, NotFound
+
+    get_person(session, person_id)  # 404: the person in the path
+    try:  # 422: the unit named in the body (a 404 would say the person is missing)
+        get_unit(session, body.unit)
+    except NotFound:
+        raise InvalidInput("unit", f"ไม่พบหน่วยงาน {body.unit}") from None
     svc.grant_role(session, person_id, body.unit, body.role, actor=admin.actor, clock=runtime.clock)
     session.flush()
     p = get_person(session, person_id)

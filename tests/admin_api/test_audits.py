@@ -152,7 +152,7 @@ def test_checks_verdicts_close_and_immutability(client, runtime, demo, clock, to
     item = lambda lid: f"{url}/items/{by_letter[lid]['id']}"  # noqa: E731
     assert client.put(item(good), headers=auditor, json={"verdict": "correct"}).status_code == 200
     early = client.post(f"{url}/close", headers=auditor)
-    assert early.status_code == 422 and "2 รายการ" in early.json()["detail"]
+    assert early.status_code == 409 and "2 รายการ" in early.json()["detail"]
     r = client.put(item(late), headers=auditor, json={"verdict": "needs_fix", "note": "ไม่ระบุเรื่อง"})
     assert r.json()["verdict"] == "needs_fix" and r.json()["note"] == "ไม่ระบุเรื่อง"
     assert client.put(item(idle), headers=auditor, json={"verdict": "bogus"}).status_code == 422
