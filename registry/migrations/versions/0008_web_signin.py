@@ -1,7 +1,7 @@
 """web sign-in: credentials, sessions, one-time sign-in links, failed attempts
 
-Revision ID: 0004_signin
-Revises: 0004_mail
+Revision ID: 0008_web_signin
+Revises: 0007_mailbox_and_stamps
 Create Date: 2026-12-06 06:00:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import registry.models
 
 
-revision = '0004_signin'
-down_revision = '0004_mail'
+revision = '0008_web_signin'
+down_revision = '0007_mailbox_and_stamps'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """inbound_queue: LINE events recorded before the 200; outbox.sending_at: a Telegram send in flight
 
-Revision ID: 0004_chan
+Revision ID: 0004_inbound_queue
 Revises: 0003_chat_pace
 Create Date: 2026-12-06 05:40:00
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import registry.models
 
 
-revision = '0004_chan'
+revision = '0004_inbound_queue'
 down_revision = '0003_chat_pace'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """retention and disposal: legal hold, retain-until and destroyed-at on letters; disposal lists
 
-Revision ID: 0005_disposal
-Revises: 0004_signin
+Revision ID: 0009_disposal
+Revises: 0008_web_signin
 Create Date: 2026-12-06 06:30:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import registry.models
 
 
-revision = '0005_disposal'
-down_revision = '0004_signin'
+revision = '0009_disposal'
+down_revision = '0008_web_signin'
 branch_labels = None
 depends_on = None
 

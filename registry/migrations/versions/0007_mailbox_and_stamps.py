@@ -1,7 +1,7 @@
 """mail: the saraban mailbox's messages; the stamped copy of an attachment
 
-Revision ID: 0004_mail
-Revises: 0004_live
+Revision ID: 0007_mailbox_and_stamps
+Revises: 0006_heartbeats
 Create Date: 2026-12-06 06:00:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import registry.models
 
 
-revision = '0004_mail'
-down_revision = '0004_live'
+revision = '0007_mailbox_and_stamps'
+down_revision = '0006_heartbeats'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """heartbeats: each deliverer's last sign of life and what it last saw of LINE and Telegram
 
-Revision ID: 0004_live
-Revises: 0004_edge
+Revision ID: 0006_heartbeats
+Revises: 0005_stored_replies
 Create Date: 2026-12-06 05:30:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import registry.models
 
 
-revision = '0004_live'
-down_revision = '0004_edge'
+revision = '0006_heartbeats'
+down_revision = '0005_stored_replies'
 branch_labels = None
 depends_on = None
 
