@@ -84,6 +84,7 @@ def run(pages: int, seed: int, conditions: tuple[str, ...], failures: Path | Non
             cpu += _cpu() - c0
             wall += time.perf_counter() - w0
             row = score(letter.expected(), got)
+            row["arabic"] = not letter.thai_digits
             rows.append(row)
             if failures is not None and not all(row[f] for f in ("subject", "sender", "ref_no", "letter_date")):
                 failures.mkdir(parents=True, exist_ok=True)
@@ -105,13 +106,19 @@ def run(pages: int, seed: int, conditions: tuple[str, ...], failures: Path | Non
             "ref_date_doubtful": sum(r["ref_no_doubtful"] or r["letter_date_doubtful"] for r in rows) / n,
             "cpu_s_per_page": cpu / n, "wall_s_per_page": wall / n,
         }  # fmt: skip
+        # Pages in Arabic digits: there OCR may be trusted with numbers (Thai-digit ones are always doubtful)
+        arabic = [r for r in rows if r["arabic"]] or [{"ref_no": 0, "letter_date": 0, "ref_no_doubtful": 0, "letter_date_doubtful": 0}]
+        for key in ("ref_no", "letter_date"):
+            report[cond][key + "_arabic"] = sum(r[key] for r in arabic) / len(arabic)
+        report[cond]["doubtful_arabic"] = sum(r["ref_no_doubtful"] or r["letter_date_doubtful"] for r in arabic) / len(arabic)
         print(_line(cond, report[cond]), flush=True)
     return report
 
 
 _COLUMNS = (("subject", "subject"), ("subj≥95%", "subject_near"), ("sender", "sender"), ("send≥95%", "sender_near"),
             ("ref_no", "ref_no"), ("date", "letter_date"), ("prio", "priority"), ("wrong!?", "wrong_undoubted"),
-            ("doubt", "ref_date_doubtful"))  # fmt: skip
+            ("doubt", "ref_date_doubtful"), ("ref 0-9", "ref_no_arabic"), ("date 0-9", "letter_date_arabic"),
+            ("doubt0-9", "doubtful_arabic"))  # fmt: skip
 
 
 def _header() -> str:

@@ -12,4 +12,12 @@ May import ``nlp`` and its own libraries; never registry, handlers, bot or admin
 from scan.filetype import Verdict, check, sniff
 from scan.reader import ScanError, ScanResult, read, read_path
 
-__all__ = ["ScanError", "ScanResult", "Verdict", "check", "read", "read_path", "sniff"]
+__all__ = ["ScanError", "ScanResult", "Verdict", "check", "read", "read_path", "sniff", "warm_up"]
+
+
+def warm_up() -> None:
+    """Load the Thai dictionary and word frequencies OCR'd text is mended with (about 2-3 s once per
+    process), so a server pays it at start rather than on the first photo."""
+    from scan.spelling import restore_marks
+
+    restore_marks("ทดสอบ")

@@ -55,9 +55,9 @@ class Segment:
 
     @property
     def conf(self) -> float:
-        """The weakest word: one misread word is enough to make a reference number wrong. Lone
-        specks (a one-character "word" of dust beside the line) do not count."""
-        real = [w.conf for w in self.words if len(w.text) > 1]
+        """The weakest word: one misread word is enough to make a reference number wrong. Specks
+        (a "word" of punctuation: dust beside the line) do not count."""
+        real = [w.conf for w in self.words if any(c.isalnum() for c in w.text)]
         return min(real) if real else min(w.conf for w in self.words)
 
     def to_json(self) -> dict:

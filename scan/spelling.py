@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 _THAI = re.compile(r"[ก-๛]")
+_THAI_LETTER = re.compile(r"[ก-ฺเ-๎]")
 _THAI_WORD = re.compile(r"[ก-ฺเ-๎]+")
 
 
@@ -50,7 +51,10 @@ def _lexicon():
     return by_key, freq, Trie(by_key), frozenset(thai_words())
 
 
-def _fix(chunk: str) -> str:
+def _fix(chunk: str, spaces: frozenset[int] = frozenset()) -> str:
+    """*chunk* (Thai without spaces) with marks put right. *spaces* are the positions in *chunk*
+    before which the OCR text had a space: kept between words, dropped inside a dictionary word
+    (OCR splits words: ``แล ะ``, ``ผ ลงบประมาณ``)."""
     from pythainlp.tokenize import word_tokenize
     from rapidfuzz.distance import Levenshtein
 
@@ -59,19 +63,28 @@ def _fix(chunk: str) -> str:
     key = "".join(chunk[i] for i in base)
     if not key:
         return chunk
+
+    def spaced(start: int, end: int) -> str:  # the text as read, its spaces put back
+        return "".join((" " if i in spaces and i != start else "") + chunk[i] for i in range(start, end))
+
     out, pos = [chunk[: base[0]]], 0
     for token in word_tokenize(key, custom_dict=trie, engine="newmm", keep_whitespace=True):
         start = base[pos]
         pos += len(token)
         end = base[pos] if pos < len(base) else len(chunk)
         read = chunk[start:end]
+        if start in spaces and start != 0:
+            out.append(" ")
         words = by_key.get(token)
-        if not words or read in words:
+        if not words:
+            out.append(spaced(start, end))
+            continue
+        if read in words:
             out.append(read)
             continue
         best = min(words, key=lambda w: (Levenshtein.distance(w, read), -freq.get(w, 0)))
         if Levenshtein.distance(best, read) > 2 or _likelier_as_read(read, best, words_set, freq):
-            out.append(read)
+            out.append(spaced(start, end))
         else:
             out.append(best)
     return "".join(out)
@@ -92,7 +105,24 @@ def _likelier_as_read(read: str, best: str, words_set, freq) -> bool:
 
 
 def restore_marks(text: str) -> str:
-    """*text* with the marks of dictionary words put right; spaces, digits and names unchanged."""
+    """*text* with the marks of dictionary words put right; digits and names unchanged, spaces
+    between words kept."""
     if not text or not _THAI.search(text):
         return text
-    return "".join(_fix(part) if _THAI.search(part) else part for part in re.split(r"(\s+)", text))
+    parts = re.split(r"(\s+)", text)
+    out, i = [], 0
+    while i < len(parts):
+        run = parts[i]
+        if not _THAI.search(run):
+            out.append(run)
+            i += 1
+            continue
+        spaces = []
+        # Thai on both sides of one space: one run, so a word OCR split in two can be mended
+        while i + 2 < len(parts) and parts[i + 1] == " " and _THAI_LETTER.match(run[-1]) and _THAI_LETTER.match(parts[i + 2][:1]):
+            spaces.append(len(run))
+            run += parts[i + 2]
+            i += 2
+        out.append(_fix(run, frozenset(spaces)))
+        i += 1
+    return "".join(out)
