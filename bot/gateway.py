@@ -38,7 +38,10 @@ class ChatGateway(Protocol):
 
 
 def button_to_dict(b: Button) -> dict[str, Any]:
-    return {"label": b.label, "payload": b.payload, "style": b.style}
+    out = {"label": b.label, "payload": b.payload, "style": b.style}
+    if b.url is not None:
+        out["url"] = b.url
+    return out
 
 
 def card_to_dict(c: Card) -> dict[str, Any]:

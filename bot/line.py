@@ -34,6 +34,7 @@ from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhook import SignatureValidator
 
 from bot import render_line
+from bot.links import absolute
 from bot.durable import DurableIntake
 from bot.gateway import SendFailed
 from bot.pipeline import ChatPipeline, Outcome
@@ -338,6 +339,7 @@ class LineChannel:
                 elsewhere.setdefault(r.chat_id, []).append(r)
         to_push: list[int] = []
         if here:
+            here = absolute(here, self.runtime.public_url)
             groups = self._groups([(r, render_line.messages(r)) for r in here])  # each reply drawn once
             first, rest = groups[0], [r for g in groups[1:] for r, _ in g]
             fresh = reply_token and self.runtime.clock.now() - inbound.at < REPLY_TOKEN_FRESH
@@ -393,7 +395,7 @@ class LineChannel:
     # --- ChatGateway -------------------------------------------------------------------------------
     async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str, skip: int = 0) -> None:
         # *skip* is not needed here: each batch keeps its retry key, and LINE answers 409 to a repeat
-        batches = render_line.batches(render_line.render(replies))
+        batches = render_line.batches(render_line.render(absolute(replies, self.runtime.public_url)))
         for i, batch in enumerate(batches):
             key = retry_key if i == 0 else str(uuid.uuid5(uuid.UUID(retry_key), str(i)))
             try:

@@ -72,6 +72,9 @@ def _words(text: str) -> list[str]:
 
 
 def postback(button: Button, limit: int = MAX_LABEL) -> dict[str, Any]:
+    """The button's action: a URI action for an absolute link (bot.links), else a postback."""
+    if button.url and button.url.startswith("https://"):
+        return {"type": "uri", "label": label(button.label, limit), "uri": button.url}
     return {"type": "postback", "label": label(button.label, limit), "data": button.payload,
             "displayText": label(button.label, 300)}
 

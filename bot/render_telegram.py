@@ -43,7 +43,9 @@ def _card_lines(card: Card) -> list[str]:
 
 
 def _row(buttons: list[Button]) -> list[dict[str, str]]:
-    return [{"text": b.label, "callback_data": b.payload} for b in buttons]
+    # an absolute link (bot.links) opens in the browser; everything else calls back
+    return [{"text": b.label, "url": b.url} if b.url and b.url.startswith("https://")
+            else {"text": b.label, "callback_data": b.payload} for b in buttons]
 
 
 def keyboard(card_buttons: Iterable[Button], quick: Iterable[Button],

@@ -30,6 +30,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Re
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot import intake, render_telegram
+from bot.links import absolute
 from bot.gateway import SendFailed
 from bot.pipeline import ChatPipeline
 from handlers.models import FileRef, Inbound, Reply
@@ -64,7 +65,8 @@ def _failure(exc: Exception) -> SendFailed:
 def markup(msg: render_telegram.TgMessage) -> InlineKeyboardMarkup | None:
     if not msg.keyboard:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b["text"], url=b["url"]) if "url" in b
+                                  else InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row]
                                  for row in msg.keyboard])
 
 
@@ -232,7 +234,7 @@ class TelegramChannel:
             by_chat.setdefault(r.chat_id or inbound.chat_id, []).append(r)
         queued: list[int] = []
         for n, (chat_id, rs) in enumerate(by_chat.items()):
-            msgs = render_telegram.render(rs)
+            msgs = render_telegram.render(absolute(rs, self.runtime.public_url))
             for i, msg in enumerate(msgs):
                 try:
                     await self._send_message(chat_id, msg)
@@ -260,7 +262,7 @@ class TelegramChannel:
         """Send the replies' messages from the *skip*-th on; a failure says how many went out
         (``SendFailed.sent``), so a retry starts after them."""
         await self.start()
-        for i, msg in enumerate(render_telegram.render(replies)):
+        for i, msg in enumerate(render_telegram.render(absolute(replies, self.runtime.public_url))):
             if i < skip:
                 continue
             try:
