@@ -237,7 +237,9 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str]:
     return lines
 
 
-def to_pdf(table: Table) -> bytes:
+def to_pdf(table: Table, sections: tuple[Table, ...] = ()) -> bytes:
+    """The table as a PDF; *sections* (an evidence pack) follow it, each under its own heading,
+    laid out with the first table's page orientation."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -254,8 +256,6 @@ def to_pdf(table: Table) -> bytes:
     title = ParagraphStyle("title", parent=body, fontName="Sarabun-Bold", fontSize=16, leading=24, alignment=1)
     sub = ParagraphStyle("sub", parent=body, fontSize=12, leading=18, alignment=1)
     usable = page[0] - 2 * margin
-    rel = table.widths or tuple(1 for _ in table.headers)
-    col_w = [usable * w / sum(rel) for w in rel]
 
     # A row taller than a page cannot be laid out (ReportLab's LayoutError, a 500): a cell keeps at
     # most what fits on a page, and says where the rest is.
@@ -270,22 +270,41 @@ def to_pdf(table: Table) -> bytes:
             lines = lines[:max_lines - 1] + [f"… (อีก {rest:,} บรรทัด ดูฉบับ XLSX หรือ CSV)"]
         return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
-    data = [[cell(h, head, col_w[i]) for i, h in enumerate(table.headers)]]
-    for row in table.rows:
-        data.append([cell(v, body, col_w[i]) for i, v in enumerate(row)])
-    grid = LongTable(data, colWidths=col_w, repeatRows=1)
-    grid.setStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ])
+    section_title = ParagraphStyle("section", parent=body, fontName="Sarabun-Bold", fontSize=13, leading=20)
+
+    def grid_of(t: Table):
+        rel = t.widths or tuple(1 for _ in t.headers)
+        widths = [usable * w / sum(rel) for w in rel]
+        data = [[cell(h, head, widths[i]) for i, h in enumerate(t.headers)]]
+        for row in t.rows:
+            data.append([cell(v, body, widths[i]) for i, v in enumerate(row)])
+        grid = LongTable(data, colWidths=widths, repeatRows=1)
+        grid.setStyle([
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ])
+        return grid
+
+    def para(text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph("<br/>".join(escape(line) for line in wrap(text, usable - 10, style.fontName, style.fontSize)),
+                         style)
+
     story = [Paragraph(escape(table.title), title)]
     if table.subtitle:
         story.append(Paragraph(escape(table.subtitle), sub))
-    story += [Spacer(1, 4 * mm), grid]
+    story += [Spacer(1, 4 * mm), grid_of(table)]
     for line in table.footer:
-        story.append(Paragraph(escape(line), body))
+        story.append(para(line, body))
+    for t in sections:
+        story += [Spacer(1, 6 * mm), para(t.title, section_title)]
+        if t.subtitle:
+            story.append(para(t.subtitle, body))
+        if t.headers:
+            story += [Spacer(1, 2 * mm), grid_of(t)]
+        for line in t.footer:
+            story.append(para(line, body))
 
     def number_pages(canvas, doc):
         canvas.saveState()
