@@ -29,6 +29,10 @@ def _names(items: list[str]) -> str:
 
 def units_not_recording(session: Session, start: dt.date, end: dt.date) -> list[str]:
     """Units with a clerk that registered no incoming letter in the period (level 2 misses)."""
+    return [f"{u.name} ({u.code})" for u in units_not_recording_rows(session, start, end)]
+
+
+def units_not_recording_rows(session: Session, start: dt.date, end: dt.date) -> list[Unit]:
     lo = dt.datetime.combine(start, dt.time(), BANGKOK)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), BANGKOK)
     expected = set(session.execute(select(Membership.unit_id).where(Membership.role == "clerk").distinct()).scalars())
@@ -36,8 +40,8 @@ def units_not_recording(session: Session, start: dt.date, end: dt.date) -> list[
         select(Letter.unit_id).join(Registration, Registration.letter_id == Letter.id)
         .where(Letter.direction == "incoming", Letter.sandbox.is_(False), Registration.received_at >= lo,
                Registration.received_at < hi).distinct()).scalars())
-    units = session.execute(select(Unit).where(Unit.id.in_(expected - recording or {-1})).order_by(Unit.code)).scalars()
-    return [f"{u.name} ({u.code})" for u in units]
+    return list(session.execute(select(Unit).where(Unit.id.in_(expected - recording or {-1}))
+                                .order_by(Unit.code)).scalars())
 
 
 def people_not_trained(session: Session) -> list[str]:

@@ -480,8 +480,13 @@ def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: st
                                     unit_ids=scope)
         levels = indicator_levels(request, s, period_from, period_to) if principal.oversees_all else []
         training = reports.training_rows(s) if principal.oversees_all else []
+        misses = {}
+        if principal.oversees_all:  # who or which unit misses a level, named on the page (and in the pack)
+            from admin_api.exports.evidence import people_not_trained, units_not_recording_rows
+
+            misses = {2: units_not_recording_rows(s, period_from, period_to), 5: people_not_trained(s)}
     return page(request, "reports.html", principal, runtime, stats=stats, levels=levels, start=period_from,
-                end=period_to, training=training, error=error, error_field=error_field,
+                end=period_to, training=training, error=error, error_field=error_field, misses=misses,
                 start_text=start if error else "", end_text=end if error else "")
 
 
