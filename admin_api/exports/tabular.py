@@ -128,9 +128,13 @@ def to_xlsx(table: Table) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     top = Alignment(vertical="top", wrap_text=True)
     widths = [float(len(h)) for h in table.headers]
+    row_no = header_row
     for row in table.rows:
         ws.append([v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in row])
-        for i, (cell, value) in enumerate(zip(ws[ws.max_row], row)):
+        row_no += 1
+        # ws.cell by position: ws[ws.max_row] recomputes max_row over every cell (quadratic)
+        for i, value in enumerate(row):
+            cell = ws.cell(row=row_no, column=i + 1)
             cell.font = plain
             cell.alignment = top
             if isinstance(value, dt.datetime):
@@ -144,7 +148,7 @@ def to_xlsx(table: Table) -> bytes:
                 cell.quotePrefix = True
             if i < len(widths):
                 widths[i] = max(widths[i], _display_width(value))
-    last_row = ws.max_row
+    last_row = row_no
     for line in table.footer:
         ws.append([neutralise(line)])
     for i, w in enumerate(widths, start=1):
@@ -203,9 +207,15 @@ def thai_words(text: str) -> list[str]:
     """Pieces between which a line may break: Thai words (PyThaiNLP newmm) and spaces."""
     if not _THAI.search(text):
         return re.split(r"(\s+)", text)
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    # a register repeats its senders, addressees and actions: each is tokenised once per process
     from pythainlp.tokenize import word_tokenize
 
-    return word_tokenize(text, engine="newmm", keep_whitespace=True)
+    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
 
 
 def _clusters(word: str) -> list[str]:
@@ -218,6 +228,11 @@ def _clusters(word: str) -> list[str]:
 
 
 def wrap(text: str, width: float, font: str, size: float) -> list[str]:
+    return list(_wrap(text, round(width, 1), font, size))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
     """Greedy line breaking at word boundaries; a word wider than the line is broken between
     Thai character clusters, so a vowel or tone mark never leaves its consonant."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -234,7 +249,7 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str]:
                     lines.append(line.rstrip())
                     line = piece.lstrip()
         lines.append(line.rstrip())
-    return lines
+    return tuple(lines)
 
 
 def to_pdf(table: Table, sections: tuple[Table, ...] = ()) -> bytes:
