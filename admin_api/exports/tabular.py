@@ -128,9 +128,13 @@ def to_xlsx(table: Table) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     top = Alignment(vertical="top", wrap_text=True)
     widths = [float(len(h)) for h in table.headers]
+    row_no = header_row
     for row in table.rows:
         ws.append([v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in row])
-        for i, (cell, value) in enumerate(zip(ws[ws.max_row], row)):
+        row_no += 1
+        # ws.cell by position: ws[ws.max_row] recomputes max_row over every cell (quadratic)
+        for i, value in enumerate(row):
+            cell = ws.cell(row=row_no, column=i + 1)
             cell.font = plain
             cell.alignment = top
             if isinstance(value, dt.datetime):
@@ -144,7 +148,7 @@ def to_xlsx(table: Table) -> bytes:
                 cell.quotePrefix = True
             if i < len(widths):
                 widths[i] = max(widths[i], _display_width(value))
-    last_row = ws.max_row
+    last_row = row_no
     for line in table.footer:
         ws.append([neutralise(line)])
     for i, w in enumerate(widths, start=1):
@@ -203,9 +207,15 @@ def thai_words(text: str) -> list[str]:
     """Pieces between which a line may break: Thai words (PyThaiNLP newmm) and spaces."""
     if not _THAI.search(text):
         return re.split(r"(\s+)", text)
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    # a register repeats its senders, addressees and actions: each is tokenised once per process
     from pythainlp.tokenize import word_tokenize
 
-    return word_tokenize(text, engine="newmm", keep_whitespace=True)
+    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
 
 
 def _clusters(word: str) -> list[str]:
@@ -218,6 +228,11 @@ def _clusters(word: str) -> list[str]:
 
 
 def wrap(text: str, width: float, font: str, size: float) -> list[str]:
+    return list(_wrap(text, round(width, 1), font, size))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
     """Greedy line breaking at word boundaries; a word wider than the line is broken between
     Thai character clusters, so a vowel or tone mark never leaves its consonant."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -234,10 +249,12 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str]:
                     lines.append(line.rstrip())
                     line = piece.lstrip()
         lines.append(line.rstrip())
-    return lines
+    return tuple(lines)
 
 
-def to_pdf(table: Table) -> bytes:
+def to_pdf(table: Table, sections: tuple[Table, ...] = ()) -> bytes:
+    """The table as a PDF; *sections* (an evidence pack) follow it, each under its own heading,
+    laid out with the first table's page orientation."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -254,8 +271,6 @@ def to_pdf(table: Table) -> bytes:
     title = ParagraphStyle("title", parent=body, fontName="Sarabun-Bold", fontSize=16, leading=24, alignment=1)
     sub = ParagraphStyle("sub", parent=body, fontSize=12, leading=18, alignment=1)
     usable = page[0] - 2 * margin
-    rel = table.widths or tuple(1 for _ in table.headers)
-    col_w = [usable * w / sum(rel) for w in rel]
 
     # A row taller than a page cannot be laid out (ReportLab's LayoutError, a 500): a cell keeps at
     # most what fits on a page, and says where the rest is.
@@ -270,24 +285,43 @@ def to_pdf(table: Table) -> bytes:
             lines = lines[:max_lines - 1] + [f"… (อีก {rest:,} บรรทัด ดูฉบับ XLSX หรือ CSV)"]
         return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
-    data = [[cell(h, head, col_w[i]) for i, h in enumerate(table.headers)]]
-    for row in table.rows:
-        data.append([cell(v, body, col_w[i]) for i, v in enumerate(row)])
-    # splitInRow: a cell taller than a page (a 255-character name with no spaces in a narrow
-    # column) continues on the next page instead of failing the whole export with a LayoutError.
-    grid = LongTable(data, colWidths=col_w, repeatRows=1, splitInRow=1)
-    grid.setStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ])
+    section_title = ParagraphStyle("section", parent=body, fontName="Sarabun-Bold", fontSize=13, leading=20)
+
+    def grid_of(t: Table):
+        rel = t.widths or tuple(1 for _ in t.headers)
+        widths = [usable * w / sum(rel) for w in rel]
+        data = [[cell(h, head, widths[i]) for i, h in enumerate(t.headers)]]
+        for row in t.rows:
+            data.append([cell(v, body, widths[i]) for i, v in enumerate(row)])
+        # splitInRow: a cell taller than a page continues on the next page instead of failing the
+        # whole export with a LayoutError.
+        grid = LongTable(data, colWidths=widths, repeatRows=1, splitInRow=1)
+        grid.setStyle([
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ])
+        return grid
+
+    def para(text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph("<br/>".join(escape(line) for line in wrap(text, usable - 10, style.fontName, style.fontSize)),
+                         style)
+
     story = [Paragraph(escape(table.title), title)]
     if table.subtitle:
         story.append(Paragraph(escape(table.subtitle), sub))
-    story += [Spacer(1, 4 * mm), grid]
+    story += [Spacer(1, 4 * mm), grid_of(table)]
     for line in table.footer:
-        story.append(Paragraph(escape(line), body))
+        story.append(para(line, body))
+    for t in sections:
+        story += [Spacer(1, 6 * mm), para(t.title, section_title)]
+        if t.subtitle:
+            story.append(para(t.subtitle, body))
+        if t.headers:
+            story += [Spacer(1, 2 * mm), grid_of(t)]
+        for line in t.footer:
+            story.append(para(line, body))
 
     def number_pages(canvas, doc):
         canvas.saveState()

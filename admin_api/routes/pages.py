@@ -480,9 +480,39 @@ def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: st
                                     unit_ids=scope)
         levels = indicator_levels(request, s, period_from, period_to) if principal.oversees_all else []
         training = reports.training_rows(s) if principal.oversees_all else []
+        misses = {}
+        if principal.oversees_all:  # who or which unit misses a level, named on the page (and in the pack)
+            from admin_api.exports.evidence import people_not_trained, units_not_recording_rows
+
+            misses = {2: units_not_recording_rows(s, period_from, period_to), 5: people_not_trained(s)}
     return page(request, "reports.html", principal, runtime, stats=stats, levels=levels, start=period_from,
-                end=period_to, training=training, error=error, error_field=error_field,
+                end=period_to, training=training, error=error, error_field=error_field, misses=misses,
                 start_text=start if error else "", end_text=end if error else "")
+
+
+@router.get("/admin/reports/evidence.pdf")
+def evidence_pdf(request: Request, runtime: RuntimeDep, start: str = "", end: str = "") -> Response:
+    """ชุดหลักฐานตัวชี้วัด (PDF พิมพ์ได้): levels, misses named, flowchart, statistics, audits, manual, roster."""
+    from admin_api.exports.evidence import evidence_pack
+    from admin_api.exports.tabular import content_disposition
+    from admin_api.pages_support import be_date_text, parse_form_date
+
+    principal = who(request, runtime)
+    if not principal.oversees_all:
+        return page(request, "message.html", principal, runtime, title="ไม่มีสิทธิ์",
+                    message="ขออภัย ชุดหลักฐานนี้สำหรับผู้ดูแลระบบและผู้ตรวจสอบ")
+    today = _today(runtime)
+    try:
+        period_to = parse_form_date(end[:40], today=today) or today
+        period_from = parse_form_date(start[:40], today=today) or period_to - dt.timedelta(days=30)
+    except InvalidInput as e:
+        return page(request, "message.html", principal, runtime, title="วันที่ไม่ถูกต้อง", message=e.message_th)
+    with runtime.read() as s:
+        levels = indicator_levels(request, s, period_from, period_to)
+        data = evidence_pack(s, levels, start=period_from, end=period_to, now=runtime.clock.now(),
+                             base_url=str(request.base_url).rstrip("/"))
+    name = f"ชุดหลักฐานตัวชี้วัด {be_date_text(period_from).replace('/', '-')} ถึง {be_date_text(period_to).replace('/', '-')}"
+    return Response(data, media_type="application/pdf", headers={"Content-Disposition": content_disposition(name, "pdf")})
 
 
 @router.get("/admin/exports", response_class=HTMLResponse)

@@ -36,6 +36,8 @@ def test_clerk_registers_corrects_and_issues_a_number_in_the_browser(browser, li
         page.wait_for_url("**/admin/letters/*?receipt=1")
         assert page.inner_text("#receipt-number") == "1/2569"
         assert page.locator("img.thumb").count() == 1  # the scan, previewed
+        page.locator("img.thumb").scroll_into_view_if_needed()
+        page.wait_for_function("document.querySelector('img.thumb').complete && document.querySelector('img.thumb').naturalWidth === 40")
         page_passes(page, f"register-receipt-{tag}")
 
         # the same letter again: the chat's duplicate warning before any number is taken

@@ -242,3 +242,23 @@ def test_a_day_or_a_search_result_exports_from_the_letters_page(client, demo, to
     ws = load_workbook(io.BytesIO(r.content)).active
     subjects = [row[6].value for row in ws.iter_rows() if isinstance(row[1].value, int)]
     assert sorted(subjects) == ["ประชุมวันอาทิตย์", "ประชุมเช้าวันจันทร์"]
+
+
+@pytest.mark.skipif(pdftotext is None, reason="poppler-utils (pdftotext) is not installed")
+def test_evidence_pack_is_one_printable_pdf_naming_who_misses(client, demo, runtime, letters, tmp_path):
+    client.cookies.set("saraban_token", "bootstrap-admin-token-for-tests")
+    page = client.get("/admin/reports").text
+    link = re.search(r'id="evidence-pack" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    r = client.get(link)
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    assert _filename(r).startswith("ชุดหลักฐานตัวชี้วัด ")
+    pdf = tmp_path / "pack.pdf"
+    pdf.write_bytes(r.content)
+    text = re.sub(r"\s", "", _bare(subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,
+                                                     check=True).stdout))
+    for heading in ("ชุดหลักฐานตัวชี้วัด", "แผนผังขั้นตอน", "สถิติรายหน่วยงาน", "การสุ่มตรวจที่ปิดแล้ว",
+                    "คู่มือการใช้งาน", "ทะเบียนผู้ฝึกใช้งาน"):
+        assert _bare(heading) in text, heading
+    assert _bare("หน่วยงานที่ยังไม่ลงรับในช่วงนี้") in text  # level 2's misses are named
+    assert _bare("ผู้ใช้ที่ยังไม่ผ่านการฝึก") in text and _bare(demo.names[demo.person("owner")].split()[0]) in text
+    assert "/manual" in text

@@ -38,3 +38,13 @@ def test_audit_period_is_typed_in_buddhist_years(client, demo, runtime):
     bad = client.post("/admin/audits", data={"units": [str(demo.unit("มท 0201"))], "period_from": "32/3/2569",
                                              "period_to": "31/3/2569"})
     assert bad.status_code == 422 and "ตั้งแต่วันที่อ่านไม่ได้" in bad.text and 'value="32/3/2569"' in bad.text
+
+
+def test_reports_page_names_and_links_who_misses_a_level(client, demo, runtime):
+    register(runtime, demo.unit("มท 0201"))
+    client.cookies.set("saraban_token", ADMIN_TOKEN)
+    html = client.get("/admin/reports").text
+    missing = html.split('id="misses-2"')[1].split("</details>")[0]
+    assert "กองคลัง" in missing and f'href="/admin/letters?unit={demo.unit("มท 0202")}"' in missing
+    assert "กองกลาง สป.มท." not in missing  # it registered a letter
+    assert demo.names[demo.person("owner")] in html.split('id="misses-5"')[1]
