@@ -394,7 +394,8 @@ class MailGateway:
         self.settings = settings
         self.sender = settings.mail_from or settings.mail_imap_user or settings.mail_smtp_user
 
-    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str) -> None:
+    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str, skip: int = 0) -> None:
+        # *skip* (parts a platform already showed) never applies: a receipt is one e-mail
         await asyncio.to_thread(self.send_sync, chat_id, replies, retry_key=retry_key)
 
     def compose(self, to: str, replies: list[Reply], *, retry_key: str) -> EmailMessage:

@@ -155,7 +155,8 @@ def test_the_owners_notice_links_to_the_stamped_copy(client, runtime, demo, toke
         link_directly(s, "line", "U-owner-stamp", owner_id, actor=Actor(None, "test"), clock=runtime.clock)
     forward_to(runtime, letter_id, owner_id)
     with runtime.read() as s:
-        notice = s.execute(select(OutboxMessage).where(OutboxMessage.chat_id == "U-owner-stamp")).scalars().first()
+        notice = s.execute(select(OutboxMessage).where(OutboxMessage.chat_id == "U-owner-stamp",
+                                                       OutboxMessage.kind == "assignment")).scalars().first()
     [reply] = notice_replies(runtime, notice)
     links = [f.value for f in reply.card.fields if f.value.startswith("https://saraban.example.go.th/")]
     assert links == [f"https://saraban.example.go.th/api/v1/letters/{letter_id}/attachments/{att['id']}/stamped"]
