@@ -5,53 +5,13 @@ sign in, create an audit, record verdicts, close it, download exports; screensho
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import threading
-import time
-from pathlib import Path
 
 import pytest
 
+# Debian's chromium (skips the module where it is missing), one browser per module and the app on a
+# loopback port: shared with the other browser tests.
+from tests.admin_api.browser_support import ARTIFACTS, browser, live  # noqa: F401
 from tests.admin_api.conftest import forward_to, register
-
-CHROMIUM = os.environ.get("SARABAN_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-if not (Path(CHROMIUM).is_file() or shutil.which("chromium")):
-    pytest.skip(f"chromium not found at {CHROMIUM} (install it: apt-get install -y chromium)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One browser for the module; Playwright gives it a fresh temporary profile (user-data-dir)."""
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium"),
-                              args=FLAGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def live(app):
-    """The app served by uvicorn on 127.0.0.1 and a free port, in a thread."""
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture
