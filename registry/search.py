@@ -37,6 +37,14 @@ class LetterQuery:
     limit: int = 20
     offset: int = 0
 
+    def __post_init__(self) -> None:
+        # No stored text holds a NUL (PostgreSQL cannot even compare one: the query would fail with
+        # a 500), so a NUL typed or pasted into a search can only be dropped.
+        for name in ("q", "status", "priority", "direction", "ref_no"):
+            value = getattr(self, name)
+            if value is not None and "\x00" in value:
+                object.__setattr__(self, name, value.replace("\x00", ""))
+
 
 def index_terms(*texts: str | None) -> list[str]:
     """The terms both engines index: Thai words (PyThaiNLP) and ASCII words/numbers, punctuation

@@ -27,7 +27,7 @@ from admin_api.schemas import (
     RegistrationOut,
 )
 from admin_api.views import assignment_out, letter_out, may_read
-from admin_api.schemas import ID_MAX, Date
+from admin_api.schemas import ID_MAX, TEXT, Date
 from registry import assignments as flow
 from registry.assignments import get_letter
 from registry.commands import Forward, Recipient, RegisterIncoming
@@ -81,13 +81,13 @@ def list_letters(
     principal: PrincipalDep,
     unit: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
     year: Annotated[int | None, Query(description="ปี พ.ศ. ของทะเบียน", ge=2400, le=2700)] = None,
-    q: Annotated[str | None, Query(max_length=500)] = None,
-    status: Annotated[str | None, Query(max_length=16)] = None,
-    priority: Annotated[str | None, Query(max_length=16)] = None,
-    direction: Annotated[str | None, Query(max_length=16)] = None,
+    q: Annotated[str | None, Query(max_length=500, pattern=TEXT)] = None,
+    status: Annotated[str | None, Query(max_length=16, pattern=TEXT)] = None,
+    priority: Annotated[str | None, Query(max_length=16, pattern=TEXT)] = None,
+    direction: Annotated[str | None, Query(max_length=16, pattern=TEXT)] = None,
     owner: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
     number: Annotated[int | None, Query(ge=1, le=10_000_000, description="เลขทะเบียน")] = None,
-    ref_no: Annotated[str | None, Query(max_length=200, description="ที่ (เลขหนังสือ)")] = None,
+    ref_no: Annotated[str | None, Query(max_length=200, description="ที่ (เลขหนังสือ)", pattern=TEXT)] = None,
     received_from: Date | None = None,
     received_to: Date | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from bench.caddy_front import CaddyFront, free_port
+from tests.bot.harness import postbacks
 from tests.deploy.pg_instance import ThrowawayPostgres
 from tests.fakes.line_api import FakeLineApi
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -63,7 +64,9 @@ class Cluster:
                 "SARABAN_TELEGRAM_BOT_TOKEN": TG_TOKEN, "SARABAN_TELEGRAM_SECRET_TOKEN": TG_SECRET,
                 "SARABAN_TELEGRAM_API_BASE_URL": self.tg_api.base_url, "SARABAN_TELEGRAM_MODE": "webhook",
                 "SARABAN_ADMIN_TOKEN": ADMIN_TOKEN, "SARABAN_ATTACHMENTS_DIR": str(self.workdir / "attachments"),
-                "SARABAN_PIN_CPU": "0", "SARABAN_DEMO": "0", "PYTHAINLP_OFFLINE": "1", "PYTHAINLP_READ_ONLY": "1"}
+                "SARABAN_PIN_CPU": "0", "SARABAN_DEMO": "0",
+                # a killed server's claimed events are swept up by the others within seconds, not 30 s
+                "SARABAN_INBOUND_CLAIM_SECONDS": "4", "PYTHAINLP_OFFLINE": "1", "PYTHAINLP_READ_ONLY": "1"}
 
     def start(self, servers: int = 2) -> Cluster:
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -155,19 +158,6 @@ def header(n: int, tag: str) -> str:
             f"เรื่อง {tag} ขอเชิญประชุมคณะกรรมการครั้งที่ {n}")
 
 
-def _postbacks(obj: Any) -> list[str]:
-    out: list[str] = []
-    if isinstance(obj, dict):
-        if obj.get("type") == "postback":
-            out.append(obj.get("data", ""))
-        for v in obj.values():
-            out.extend(_postbacks(v))
-    elif isinstance(obj, list):
-        for v in obj:
-            out.extend(_postbacks(v))
-    return out
-
-
 class LineClerk:
     def __init__(self, cluster: Cluster, http: httpx.Client, tally: Tally, user_id: str | None = None) -> None:
         self.cluster, self.http, self.tally = cluster, http, tally
@@ -223,7 +213,7 @@ class LineClerk:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             msgs = self.messages()
-            found = [p for p in _postbacks(msgs[self.seen:]) if p.startswith(prefix)]
+            found = [data for _, data in postbacks(msgs[self.seen:]) if data.startswith(prefix)]
             if found:
                 self.seen = len(msgs)
                 return found[-1]

@@ -88,3 +88,12 @@ def test_planner_settings_end_with_the_search(runtime, demo, clock, monkeypatch)
         before = [s.execute(text(f"SELECT current_setting('{n}')")).scalar_one() for n in names]
         assert search_letters(s, LetterQuery(q="ประชุม", limit=2))[0] == len(_expected(letters, "ประชุม", None))
         assert [s.execute(text(f"SELECT current_setting('{n}')")).scalar_one() for n in names] == before
+
+
+def test_a_nul_in_a_search_is_dropped_not_a_database_error(runtime, demo):
+    """PostgreSQL refuses a NUL in any text it compares; the search answers as if it were not typed."""
+    from registry.search import LetterQuery, search_letters
+
+    with runtime.read() as s:
+        total, _ = search_letters(s, LetterQuery(q="ประชุม\x00", ref_no="มท\x00 0201", status="registered\x00"))
+    assert total == 0
