@@ -113,6 +113,8 @@ class RegistrationOut(BaseModel):
     received_at: dt.datetime
     cancelled_at: dt.datetime | None = None
     cancel_reason: str | None = None
+    # what the sender checks at /verify/<code> (registry.verification); none for practice numbers
+    verification_code: str | None = None
 
 
 class RegisteredOut(BaseModel):

@@ -46,7 +46,7 @@ Clerk = Annotated[Principal, Depends(require_roles("clerk", "head", "admin"))]
 def _registered(reg) -> RegisteredOut:
     return RegisteredOut(id=reg.letter_id, duplicates=list(reg.duplicates), registration=RegistrationOut(
         id=reg.registration_id, book=reg.book_id, direction=reg.direction, year=reg.year, number=reg.number,
-        display=reg.display_no, received_at=reg.received_at))
+        display=reg.display_no, received_at=reg.received_at, verification_code=reg.verification_code))
 
 
 @router.post("/incoming", status_code=201, response_model=RegisteredOut)
@@ -135,7 +135,7 @@ def get_letter_detail(letter_id: Id, session: SessionDep, principal: PrincipalDe
     can_read = readable(session, principal, letter)
     events = session.execute(
         select(Event).where(Event.entity == "letter", Event.entity_id == letter.id).order_by(Event.seq)).scalars()
-    return letter_out(letter, readable=can_read, cls=LetterFull,
+    out = letter_out(letter, readable=can_read, cls=LetterFull,
                       assignments=[assignment_out(a) for a in letter.assignments],
                       attachments=[AttachmentOut(id=f.id, filename=f.filename if can_read else None,
                                                  content_type=f.content_type, size=f.size, sha256=f.sha256,
@@ -143,6 +143,11 @@ def get_letter_detail(letter_id: Id, session: SessionDep, principal: PrincipalDe
                       events=[EventOut(id=e.id, seq=e.seq, occurred_at=e.occurred_at, actor_id=e.actor_id,
                                        channel=e.channel, kind=e.kind, data=e.data if can_read else {})
                               for e in events])
+    if out.registration is not None:
+        from registry.verification import code_of
+
+        out.registration.verification_code = code_of(session, out.registration.id)
+    return out
 
 
 @router.get("/{letter_id:int}/attachments/{attachment_id}", response_class=FileResponse,

@@ -91,3 +91,15 @@ def _fresh_limiter():
 
     verify._storage.reset()
     yield
+
+
+def test_the_letters_api_returns_the_code(client, demo):
+    from tests.admin_api.conftest import ADMIN
+
+    created = client.post("/api/v1/letters/incoming", headers=ADMIN,
+                          json={"unit": demo.unit("มท 0201"), "subject": "ขอเชิญประชุม", "sender": "สถ."})
+    assert created.status_code == 201, created.text
+    code = created.json()["registration"]["verification_code"]
+    detail = client.get(f"/api/v1/letters/{created.json()['id']}", headers=ADMIN).json()
+    assert detail["registration"]["verification_code"] == code
+    assert client.get(f"/verify/{code}").status_code == 200
