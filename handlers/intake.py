@@ -420,7 +420,8 @@ def receipt(ctx: Ctx, letter: Letter | JustRegistered, *, duplicates: list[str] 
             code: str | None = None) -> Reply:
     notes: list[str] = []
     if code:  # the sender checks it at /verify/<code> (registry.verification): nothing of the content
-        notes.append(texts.VERIFICATION_CODE.format(code=code))
+        base = (ctx.runtime.public_url or "").rstrip("/")
+        notes.append(texts.VERIFICATION_CODE.format(code=code, url=f"{base}/verify/{code}"))
     if duplicates:
         notes.append(texts.DUPLICATE_WARNING.format(numbers=", ".join(duplicates)))
     buttons = [Button(texts.BUTTON["forward"], payloads.make("fw", letter.id), "primary")]
