@@ -33,9 +33,10 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from registry.models import Assignment, Delegation, Letter, Membership, Person, Unit
+from registry.permissions import CLEARANCE_RANK  # a viewer reads a letter's class up to their rank
 
-# Ranks of clearance (people) and class (letters): a viewer reads a class up to their rank.
-CLEARANCE_RANK = {"none": 0, "confidential": 1, "secret": 2, "top_secret": 3}
+__all__ = ["CLEARANCE_RANK", "SYSTEM", "Viewer", "may_read", "may_see", "readable", "sees_unit", "viewer", "visible",
+           "withhold"]
 STAFF_ROLES = frozenset({"clerk", "owner", "head"})
 OVERSEER_ROLES = frozenset({"admin", "auditor"})
 
