@@ -165,6 +165,8 @@ class LineClerk:
         self.tokens: set[str] = set()
         self.seen = 0
         self.timeout = 90.0
+        self.answers_may_be_lost = False  # see register()
+        self.lost_answers = 0
 
     def post(self, event: dict[str, Any], *, retry: bool = True) -> int:
         token = uuid.uuid4().hex
@@ -221,9 +223,29 @@ class LineClerk:
         raise AssertionError(f"LINE user {self.user_id}: no {prefix} button within {timeout} s")
 
     def register(self, n: int, tag: str) -> None:
-        self.say(header(n, tag))
-        self.press(self.wait_button("cf:"))
-        self.wait_button("fw:")
+        if not self.answers_may_be_lost:
+            self.say(header(n, tag))
+            self.press(self.wait_button("cf:"))
+            self.wait_button("fw:")
+            return
+        # A server killed between an event's handling commit and its answer leaves the work done once
+        # and the answer unsent (bot/durable.py, "What remains"): the clerk does what an officer
+        # would, sends the header again when no card came, and moves on when no receipt came; the
+        # test then checks in the register that every letter is there exactly once.
+        for attempt in range(3):
+            self.say(header(n, tag))
+            try:
+                confirm = self.wait_button("cf:")
+                break
+            except AssertionError:
+                self.lost_answers += 1
+                if attempt == 2:
+                    raise
+        self.press(confirm)
+        try:
+            self.wait_button("fw:")
+        except AssertionError:
+            self.lost_answers += 1
 
 
 class TelegramClerk:

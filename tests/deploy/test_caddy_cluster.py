@@ -211,10 +211,13 @@ def test_a_server_killed_mid_run_loses_nothing_answered_200_line(cluster, people
     with cluster.client() as http:
         line_clerks, _ = clerks(cluster, http, tally, people, line=6, telegram=0)
         for c in line_clerks:
-            c.timeout = 40  # an event lost after its 200 is never answered: fail sooner than 90 s
+            c.timeout = 20  # an answer lost with its server is noticed sooner than 90 s
+            c.answers_may_be_lost = True
         jobs = [lambda c=c, k=k: [c.register(k * 100 + n, "C") for n in range(5)] for k, c in enumerate(line_clerks)]
         jobs.append(kill_twice)
         failures = run_all(jobs)
     check_events_recorded(cluster, tally)
     assert not failures, failures[:3]
+    # nothing answered 200 is lost: every letter registered exactly once, whatever answers went down
     check_register(cluster, "C", expected_subjects=6 * 5)
+    print(f"answers lost with a killed server: {sum(c.lost_answers for c in line_clerks)}")
