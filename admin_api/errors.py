@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from registry import errors as E
+
+log = logging.getLogger("saraban.api")
 
 STATUS = {
     E.NotFound: 404,
@@ -76,6 +81,14 @@ def install_handlers(app: FastAPI) -> None:
         if exc.status_code == 413:  # the rest of the body is not read: end the connection with it
             headers["Connection"] = "close"
         return JSONResponse({"detail": detail, "code": code}, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(OperationalError)
+    async def database_away(_request: Request, exc: OperationalError) -> JSONResponse:
+        # The connection went away mid-request (a PostgreSQL restart or failover): the transaction
+        # rolled back, nothing was written, so the caller is told to retry rather than given a 500.
+        log.warning("database unavailable: %s", type(exc.orig).__name__ if exc.orig is not None else exc)
+        return JSONResponse({"detail": "ฐานข้อมูลไม่พร้อมใช้งานชั่วคราว กรุณาลองใหม่อีกครั้งค่ะ", "code": "unavailable"},
+                            status_code=503, headers={"Retry-After": "1"})
 
     @app.exception_handler(E.RegistryError)
     async def registry_error(_request: Request, exc: E.RegistryError) -> JSONResponse:

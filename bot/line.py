@@ -228,9 +228,11 @@ class LineChannel:
                 taken.append((inbound, event))
             try:  # stored before the 200: from here on a crash cannot lose them (bot.durable)
                 new = await self.queue.record([(i.event_id, e) for i, e in taken])
-            except Exception as exc:  # noqa: BLE001 - not stored: a 500 lets LINE redeliver
-                log.error("LINE events not recorded (%r): answered 500", exc)
-                return JSONResponse({"message": "try again"}, status_code=500)
+            except Exception as exc:  # noqa: BLE001 - not stored: a 503 lets LINE redeliver
+                # The database is away (a restart, a failover): nothing was taken, so this is "try again
+                # later", not a server fault; LINE redelivers any delivery not answered 2xx.
+                log.error("LINE events not recorded (%r): answered 503", exc)
+                return JSONResponse({"message": "try again"}, status_code=503, headers={"Retry-After": "1"})
             for inbound, event in taken:
                 if inbound.event_id in new:  # else a redelivery of an event already queued
                     self._spawn(inbound, event.get("replyToken"))

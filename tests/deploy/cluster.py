@@ -152,6 +152,16 @@ class Tally:
             if status >= 500 and len(self.errors) < 20:
                 self.errors.append(f"{status} {what}"[:300])
 
+    def post(self, http: httpx.Client, path: str, body: bytes, headers: dict[str, str], kind: str) -> int:
+        """One webhook delivery through the proxy, counted (599: the connection failed)."""
+        try:
+            r = http.post(path, content=body, headers={"content-type": "application/json", **headers})
+        except httpx.HTTPError as exc:
+            self.count(599, f"{kind} {exc!r}")
+            return 599
+        self.count(r.status_code, f"{kind} {r.text}")
+        return r.status_code
+
 
 def header(n: int, tag: str) -> str:
     return (f"ลงรับ\nที่ รย 52001/{n}\nลงวันที่ 29 ม.ค. 2569\nจาก เทศบาลนครระยอง\n"
@@ -177,15 +187,7 @@ class LineClerk:
         while True:  # LINE redelivers what was not answered 200 (webhook redelivery on): so do we
             body = json.dumps({"destination": "U" + "0" * 32, "events": [event]}, ensure_ascii=False).encode()
             signature = base64.b64encode(hmac.new(LINE_SECRET.encode(), body, hashlib.sha256).digest()).decode()
-            try:
-                r = self.http.post("/webhooks/line", content=body, headers={"content-type": "application/json",
-                                                                             "x-line-signature": signature})
-                status = r.status_code
-            except httpx.HTTPError as exc:
-                status = 599
-                self.tally.count(status, f"line {exc!r}")
-            else:
-                self.tally.count(status, f"line {r.text}")
+            status = self.tally.post(self.http, "/webhooks/line", body, {"x-line-signature": signature}, "line")
             if status == 200:
                 with self.tally.lock:
                     self.tally.line_ok.append(event_id)
@@ -267,16 +269,8 @@ class TelegramClerk:
         with self._lock:
             update["update_id"] = next(self._ids)
         while True:  # Telegram resends an update until it is answered 2xx
-            try:
-                r = self.http.post("/webhooks/telegram", content=json.dumps(update, ensure_ascii=False).encode(),
-                                   headers={"content-type": "application/json",
-                                            "x-telegram-bot-api-secret-token": TG_SECRET})
-                status = r.status_code
-            except httpx.HTTPError as exc:
-                status = 599
-                self.tally.count(status, f"telegram {exc!r}")
-            else:
-                self.tally.count(status, f"telegram {r.text}")
+            status = self.tally.post(self.http, "/webhooks/telegram", json.dumps(update, ensure_ascii=False).encode(),
+                                     {"x-telegram-bot-api-secret-token": TG_SECRET}, "telegram")
             if status == 200:
                 with self.tally.lock:
                     self.tally.tg_ok.append(update["update_id"])

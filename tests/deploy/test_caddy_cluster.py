@@ -189,6 +189,7 @@ def test_a_postgresql_restart_under_load_answers_no_500(cluster, people):
         jobs.append(lambda: [api.register_and_forward(900 + n, "B", people["owner"]) for n in range(4)])
         jobs.append(lambda: (time.sleep(1.5), cluster.pg.restart()))
         failures = run_all(jobs)
+    # 503 (try again, nothing written) is the honest answer while the database is away; a 500 is not
     assert tally.statuses.get(500, 0) == 0, (tally.statuses, tally.errors)
     assert not failures, failures[:3]
     wait_outbox_drained(cluster)
