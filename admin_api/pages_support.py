@@ -6,6 +6,7 @@ import functools
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
 
 from registry.lifecycle import ACTION_TH, STATE_TH
 from registry.timeutil import thai_date, thai_datetime
@@ -88,6 +89,21 @@ def check_same_origin(request) -> None:
         return
     if source == "null" or urlsplit(source).netloc.lower() != (request.headers.get("host") or "").lower():
         raise CrossSiteForm()
+
+
+async def form_guard(request: Request) -> None:
+    """The dependency of every page router: a POST must come from our own pages.
+
+    Two locks besides the SameSite=Strict cookie: the Origin (or Referer) names our host, and the
+    form carries the signed-in session's CSRF token (``registry.signin.csrf_token``). Every
+    ``<form method="post">`` therefore includes ``{{ csrf_input }}``, which ``page()`` provides.
+    """
+    if request.method != "POST":
+        return
+    check_same_origin(request)
+    from admin_api.web_session import check_csrf
+
+    await check_csrf(request)
 
 
 def be_date_text(value) -> str:

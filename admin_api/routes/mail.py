@@ -7,16 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
+from admin_api.pages_support import form_guard
 from admin_api.deps import Principal, PrincipalDep, RuntimeDep, SessionDep
 from registry.errors import NotFound, PermissionDenied, RegistryError
 from registry.models import MailMessage
 
 router = APIRouter(prefix="/api/v1/mail", tags=["mail"])
-pages = APIRouter(include_in_schema=False)
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(form_guard)])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 Index = Annotated[int, Path(ge=0, le=100)]
 NOSNIFF = {"X-Content-Type-Options": "nosniff"}

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from admin_api.charts import column_chart, hbar_chart
 from admin_api.deps import COOKIE, Principal, RuntimeDep, principal_for_token
 from admin_api.flowchart import flowchart_svg, transition_rows
-from admin_api.pages_support import HERE, CrossSiteForm, check_same_origin, font_file, manual_html, templates
+from admin_api.web_session import csrf_input
+from admin_api.pages_support import HERE, CrossSiteForm, font_file, form_guard, manual_html, templates
 from admin_api.routes.letters import readable, visible_letter
 from admin_api.routes.reports import indicator_levels
 from admin_api.views import may_read
@@ -34,13 +35,8 @@ from registry.permissions import ROLE_TH
 from registry.search import LetterQuery, search_letters
 from registry.timeutil import BANGKOK
 
-def _same_origin_posts(request: Request) -> None:
-    if request.method == "POST":
-        check_same_origin(request)
-
-
-# Every form post of the pages is checked for its origin (CSRF), besides the SameSite=Strict cookie.
-router = APIRouter(include_in_schema=False, dependencies=[Depends(_same_origin_posts)])
+# Every form post of the pages is checked for its origin and its CSRF token (pages_support.form_guard).
+router = APIRouter(include_in_schema=False, dependencies=[Depends(form_guard)])
 
 
 class SignIn(Exception):
@@ -76,7 +72,7 @@ def page(request: Request, name: str, principal: Principal | None, runtime, **co
             me = p.name if p else None
     html = templates().get_template(name).render(
         request=request, principal=principal, me=me or ("ผู้ดูแลระบบ (โทเคนเริ่มต้น)" if principal else None),
-        ROLE_TH=ROLE_TH, STATE_TH=STATE_TH, PRIORITY_TH=PRIORITY_TH, SECRECY_TH=SECRECY_TH, **context)
+        csrf_input=csrf_input(request), ROLE_TH=ROLE_TH, STATE_TH=STATE_TH, PRIORITY_TH=PRIORITY_TH, SECRECY_TH=SECRECY_TH, **context)
     return HTMLResponse(html)
 
 

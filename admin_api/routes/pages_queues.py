@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from admin_api.pages_support import form_guard
 from admin_api.deps import RuntimeDep
 from admin_api.letter_route import forward_choices
 from admin_api.routes.pages import _today, page, who
@@ -16,7 +17,7 @@ from registry import queues as q
 from registry.errors import InvalidInput, PermissionDenied, RegistryError
 from registry.models import Person, Unit
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(form_guard)])
 BULK_QUEUES = ("waiting_forward", "returned", "overdue", "old_year")
 
 

@@ -9,12 +9,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from admin_api.pages_support import be_date_text, parse_form_date
+from admin_api.pages_support import be_date_text, form_guard, parse_form_date
 from admin_api.routes.pages import _today, page, who
 from admin_api.deps import RuntimeDep
 from registry.commands import PRIORITY_TH, SECRECY_TH, RegisterIncoming, RegisterOutgoing
@@ -22,7 +22,7 @@ from registry.errors import InvalidInput, RegistryError
 from registry.models import Letter, Registration, Unit
 from registry.validation import clean_text
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(form_guard)])
 
 INCOMING = ("ref_no", "letter_date", "sender", "addressee", "subject", "enclosures", "priority", "secrecy", "remarks")
 OUTGOING = ("addressee", "subject", "letter_date", "enclosures", "priority", "secrecy", "sent_via", "remarks")

@@ -8,16 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from admin_api.pages_support import form_guard
 from admin_api.deps import RuntimeDep
 from admin_api.routes.pages import page, who
 from registry import system
 from registry.errors import PermissionDenied, RegistryError
 from registry.timeutil import thai_datetime
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(form_guard)])
 CHANNEL_TH = {"line": "LINE", "telegram": "Telegram", "web": "แชตบนเว็บ"}
 
 
