@@ -19,7 +19,7 @@ from registry.admin import require_admin
 from registry.clock import SYSTEM_CLOCK, Clock
 from registry.errors import Conflict, InvalidInput
 from registry.events import Actor, append_event
-from registry.models import ApiToken, ChatAccount, Credential, Letter, Membership, Person, Unit
+from registry.models import ApiToken, ChatAccount, Credential, Event, Letter, Membership, Person, Unit
 from registry.permissions import ROLES, forget_roles
 from registry.signin import end_sessions
 from registry.timeutil import BANGKOK
@@ -228,10 +228,18 @@ def list_tokens(session: Session, *, person_id: int | None = None) -> list[tuple
     return [(row.ApiToken, row.name) for row in session.execute(stmt)]
 
 
+def history(session: Session, entity: str, entity_id: int, *, limit: int = 30) -> list[tuple[Event, str | None]]:
+    """The latest events about a unit or a person, newest first, with the name of who acted."""
+    rows = session.execute(
+        select(Event, Person.name).outerjoin(Person, Person.id == Event.actor_id)
+        .where(Event.entity == entity, Event.entity_id == entity_id).order_by(Event.seq.desc()).limit(limit))
+    return [(r.Event, r.name) for r in rows]
+
+
 def credential_of(session: Session, person_id: int) -> Credential | None:
     return session.get(Credential, person_id)
 
 
-__all__ = ["OPEN_STATES", "ROLES", "TreeRow", "deactivate_unit", "descendants", "linked_chats", "list_people",
+__all__ = ["OPEN_STATES", "ROLES", "TreeRow", "deactivate_unit", "descendants", "history", "linked_chats", "list_people",
            "list_tokens", "memberships", "move_person", "reactivate_unit", "set_person_active", "unit_active",
            "unit_tree"]

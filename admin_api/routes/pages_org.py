@@ -23,6 +23,16 @@ from registry.units import get_person
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(form_guard)])
 
+ORG_EVENT_TH = {
+    "unit.created": "เพิ่มหน่วยงาน", "unit.updated": "แก้ไขหน่วยงาน", "unit.deactivated": "ปิดการใช้งานหน่วยงาน",
+    "unit.reactivated": "เปิดใช้งานหน่วยงานอีกครั้ง", "person.created": "เพิ่มผู้ใช้", "person.updated": "แก้ไขข้อมูลผู้ใช้",
+    "person.deactivated": "ปิดการใช้งานผู้ใช้", "person.reactivated": "เปิดใช้งานผู้ใช้อีกครั้ง",
+    "person.moved": "ย้ายหน่วยงาน", "person.password_set": "ตั้งรหัสผ่าน", "role.granted": "ให้บทบาท",
+    "role.revoked": "ถอนบทบาท", "token.created": "ออกโทเคน API", "token.revoked": "ยกเลิกโทเคน API",
+    "chat_account.linked": "ผูกบัญชีแชต", "chat_account.unlinked": "ยกเลิกการผูกบัญชีแชต",
+    "link_code.issued": "ออกรหัสผูกบัญชี", "web.signed_in": "เข้าสู่ระบบเว็บ", "web.signed_out": "ออกจากระบบเว็บ",
+}
+
 
 class NotManager(Exception):
     """A signed-in person who may not manage the organisation: answered 403 with a Thai page."""
@@ -136,7 +146,8 @@ def _unit_page(request, runtime, principal, unit_id: int, *, error=None, done_ms
         parents = [r for r in tree if r.unit.id not in below and r.active]
         members = org.list_people(s, unit_id=unit.id, active=True)
         return page(request, "org_unit.html", principal, runtime, unit=unit, active=org.unit_active(unit, today),
-                    parents=parents, members=members, error=error, done=done_msg, code_hint=svc.UNIT_CODE_TH)
+                    parents=parents, members=members, error=error, done=done_msg, code_hint=svc.UNIT_CODE_TH,
+                    history=org.history(s, "unit", unit.id), ORG_EVENT_TH=ORG_EVENT_TH)
 
 
 @router.get("/admin/org/units/{unit_id}", response_class=HTMLResponse)

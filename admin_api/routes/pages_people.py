@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from admin_api.deps import RuntimeDep
 from admin_api.pages_support import form_guard
 from admin_api.routes.pages import _today, page
-from admin_api.routes.pages_org import failed, form_int, form_text, manager, redirect_done
+from admin_api.routes.pages_org import ORG_EVENT_TH, failed, form_int, form_text, manager, redirect_done
 from registry import accounts
 from registry import admin as svc
 from registry import org
@@ -36,7 +36,7 @@ def _people_page(request, runtime, principal, *, q="", unit="", role="", state="
     with runtime.read() as s:
         people = org.list_people(s, q=q.strip()[:100] or None, unit_id=int(unit) if unit.isdigit() else None,
                                  role=role if role in ROLES else None, active=active)
-        return page(request, "org_people.html", principal, runtime, people=people, units=_units(s, runtime),
+        return page(request, "org_people.html", principal, runtime, people=people, limit=200, units=_units(s, runtime),
                     q=q[:100], unit=unit, role=role, state=state if state in ("active", "inactive", "all") else "active",
                     roles=ROLES, CLEARANCE_TH=CLEARANCE_TH, error=error, values=values or {}, done=done_msg)
 
@@ -86,6 +86,7 @@ def _person_page(request, runtime, principal, person_id: int, *, error=None, err
                     units=_units(s, runtime), roles=ROLES, CLEARANCE_TH=CLEARANCE_TH, CHAT_TH=CHAT_TH,
                     credential=org.credential_of(s, person.id), chats=org.linked_chats(s, person.id),
                     tokens=org.list_tokens(s, person_id=person.id), min_password=MIN_PASSWORD,
+                    history=org.history(s, "person", person.id), ORG_EVENT_TH=ORG_EVENT_TH,
                     error=error, error_at=error_at, done=done_msg, values=values or {})
 
 

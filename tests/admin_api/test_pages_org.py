@@ -160,6 +160,9 @@ def test_rename_move_refuses_cycles_and_deactivate_gives_reasons(client, demo, t
     assert r.status_code == 409 and "ปิดการใช้งานแล้ว" in r.text
     r = _post(admin, page_url, f"{page_url}/reactivate", {})
     assert r.status_code == 303 and len(events_of(runtime, "unit.reactivated")) == 1
+    history = admin.get(page_url).text.split('id="history"')[1].split("</ol>")[0]
+    for line in ("เพิ่มหน่วยงาน", "แก้ไขหน่วยงาน", "ปิดการใช้งานหน่วยงาน", "เปิดใช้งานหน่วยงานอีกครั้ง"):
+        assert line in history, line
 
 
 # ---------------------------------------------------------------- people
@@ -232,6 +235,17 @@ def test_people_are_created_filtered_edited_and_given_roles_and_clearance(client
     assert r.status_code == 303 and events_of(runtime, "role.revoked")[-1].data == {"unit_id": kc, "role": "head"}
     page = admin.get(me).text
     assert "ผู้บังคับบัญชา ·" not in page and 'id="revoke-' + str(kj) + '-clerk"' in page
+    history = page.split('id="history"')[1].split("</ol>")[0]
+    admin_name = demo.names[demo.person("admin", "มท 02")]
+    for line in ("เพิ่มผู้ใช้", "ให้บทบาท (เจ้าหน้าที่สารบรรณ)", "ย้ายหน่วยงาน", "ถอนบทบาท (ผู้บังคับบัญชา)",
+                 f"โดย {admin_name}"):
+        assert line in history, line
+
+    # an admin cannot take away their own admin role (the registry refuses, the page says why)
+    admin_id = demo.person("admin", "มท 02")
+    mine = f"/admin/org/people/{admin_id}"
+    r = _post(admin, mine, f"{mine}/revoke", {"unit_id": demo.unit("มท 02"), "role": "admin"})
+    assert r.status_code == 422 and "ไม่สามารถถอนสิทธิ์ผู้ดูแลระบบของตนเองได้" in r.text
 
 
 def test_password_reset_shows_the_rule_and_ends_sessions(client, demo, token, runtime):
