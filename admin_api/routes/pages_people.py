@@ -11,9 +11,8 @@ from admin_api.deps import RuntimeDep
 from admin_api.pages_support import form_guard
 from admin_api.routes.pages import _today, page
 from admin_api.routes.pages_org import ORG_EVENT_TH, failed, form_int, form_text, manager, redirect_done
-from registry import accounts
+from registry import accounts, org
 from registry import admin as svc
-from registry import org
 from registry.errors import InvalidInput, NotFound, RegistryError
 from registry.models import ChatAccount, Person
 from registry.permissions import ROLE_TH, ROLES

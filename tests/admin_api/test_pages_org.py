@@ -155,7 +155,7 @@ def test_rename_move_refuses_cycles_and_deactivate_gives_reasons(client, demo, t
         assert r.status_code == 303, r.text
     assert [e.entity_id for e in events_of(runtime, "unit.deactivated")] == [child, eight]
     page = admin.get("/admin/org/units").text
-    assert re.search(rf'id="unit-{eight}">.*?ปิดการใช้งาน', page, re.S)
+    assert re.search(rf'id="unit-{eight}">.*?ปิดการใช้งาน', page, re.DOTALL)
     r = _post(admin, page_url, f"{page_url}/deactivate", {})
     assert r.status_code == 409 and "ปิดการใช้งานแล้ว" in r.text
     r = _post(admin, page_url, f"{page_url}/reactivate", {})
@@ -290,8 +290,8 @@ def test_password_reset_shows_the_rule_and_ends_sessions(client, demo, token, ru
 
 
 def test_deactivating_a_person_ends_their_sessions_and_their_token(client, demo, token, runtime):
-    from registry.signin import session_person, set_password, sign_in
     from registry.events import Actor
+    from registry.signin import session_person, set_password, sign_in
 
     owner = demo.person("owner")
     owner_token = token(owner)
@@ -403,4 +403,4 @@ def test_tokens_are_shown_once_listed_without_the_secret_and_revoked(client, dem
     assert client.get("/api/v1/units", headers={"Authorization": f"Bearer {value}"}).status_code == 401
     r = _post(admin, "/admin/org/tokens", f"/admin/org/tokens/{tid}/revoke", {})
     assert r.status_code == 409 and "ถูกยกเลิกไปแล้ว" in r.text
-    assert re.search(rf'id="token-{tid}">.*?ยกเลิกแล้ว', admin.get("/admin/org/tokens").text, re.S)
+    assert re.search(rf'id="token-{tid}">.*?ยกเลิกแล้ว', admin.get("/admin/org/tokens").text, re.DOTALL)
