@@ -79,3 +79,23 @@ def test_a_closed_unit_is_left_out_of_the_active_tree_but_kept(runtime, demo):
         assert rows[demo.unit("มท 0201")].active
     with runtime.transaction() as s:  # the same code may then be given to a new unit
         create_unit(s, UnitFields(code="มท 0299", name="กองทดสอบใหม่"), actor=SYSTEM, clock=runtime.clock)
+
+
+def test_init_does_not_bring_back_a_holiday_the_admin_removed(runtime, demo):
+    from registry.admin import add_holiday, remove_holiday
+    from registry.demo import load_holidays
+    from registry.models import Holiday
+
+    new_year, songkran = dt.date(2026, 1, 1), dt.date(2026, 4, 13)
+    with runtime.transaction() as s:
+        assert s.get(Holiday, new_year) is not None and s.get(Holiday, songkran) is not None
+        remove_holiday(s, new_year, actor=SYSTEM, clock=runtime.clock)
+        remove_holiday(s, songkran, actor=SYSTEM, clock=runtime.clock)
+        add_holiday(s, songkran, "วันสงกรานต์ (ตั้งใหม่)", actor=SYSTEM, clock=runtime.clock)
+        remove_holiday(s, songkran, actor=SYSTEM, clock=runtime.clock)
+        add_holiday(s, songkran, "วันสงกรานต์", actor=SYSTEM, clock=runtime.clock)
+    with runtime.transaction() as s:  # what `saraban init` does after an upgrade
+        assert load_holidays(s) == 0
+    with runtime.read() as s:
+        assert s.get(Holiday, new_year) is None
+        assert s.get(Holiday, songkran).name == "วันสงกรานต์"
