@@ -66,11 +66,15 @@ def who(request: Request, runtime) -> Principal:
 
 
 def page(request: Request, name: str, principal: Principal | None, runtime, **context) -> HTMLResponse:
-    me = None
+    me, manages = None, principal is not None and principal.person_id is None  # the bootstrap token is the system
     if principal is not None and principal.person_id is not None:
+        from registry.access import may_manage, viewer
+
         with runtime.read() as s:
             p = s.get(Person, principal.person_id)
             me = p.name if p else None
+            manages = may_manage(s, viewer(s, principal.person_id, runtime.clock.now()))
+    context.setdefault("manages", manages)  # the links to the organisation's management pages
     html = templates().get_template(name).render(
         request=request, principal=principal, me=me or ("ผู้ดูแลระบบ (โทเคนเริ่มต้น)" if principal else None),
         csrf_input=csrf_input(request), ROLE_TH=ROLE_TH, STATE_TH=STATE_TH, PRIORITY_TH=PRIORITY_TH, SECRECY_TH=SECRECY_TH, **context)
