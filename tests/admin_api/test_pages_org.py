@@ -404,3 +404,27 @@ def test_tokens_are_shown_once_listed_without_the_secret_and_revoked(client, dem
     r = _post(admin, "/admin/org/tokens", f"/admin/org/tokens/{tid}/revoke", {})
     assert r.status_code == 409 and "ถูกยกเลิกไปแล้ว" in r.text
     assert re.search(rf'id="token-{tid}">.*?ยกเลิกแล้ว', admin.get("/admin/org/tokens").text, re.DOTALL)
+
+
+def test_with_a_web_session_every_org_form_needs_its_csrf_token(client, demo, token, runtime):
+    """Once the session cookie is there, a post without the page's CSRF token is refused (403, nothing
+    written) and the token every form of these pages carries lets it through."""
+    from registry.events import Actor
+    from registry.signin import set_password, sign_in
+
+    admin_id = demo.person("admin", "มท 02")
+    with runtime.transaction() as s:
+        set_password(s, admin_id, "ม้าลายกินหญ้า2569", username="adisorn", actor=Actor(None, "test"), clock=runtime.clock)
+    with runtime.transaction() as s:
+        signed = sign_in(s, "adisorn", "ม้าลายกินหญ้า2569", address="127.0.0.1", clock=runtime.clock).signed_in
+    admin = _admin(client, demo, token)
+    admin.cookies.set("saraban_session", signed.token)
+    for url in ("/admin/org/units", "/admin/org/people", "/admin/org/holidays", "/admin/org/tokens",
+                f"/admin/org/people/{demo.person('owner')}", f"/admin/org/units/{demo.unit('มท 0201')}"):
+        html = admin.get(url).text
+        forms = re.findall(r'<form method="post"[^>]*>(.{0,120})', html)
+        assert forms and all(f.startswith('<input type="hidden" name="csrf"') for f in forms), url
+    r = admin.post("/admin/org/units", data={"code": "มท 0299", "name": "กองทดสอบ"})
+    assert r.status_code == 403 and events_of(runtime, "unit.created") == []
+    r = _post(admin, "/admin/org/units", "/admin/org/units", {"code": "มท 0299", "name": "กองทดสอบ"})
+    assert r.status_code == 303 and len(events_of(runtime, "unit.created")) == 1
