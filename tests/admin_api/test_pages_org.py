@@ -119,8 +119,9 @@ def test_rename_move_refuses_cycles_and_deactivate_gives_reasons(client, demo, t
     assert r.status_code == 303
     (renamed,) = events_of(runtime, "unit.updated")
     assert renamed.data["before"]["name"] == "ฝ่ายแปด" and renamed.data["after"]["name"] == "ฝ่ายแปด (ใหม่)"
-    r = _post(admin, page_url, f"{page_url}/rename", {"code": "8", "name": "ฝ่ายแปด"})
+    r = _post(admin, page_url, f"{page_url}/rename", {"code": "8", "name": "ฝ่ายแปดพิมพ์ใหม่"})
     assert r.status_code == 422 and "รหัสหน่วยงาน" in r.text
+    assert 'value="8"' in r.text and 'value="ฝ่ายแปดพิมพ์ใหม่"' in r.text  # what was typed stays
 
     # the move form does not offer the unit itself or its children; posting one anyway is refused
     form = admin.get(page_url).text.split('id="unit-move"')[1].split("</form>")[0]
@@ -199,8 +200,8 @@ def test_people_are_created_filtered_edited_and_given_roles_and_clearance(client
     (edited,) = events_of(runtime, "person.updated")
     assert edited.data["after"]["name"] == "นายทดสอบ ระบบดี"
     assert edited.data["after"]["position"] == "นักจัดการงานทั่วไปชำนาญการ"
-    r = _post(admin, me, f"{me}/edit", {"name": " ", "position": "x"})
-    assert r.status_code == 422 and 'id="error-edit"' in r.text
+    r = _post(admin, me, f"{me}/edit", {"name": " ", "position": "ตำแหน่งที่พิมพ์ไว้"})
+    assert r.status_code == 422 and 'id="error-edit"' in r.text and 'value="ตำแหน่งที่พิมพ์ไว้"' in r.text
 
     r = _post(admin, me, f"{me}/clearance", {"clearance": "cosmic"})
     assert r.status_code == 422 and 'id="error-clearance"' in r.text
