@@ -26,6 +26,7 @@ from registry.events import Actor, append_event
 from registry.models import ApiToken, Holiday, LinkCode, Membership, Person, Unit
 from registry.accounts import queue_menu_refresh
 from registry.permissions import CLEARANCE_RANK, ROLES, forget_roles, is_admin
+from registry.timeutil import BANGKOK
 from registry.units import get_person, get_unit
 from registry.validation import clean_text
 
@@ -196,6 +197,8 @@ def grant_role(session: Session, person_id: int, unit_id: int, role: str, *, act
         raise InvalidInput("role", "บทบาทต้องเป็น clerk, owner, head, admin หรือ auditor")
     person = get_person(session, person_id)
     unit = get_unit(session, unit_id)
+    if unit.valid_to is not None and unit.valid_to < clock.now().astimezone(BANGKOK).date():
+        raise InvalidInput("unit_id", f"หน่วยงาน {unit.code} ปิดการใช้งานแล้ว ให้บทบาทในหน่วยงานนี้ไม่ได้")
     found = session.execute(select(Membership).where(
         Membership.person_id == person.id, Membership.unit_id == unit.id, Membership.role == role)).scalar_one_or_none()
     if found is not None:

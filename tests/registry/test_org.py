@@ -77,6 +77,11 @@ def test_a_closed_unit_is_left_out_of_the_active_tree_but_kept(runtime, demo):
         rows = {r.unit.id: r for r in org.unit_tree(s, on=today)}
         assert not rows[unit].active and rows[unit].depth == 2
         assert rows[demo.unit("มท 0201")].active
+    with runtime.transaction() as s, pytest.raises(InvalidInput) as e:
+        from registry.admin import grant_role
+
+        grant_role(s, demo.person("owner"), unit, "clerk", actor=SYSTEM, clock=runtime.clock)
+    assert "ปิดการใช้งานแล้ว" in e.value.message_th
     with runtime.transaction() as s:  # the same code may then be given to a new unit
         create_unit(s, UnitFields(code="มท 0299", name="กองทดสอบใหม่"), actor=SYSTEM, clock=runtime.clock)
 
