@@ -24,14 +24,15 @@ from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.events import Actor, append_event
 from registry.models import ApiToken, Holiday, LinkCode, Membership, Person, Unit
 from registry.accounts import queue_menu_refresh
-from registry.permissions import CLEARANCE_RANK, ROLES, forget_roles, is_admin
+from registry.access import ADMIN, holds
+from registry.permissions import CLEARANCE_RANK, ROLES, forget_roles
 from registry.units import get_person, get_unit
 from registry.validation import clean_text
 
 
 
 def require_admin(session: Session, actor: Actor, action_th: str = "จัดการข้อมูลของระบบ") -> None:
-    if actor.person_id is not None and not is_admin(session, actor.person_id):
+    if actor.person_id is not None and not holds(session, actor.person_id, None, ADMIN):
         raise PermissionDenied(action_th)
 
 
