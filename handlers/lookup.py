@@ -70,7 +70,7 @@ def find_unit(ctx: Ctx, text: str) -> Unit | None:
     return None
 
 
-def unit_people(ctx: Ctx, unit_id: int, roles: tuple[str, ...] = ("owner", "head")) -> list[Person]:
+def unit_people(ctx: Ctx, unit_id: int, roles: tuple[str, ...] = tuple(sorted(access.GRANTS[access.RECEIVE]))) -> list[Person]:
     rows = ctx.session.execute(
         select(Person).join(Membership, Membership.person_id == Person.id)
         .where(Membership.unit_id == unit_id, Membership.role.in_(roles), Person.active.is_(True))

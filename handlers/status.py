@@ -109,6 +109,8 @@ def timeline_lines(ctx: Ctx, letter: Letter) -> list[str]:
         return names[pid]
 
     lines = []
+    # a return's reason often repeats the subject: the secrecy projection withholds it with the content
+    reasons = access.may_read_on(ctx.viewer, letter, chat=True)
     for e in events:
         at = _hm(e.occurred_at)
         d = e.data or {}
@@ -118,7 +120,7 @@ def timeline_lines(ctx: Ctx, letter: Letter) -> list[str]:
         elif e.kind == "assignment.acknowledged":
             what = f"{name(e.actor_id)} รับทราบ"
         elif e.kind == "assignment.returned":
-            what = f"{name(e.actor_id)} ส่งคืน: {d.get('reason') or '-'}"
+            what = f"{name(e.actor_id)} ส่งคืน: {(d.get('reason') if reasons else None) or '-'}"
         elif e.kind == "letter.cancelled":
             what = f"ยกเลิกโดย {name(e.actor_id)}: {d.get('reason') or '-'}"
         else:

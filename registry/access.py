@@ -62,6 +62,7 @@ QUEUES = "queues"        # see a unit's work queues
 INTAKE = "intake"        # the chat's list of the unit's letters waiting to be forwarded
 BACKLOG = "backlog"      # the chat's list of the unit's unacknowledged forwards, by person
 MAILBOX = "mailbox"      # read the unit's saraban mailbox (auditors read every unit's)
+RECEIVE = "receive"      # be offered in the chat as the one to forward a unit's letters to
 GRANTS: dict[str, frozenset[str]] = {
     MANAGE: frozenset({"clerk", "head", "admin"}),
     CANCEL: frozenset({"clerk", "admin"}),
@@ -76,6 +77,7 @@ GRANTS: dict[str, frozenset[str]] = {
     QUEUES: frozenset({"clerk", "head"}),
     INTAKE: frozenset({"clerk"}),
     MAILBOX: frozenset({"clerk", "head", "admin", "auditor"}),
+    RECEIVE: frozenset({"owner", "head"}),
     BACKLOG: frozenset({"head"}),
 }
 # The unit a person registers into when none is named: the first where they are clerk, then head, then admin.
@@ -299,6 +301,11 @@ def project_assignment(v: Viewer, letter: Letter, assignment: Assignment, *, cha
 
 
 # --- 4. what a viewer may do ---------------------------------------------------------------------
+
+def locks_self_out(actor: Actor, person_id: int, role: str) -> bool:
+    """Would this revoke the acting admin's own admin role (nobody left to undo it)?"""
+    return role == "admin" and actor.person_id == person_id
+
 
 def may(v: Viewer, capability: str, unit_id: int | None = None) -> bool:
     """May *v* do *capability* (see ``GRANTS``) in *unit_id* (a role held there or in a unit above

@@ -42,7 +42,7 @@ def writable_units(request: Request, runtime, principal) -> list[Unit]:
         units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
         if principal.may(access.ADMIN):
             return [u for u in units if not (u.valid_to and u.valid_to < _today(runtime))]
-        mine = set(access.units_granted(principal.roles, access.MANAGE))
+        mine = set(principal.units_for(access.MANAGE) or ())
         return [u for u in units if u.id in mine]
 
 
