@@ -148,7 +148,3 @@ def get_viewer(session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep
 
 ViewerDep = Annotated[access.Viewer, Depends(get_viewer)]
 
-
-def may_see_unit(session: Session, principal: Principal, unit_id: int, at) -> bool:
-    """Admins and auditors see every unit; staff their own units and those below them."""
-    return access.sees_unit(principal.viewer(session, at), unit_id)
