@@ -19,7 +19,14 @@ What a viewer who may not read sees is :func:`withhold` (the secrecy projection)
 dates, priority, class and status stay; the fields listed in ``WITHHELD`` are removed, including a
 forward's instruction and a return's reason, which often repeat the subject. Search must match
 words of the content only among :func:`readable` letters, or a search would reveal that a secret
-letter about that word exists.
+letter about that word exists (:func:`searchable`; a chat never carries a classified letter's
+content, so chat search leaves classified letters out).
+
+3. **What may the viewer do?** ``GRANTS`` maps each capability (manage a unit's letters, cancel,
+   answer a unit's forward, audit, oversee, report…) to the roles that hold it, in a unit and every
+   unit below it; :func:`may` asks it for a resolved viewer, :func:`holds`/:func:`require` for the
+   registry services (session and actor), :func:`granted_by` for a gate that names no unit.
+   :func:`report_units` is the units whose reports a viewer reads.
 """
 
 from __future__ import annotations
@@ -38,10 +45,12 @@ from registry.models import Assignment, Delegation, Letter, Membership, Person, 
 from registry.permissions import CLEARANCE_RANK  # a viewer reads a letter's class up to their rank
 from registry.permissions import acting_for, roles_of, unit_ancestors
 
-__all__ = ["ACT", "ADMIN", "ANSWER", "AUDIT", "CANCEL", "CLEARANCE_RANK", "COMMITTEE", "DIRECTORY", "MANAGE", "OVERSEE",
-           "REPORT", "SYSTEM", "Viewer", "chat_withholds", "holds", "may", "may_act", "may_answer", "may_audit",
-           "may_manage", "may_read", "may_read_row", "may_see", "project_assignment", "project_letter", "readable",
-           "report_units", "require", "searchable", "sees_unit", "staff_units", "viewer", "visible", "withhold"]
+__all__ = ["ACT", "ADMIN", "ANSWER", "AUDIT", "BACKLOG", "CANCEL", "CLEARANCE_RANK", "COMMITTEE", "DIRECTORY", "GRANTS",
+           "INTAKE", "MAILBOX", "MANAGE", "NOBODY", "OVERSEE", "QUEUES", "RECEIVE", "REPORT", "SYSTEM", "Viewer",
+           "chat_withholds", "direct_units", "granted_by", "holds", "home_unit", "locks_self_out", "may", "may_act",
+           "may_answer", "may_audit", "may_manage", "may_read", "may_read_on", "may_read_row", "may_see",
+           "project_assignment", "project_letter", "readable", "report_units", "require", "searchable", "sees_unit",
+           "units_granted", "viewer", "visible", "withhold"]
 STAFF_ROLES = frozenset({"clerk", "owner", "head"})
 OVERSEER_ROLES = frozenset({"admin", "auditor"})
 
@@ -82,8 +91,6 @@ GRANTS: dict[str, frozenset[str]] = {
 }
 # The unit a person registers into when none is named: the first where they are clerk, then head, then admin.
 HOME_ORDER = ("clerk", "head", "admin")
-# An admin may do anything a unit's staff may do, in every unit (but reads secrets only with clearance).
-ADMIN_EVERYWHERE = frozenset({MANAGE, CANCEL, COMMITTEE, AUDIT, OVERSEE, REPORT, DIRECTORY, ACT, ADMIN})
 
 # The secrecy projection: what a viewer without the right to read does not get.
 WITHHELD_LETTER = ("ref_no", "sender", "addressee", "subject", "enclosures", "remarks", "sent_via")
@@ -362,25 +369,12 @@ def may_audit(v: Viewer) -> bool:
     return may(v, AUDIT)
 
 
-def staff_units(v: Viewer, capability: str = QUEUES) -> frozenset[int] | None:
-    """The units where *v* may do *capability* (None: every unit, for admins and auditors)."""
-    if v.oversees_all:
-        return None
-    roles = GRANTS[capability]
-    return frozenset(u for r, units in v.roles if r in roles for u in units)
-
-
 def report_units(v: Viewer) -> frozenset[int] | None:
     """The units whose reports and backlog *v* may read: None for every unit (admins, auditors),
     else the units *v* heads and every unit below them (empty: none)."""
     if v.oversees_all:
         return None
     return v.units_for("head")
-
-
-def seen_units(v: Viewer) -> frozenset[int] | None:
-    """The units whose books and statistics *v* sees (None: every unit)."""
-    return None if v.oversees_all else v.units
 
 
 # The registry services ask with the session and the actor (no viewer resolved): the same grants.
