@@ -1,6 +1,6 @@
 """จัดการองค์กร: the admin's pages for the unit tree, holidays and API tokens (people are in
 ``pages_people``). Every action calls a registry writer (``registry.admin``, ``registry.org``),
-which checks the actor and appends the event; who sees these pages is ``registry.access.may_manage``."""
+which checks the actor and appends the event; who sees these pages is ``registry.access.may_administer``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from admin_api.pages_support import form_guard, parse_form_date
 from admin_api.routes.pages import _today, page, who
 from registry import admin as svc
 from registry import org
-from registry.access import may_manage, viewer
+from registry.access import may_administer, viewer
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RegistryError
 from registry.models import ApiToken, Holiday, Person, Unit
 from registry.units import get_person
@@ -52,7 +52,7 @@ def manager(request: Request, runtime) -> Principal:
     """The signed-in principal, when they may manage the organisation (else NotManager → 403)."""
     principal = who(request, runtime)
     with runtime.read() as s:
-        if not may_manage(s, viewer(s, principal.person_id, runtime.clock.now())):
+        if not may_administer(viewer(s, principal.person_id, runtime.clock.now())):
             raise NotManager(principal)
     return principal
 
