@@ -41,7 +41,8 @@ STAFF_ROLES = frozenset({"clerk", "owner", "head"})
 OVERSEER_ROLES = frozenset({"admin", "auditor"})
 
 # The secrecy projection: what a viewer without the right to read does not get.
-WITHHELD_LETTER = ("ref_no", "sender", "addressee", "subject", "enclosures", "remarks", "sent_via")
+WITHHELD_LETTER = ("ref_no", "sender", "addressee", "subject", "enclosures", "remarks", "sent_via",
+                   "sender_org_code", "sender_letter_id", "reference_list", "enclosure_list")
 WITHHELD_ASSIGNMENT = ("instruction", "return_reason")
 
 
