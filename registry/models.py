@@ -79,6 +79,8 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime]
+    # flagged for the guided practice (ฝึกใช้งาน) when added as new; reminded until they pass it
+    training_due_at: Mapped[dt.datetime | None]
 
     roles: Mapped[list[Membership]] = relationship(back_populates="person", lazy="selectin")
 
@@ -472,6 +474,9 @@ class TrainingProgress(Base):
     step: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[dt.datetime]
     completed_at: Mapped[dt.datetime | None]
+    score: Mapped[int | None] = mapped_column(Integer)  # percent of the last completed practice
+    mistakes: Mapped[int] = mapped_column(Integer, default=0)  # in the practice under way (or the last)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the practice's letters, quiz answers
 
 
 # --- web sign-in (registry/signin.py) ---------------------------------------------------------------
