@@ -98,12 +98,16 @@ def on_text(ctx: Ctx, state, text: str, result) -> list[Reply]:
     step, who = row.step, dict(actor=ctx.actor)
     if step == "paste":
         fields = {k: result.value(k) for k in ("ref_no", "sender", "subject", "letter_date")}
+        if not any(fields.values()):  # no header at all (a greeting, a question): not a try
+            return [_hint(ctx, row, "paste")]
         done = training.pasted(ctx.session, ctx.person.id, fields, **who, now=ctx.now)
     elif step == "correct":
         u = understand(text, open="confirm", parsed=result)
         field, value = (u.field, u.value) if u.action == "edit" else (None, None)
         if field is None and result.letter_date is not None:  # typed the date line alone: “ลงวันที่ 6 ธ.ค. 2569”
             field, value = "letter_date", result.value("letter_date")
+        if field is None:  # not a correction at all: not a try
+            return [_hint(ctx, row, "correct")]
         if field == "letter_date" and value is not None:
             value = _date(str(value), ctx)
         done = training.corrected(ctx.session, ctx.person.id, field, value, **who, clock=ctx.clock)

@@ -63,9 +63,11 @@ def test_a_trainee_who_does_every_step_right_scores_full_marks(runtime, link):
 def test_each_mistake_is_explained_and_counted(runtime, link):
     owner = link("owner")
     owner.say("ฝึกใช้งาน")
-    wrong = owner.say("เรื่อง ขอให้ทดลองลงรับ")
+    assert "ขั้นนี้ยังรอคำสั่ง" in owner.say("สวัสดีค่ะ")[0].text  # not a try: not counted
+    wrong = owner.say(f"ลงวันที่ 2 มีนาคม 2569\nเรื่อง {training.PRACTICE_SUBJECT}")  # half the header
     assert "ยังไม่ถูกค่ะ" in wrong[0].text and "“ที่”" in wrong[0].text and "“จาก”" in wrong[0].text
     owner.say(header())
+    assert "ขั้นที่ 2/6" in owner.say("ต้องทำอย่างไรคะ")[0].text  # not a try: the step is shown again
     assert "ช่องนั้นอ่านถูกต้องแล้ว" in owner.say("แก้เรื่องเป็น ประชุม")[0].text
     assert "ยังไม่ตรงกับหัวหนังสือ" in owner.say("แก้ลงวันที่เป็น 3 มี.ค. 2569")[0].text
     owner.say("แก้ลงวันที่เป็น 2 มี.ค. 2569")
