@@ -120,3 +120,13 @@ def test_cli_export_then_import_into_an_empty_register_then_export_is_the_same(r
     assert second.stdout.splitlines() == lines
     twice = _cli(database_url, "exchange", "import", "-", stdin=first.stdout)
     assert twice.returncode == 0 and "ข้ามฉบับซ้ำ 20 ฉบับ" in twice.stdout, twice.stdout + twice.stderr
+
+
+def test_a_practice_letter_is_marked_and_never_exported(client, runtime, demo):
+    with runtime.transaction() as s:
+        practice = register_incoming(s, RegisterIncoming(unit_id=demo.unit("มท 0201"), subject="หนังสือฝึก",
+                                                         sandbox=True), actor=SYSTEM, clock=runtime.clock)
+    assert practice.display_no == "ฝึกหัด 1/2569"
+    detail = client.get(f"/api/v1/letters/{practice.letter_id}", headers=ADMIN)
+    assert detail.status_code == 200 and detail.json()["registration"]["display"] == "ฝึกหัด 1/2569"
+    assert client.get(f"/api/v1/letters/{practice.letter_id}/exchange.json", headers=ADMIN).status_code == 404
