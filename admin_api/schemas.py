@@ -502,6 +502,9 @@ PersonIn.model_rebuild()
 class TrainingOut(BaseModel):
     person_id: int
     name: str
-    step: str
-    started_at: dt.datetime
+    step: str | None  # None: flagged as new, not started
+    started_at: dt.datetime | None
     completed_at: dt.datetime | None
+    score: int | None = None  # percent, of the last completed practice
+    mistakes: int = 0
+    flagged_at: dt.datetime | None = None  # added as new: must take the practice

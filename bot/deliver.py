@@ -166,9 +166,12 @@ class Deliverer:
 
         def schedule() -> None:
             from registry.reminders import enqueue_digests, enqueue_reminders
+            from registry.training import enqueue_training_reminders
 
             with self.runtime.transaction() as session:
                 enqueue_reminders(session, now=now)
+            with self.runtime.transaction() as session:
+                enqueue_training_reminders(session, now=now)
             with self.runtime.transaction() as session:
                 enqueue_digests(session, now=now)
 

@@ -233,6 +233,10 @@ def on_text(ctx: Ctx, text: str) -> list[Reply]:
 
     result = _parse(ctx, text)
     state = ctx.state()
+    if state is not None and state.flow == "training":  # the practice reads every message as a try
+        from handlers.training import on_text as practice
+
+        return practice(ctx, state, text, result)
     reading = understand(text, open=open_of(state), parsed=result)
     return act(ctx, state, reading, result, text)
 

@@ -97,7 +97,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("my", ((),), "my_tasks:typed_button", "my pending list"),
     Action("help", ((),), "help:button", "help"),
     Action("stop", ((),), "status:stop_flow", "drop what the chat is in the middle of"),
-    Action("tr", ((str,), (str, int)), "training:button", "a training step: tr:reg, tr:fw:<letter>, tr:ack:<assignment>"),
+    Action("tr", ((str,), (str, int, int)), "training:button", "training: tr:go (start), tr:q:<question>:<choice> (quiz)"),
     Action("mc", ((int,),), "mail_drafts:confirm", "register mailbox draft <id> (an e-mail to the unit's mailbox)"),
     Action("me", ((int,),), "mail_drafts:edit", "move mailbox draft <id> into the chat's registration draft"),
     Action("mx", ((int,),), "mail_drafts:dismiss", "set mailbox draft <id> aside: not a letter for the unit"),

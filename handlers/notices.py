@@ -38,6 +38,9 @@ def render(session: Session, message: OutboxMessage, *, now: dt.datetime, base_u
         from handlers.mail_drafts import render_notice
 
         return render_notice(session, message, now=now)
+    if kind == "training_reminder":  # a person added as new has not passed ฝึกใช้งาน yet
+        return [say(texts.TRAINING["reminder"].format(n=p.get("reminder", 1), of=p.get("of", 3)),
+                    quick=(Button(texts.TRAINING["start_button"], payloads.make("tr", "go"), "primary"),))]
     a = session.get(Assignment, p.get("assignment_id")) if p.get("assignment_id") else None
     letter = session.get(Letter, p.get("letter_id")) if p.get("letter_id") else None
     if a is None or letter is None:

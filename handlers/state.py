@@ -17,7 +17,9 @@ Flows and their data:
 * ``outgoing`` — an outgoing-number request waiting for its subject (unit, addressee, circular…);
 * ``letter`` — the letter just registered/forwarded/numbered: ``letter_id`` (files attach to it
   within ``handlers.attach.ATTACH_WINDOW``);
-* ``file`` — a file kept aside while the person says which letter it belongs to: ``files``.
+* ``file`` — a file kept aside while the person says which letter it belongs to: ``files``;
+* ``training`` — the guided practice is open (its progress is in ``training_progress``): every
+  typed message is the trainee's try at the current step (handlers.training).
 
 Every state also carries ``person_id`` (a relinked chat never continues someone else's draft)
 and ``last`` (the last registration's token and number, so a late second press of its
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from handlers.context import Ctx
 
 TTL = DEFAULT_TTL
-FLOWS = ("intake", "forward", "return", "outgoing", "letter", "file")
+FLOWS = ("intake", "forward", "return", "outgoing", "letter", "file", "training")
 
 
 def load(ctx: Ctx, *, lock: bool = False) -> Conversation | None:

@@ -93,7 +93,8 @@ GRANTS: dict[str, frozenset[str]] = {
 HOME_ORDER = ("clerk", "head", "admin")
 
 # The secrecy projection: what a viewer without the right to read does not get.
-WITHHELD_LETTER = ("ref_no", "sender", "addressee", "subject", "enclosures", "remarks", "sent_via")
+WITHHELD_LETTER = ("ref_no", "sender", "addressee", "subject", "enclosures", "remarks", "sent_via",
+                   "sender_org_code", "sender_letter_id", "reference_list", "enclosure_list")
 WITHHELD_ASSIGNMENT = ("instruction", "return_reason")
 
 

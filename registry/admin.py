@@ -174,6 +174,9 @@ def create_person(session: Session, f: PersonFields, *, actor: Actor, clock: Clo
     session.flush()
     append_event(session, kind="person.created", entity="person", entity_id=person.id, actor=actor, at=now,
                  data={"after": _person_facts(person)})
+    from registry.training import flag_new_person
+
+    flag_new_person(session, person, actor=actor, now=now)  # a new person takes the practice (F5)
     for unit_id, role in roles:
         grant_role(session, person.id, unit_id, role, actor=actor, clock=clock)
     return person

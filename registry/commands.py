@@ -48,6 +48,13 @@ class RegisterIncoming:
     deadline_at: dt.datetime | None = None  # "ด่วนภายใน …"
     sender_unit_id: int | None = None
     sandbox: bool = False
+    # exchange-ready fields (registry/exchange): the sender's organisation and letter ids, อ้างถึง and
+    # สิ่งที่ส่งมาด้วย as lists, where to notify our receiving number back
+    sender_org_code: str | None = None
+    sender_letter_id: str | None = None
+    references: tuple[dict[str, Any], ...] = ()
+    enclosure_list: tuple[dict[str, Any], ...] = ()
+    notify_to: str | None = None
 
 
 @dataclass(frozen=True)

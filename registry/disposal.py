@@ -41,7 +41,8 @@ VERDICT_TH = {"destroy": "ทำลาย", "keep": "เก็บไว้ต่
 # Official column order of แบบที่ 25 (บัญชีหนังสือขอทำลาย).
 LIST_HEADERS = ("ลำดับที่", "รหัสแฟ้ม", "ที่", "ลงวันที่", "เรื่อง", "การพิจารณา", "หมายเหตุ")
 # Content a destroyed letter no longer keeps (its number, dates, classes and status stay).
-CONTENT = ("ref_no", "ref_no_norm", "sender", "addressee", "subject", "enclosures", "remarks", "sent_via")
+CONTENT = ("ref_no", "ref_no_norm", "sender", "addressee", "subject", "enclosures", "remarks", "sent_via",
+           "sender_letter_id", "reference_list", "enclosure_list")
 
 
 class DisposalError(RegistryError):

@@ -26,7 +26,7 @@ from registry.verification import code_for
 from registry.refkey import ref_key
 from registry.search import index_terms
 from registry.units import get_unit, unit_is_valid, unit_row
-from registry.validation import choice, clean_text
+from registry.validation import choice, clean_enclosures, clean_references, clean_text
 
 # A received_at this far in the future is a typing error, not a letter from tomorrow.
 FUTURE_SLACK = dt.timedelta(minutes=10)
@@ -81,6 +81,10 @@ def register_incoming(
         "addressee": clean_text("addressee", cmd.addressee),
         "enclosures": clean_text("enclosures", cmd.enclosures),
         "remarks": clean_text("remarks", cmd.remarks),
+        "sender_org_code": clean_text("sender_org_code", cmd.sender_org_code),
+        "sender_letter_id": clean_text("sender_letter_id", cmd.sender_letter_id),
+        "reference_list": clean_references(cmd.references),
+        "enclosure_list": clean_enclosures(cmd.enclosure_list),
     }
     if secrecy == "top_secret":
         fields = dict.fromkeys(fields)  # record that it arrived, and nothing of its content
@@ -90,6 +94,9 @@ def register_incoming(
         sender_unit_id=cmd.sender_unit_id, addressee=fields["addressee"], subject=fields["subject"],
         priority=priority, secrecy=secrecy, enclosures=fields["enclosures"], remarks=fields["remarks"],
         retention=retention, status="registered", sandbox=cmd.sandbox, deadline_at=cmd.deadline_at,
+        sender_org_code=fields["sender_org_code"], sender_letter_id=fields["sender_letter_id"],
+        reference_list=fields["reference_list"], enclosure_list=fields["enclosure_list"],
+        notify_to=clean_text("notify_to", cmd.notify_to),
         # practice letters (F5) stay out of the word index: searches never find them
         search_text="" if cmd.sandbox else build_search_text(
             fields["subject"], fields["sender"], fields["addressee"], fields["ref_no"]),
@@ -171,10 +178,14 @@ def _received_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
 
 _FACTS = ("ref_no", "letter_date", "sender", "addressee", "subject", "priority", "secrecy", "kind", "enclosures",
           "remarks", "retention", "sandbox")
+_EXCHANGE_FACTS = ("sender_org_code", "sender_letter_id", "reference_list", "enclosure_list", "notify_to")
 
 
 def _letter_facts(letter: dict[str, object]) -> dict[str, object]:
-    return {k: letter.get(k) for k in _FACTS}
+    facts = {k: letter.get(k) for k in _FACTS}
+    # the exchange fields only when given: the events of letters without them stay as they were
+    facts.update({k: letter[k] for k in _EXCHANGE_FACTS if letter.get(k) is not None})
+    return facts
 
 
 # Built once; Core inserts because the ORM's unit of work costs more than these two rows.

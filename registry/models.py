@@ -79,6 +79,8 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime]
+    # flagged for the guided practice (ฝึกใช้งาน) when added as new; reminded until they pass it
+    training_due_at: Mapped[dt.datetime | None]
 
     roles: Mapped[list[Membership]] = relationship(back_populates="person", lazy="selectin")
 
@@ -170,6 +172,15 @@ class Letter(Base):
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     retain_until: Mapped[dt.date | None] = mapped_column(Date)
     destroyed_at: Mapped[dt.datetime | None]
+    # Exchange-ready fields (e-CMS, registry/exchange): what inter-agency exchange carries beside our
+    # own columns. The speed and secrecy codes (001 …) are not stored: they map one to one from
+    # priority and secrecy (registry.exchange.codes). Kept for both sides: their ids and ours.
+    sender_org_code: Mapped[str | None] = mapped_column(String(64))  # the sender's organisation id
+    sender_letter_id: Mapped[str | None] = mapped_column(String(255))  # the letter's id in the sender's system
+    reference_list: Mapped[list[Any] | None] = mapped_column(JSON)  # อ้างถึง: [{ref_no, date, subject}]
+    enclosure_list: Mapped[list[Any] | None] = mapped_column(JSON)  # สิ่งที่ส่งมาด้วย: [{title, count}]
+    notify_to: Mapped[str | None] = mapped_column(Text)  # where our receiving number is notified back
+    accept_id: Mapped[str | None] = mapped_column(String(64))  # the receiving number the addressee gave ours
 
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
     registration: Mapped[Registration | None] = relationship(
@@ -463,6 +474,9 @@ class TrainingProgress(Base):
     step: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[dt.datetime]
     completed_at: Mapped[dt.datetime | None]
+    score: Mapped[int | None] = mapped_column(Integer)  # percent of the last completed practice
+    mistakes: Mapped[int] = mapped_column(Integer, default=0)  # in the practice under way (or the last)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the practice's letters, quiz answers
 
 
 # --- web sign-in (registry/signin.py) ---------------------------------------------------------------

@@ -38,10 +38,11 @@ class Taken:
     direction: str
     number: int
     unit_code: str
+    sandbox: bool = False
 
     @property
     def display(self) -> str:
-        return format_number(self.direction, self.number, self.year, self.unit_code)
+        return format_number(self.direction, self.number, self.year, self.unit_code, sandbox=self.sandbox)
 
 
 def take_number(
@@ -59,7 +60,7 @@ def take_number(
     if row is None:
         _create_book(session, unit, direction, year, sandbox, at)
         row = conn.execute(_BUMP, params).one()
-    return Taken(row.id, year, direction, row.last_number, unit.code)
+    return Taken(row.id, year, direction, row.last_number, unit.code, sandbox)
 
 
 # Built once: this runs for every registration, and building statements costs more than running them.
@@ -82,15 +83,21 @@ def _create_book(session: Session, unit: Unit, direction: str, year: int, sandbo
     session.execute(ins.on_conflict_do_nothing(index_elements=["unit_id", "direction", "year", "sandbox"]))
 
 
-def format_number(direction: str, number: int, year: int, unit_code: str) -> str:
-    """How a number is written: ``15/2569`` incoming, ``มท 0201.2/15`` outgoing, ``มท 0201.2/ว 15`` circular."""
+PRACTICE_MARK = "ฝึกหัด"  # a practice (sandbox) number is never written without it (F5)
+
+
+def format_number(direction: str, number: int, year: int, unit_code: str, *, sandbox: bool = False) -> str:
+    """How a number is written: ``15/2569`` incoming, ``มท 0201.2/15`` outgoing, ``มท 0201.2/ว 15`` circular;
+    a practice number (a sandbox book's) is ``ฝึกหัด 15/2569``, so it is never taken for a real one."""
     if direction == "incoming":
-        return f"{number}/{year}"
-    if direction == "circular":
-        return f"{unit_code}/ว {number}"
-    return f"{unit_code}/{number}"
+        text = f"{number}/{year}"
+    elif direction == "circular":
+        text = f"{unit_code}/ว {number}"
+    else:
+        text = f"{unit_code}/{number}"
+    return f"{PRACTICE_MARK} {text}" if sandbox else text
 
 
 def display_number(book: Book, number: int) -> str:
     """The written form of a registration's number in *book*."""
-    return format_number(book.direction, number, book.year, book.unit.code)
+    return format_number(book.direction, number, book.year, book.unit.code, sandbox=book.sandbox)

@@ -245,6 +245,11 @@ def indicator_evidence(session: Session, *, period_from: dt.date, period_to: dt.
     trained = session.execute(select(func.count(TrainingProgress.id)).where(
         TrainingProgress.completed_at.is_not(None))).scalar_one()
     started = session.execute(select(func.count(TrainingProgress.id))).scalar_one()
+    average = session.execute(select(func.avg(TrainingProgress.score)).where(
+        TrainingProgress.completed_at.is_not(None))).scalar_one()
+    from registry.training import waiting
+
+    flagged = len(waiting(session))
     return [
         Level(1, INDICATOR_TITLES[1], flowchart_url is not None,
               f"แผนผังสร้างจากตารางสถานะของระบบ {len(TRANSITIONS)} ขั้นตอน" + (f" เผยแพร่ที่ {flowchart_url}" if flowchart_url else ""),
@@ -260,8 +265,11 @@ def indicator_evidence(session: Session, *, period_from: dt.date, period_to: dt.
               (f"คู่มือเผยแพร่ที่ {manual_url} ({manual_chars:,} ตัวอักษร)" if manual_url else "ยังไม่มีคู่มือ"),
               {"manual_chars": manual_chars}),
         Level(5, INDICATOR_TITLES[5], trained > 0,
-              f"ผ่านการฝึกใช้งานแล้ว {trained} คน จากผู้ใช้ {people} คน (เริ่มฝึก {started} คน)",
-              {"trained": trained, "started": started, "people": people}),
+              f"ผ่านการฝึกใช้งานแล้ว {trained} คน จากผู้ใช้ {people} คน (เริ่มฝึก {started} คน"
+              + (f" คะแนนเฉลี่ย {round(average)}%" if average is not None else "")
+              + f" ผู้ใช้ใหม่ที่ยังไม่ผ่าน {flagged} คน)",
+              {"trained": trained, "started": started, "people": people, "flagged_waiting": flagged,
+               "average_score": round(float(average)) if average is not None else None}),
     ]
 
 
@@ -382,20 +390,12 @@ def destruction_rows(session: Session, *, year: int, unit_id: int | None = None)
     return out
 
 
-@dataclass(frozen=True)
-class TrainingRow:
-    person_id: int
-    name: str
-    step: str
-    started_at: dt.datetime
-    completed_at: dt.datetime | None
+def training_rows(session: Session):
+    """The training roster (ฝึกใช้งาน, F5; indicator level 5): who, when, score; then who is flagged
+    and has not started (registry.training.roster)."""
+    from registry.training import roster
 
-
-def training_rows(session: Session) -> list[TrainingRow]:
-    """Who has started the guided tutorial (ฝึกใช้งาน, F5) and who has completed it (indicator level 5)."""
-    rows = session.execute(select(TrainingProgress, Person.name).join(Person, Person.id == TrainingProgress.person_id)
-                           .order_by(TrainingProgress.completed_at.is_(None), TrainingProgress.started_at)).all()
-    return [TrainingRow(t.person_id, name, t.step, t.started_at, t.completed_at) for t, name in rows]
+    return roster(session)
 
 
 def counts(session: Session) -> dict[str, int]:

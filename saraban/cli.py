@@ -23,6 +23,8 @@ app.add_typer(admin, name="admin")
 app.add_typer(bench, name="bench")
 setup = typer.Typer(help="ตั้งค่าบอต LINE และ Telegram (webhook เมนู คำสั่ง)", no_args_is_help=True)
 app.add_typer(setup, name="setup")
+exchange = typer.Typer(help="เอกสารแลกเปลี่ยนหนังสือ (JSON ตาม letter-v1.schema.json)", no_args_is_help=True)
+app.add_typer(exchange, name="exchange")
 
 
 def _runtime(*, writes: bool = True):
@@ -452,6 +454,74 @@ def admin_unlink(
     finally:
         rt.engine.dispose()
     typer.echo(f"ยกเลิกการผูกบัญชี {channel} {external_id} แล้วค่ะ")
+
+
+@exchange.command("export")
+def exchange_export(
+    year: Annotated[int, typer.Option(help="ปี พ.ศ. ของทะเบียน")],
+    unit: Annotated[str, typer.Option(help="หน่วยงาน (id หรือรหัส); ว่าง = ทุกหน่วยงาน")] = "",
+    direction: Annotated[str, typer.Option(help="incoming | outgoing | circular; ว่าง = ทุกทะเบียน")] = "",
+    files: Annotated[bool, typer.Option("--files", help="ใส่ไฟล์แนบ (base64) ในเอกสารด้วย")] = False,
+) -> None:
+    """Write the letters of a year's books as JSON lines (one saraban.letter v1 document a line) to stdout."""
+    from registry import exchange as ex
+    from registry.errors import RegistryError
+
+    rt = _runtime(writes=False)
+    count = 0
+    try:
+        with rt.read() as session:
+            for document in ex.export_documents(session, year=year, unit=unit or None, direction=direction or None,
+                                                files_dir=rt.attachments_dir if files else None):
+                sys.stdout.write(ex.dump(document) + "\n")
+                count += 1
+    except RegistryError as exc:
+        typer.echo(exc.message_th, err=True)
+        raise typer.Exit(2) from None
+    finally:
+        rt.engine.dispose()
+    typer.echo(f"ส่งออก {count:,} ฉบับ", err=True)
+
+
+@exchange.command("import")
+def exchange_import(
+    source: Annotated[str, typer.Argument(help="ไฟล์ JSON lines (- = stdin)")],
+    unit: Annotated[str, typer.Option(help="หน่วยงานที่ลงรับ (id หรือรหัส); ว่าง = ผู้รับในเอกสาร")] = "",
+) -> None:
+    """Register each document of a JSON-lines file as an incoming letter, each in its own transaction:
+    a duplicate is skipped, a bad line is reported (Thai, with its line number) and the rest go on;
+    exit 1 when any line was refused."""
+    from registry import exchange as ex
+    from registry.errors import Conflict, RegistryError
+    from registry.events import Actor
+
+    rt = _runtime()
+    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    imported = skipped = refused = 0
+    try:
+        for number, document in ex.read_jsonl(stream):
+            if isinstance(document, Exception):
+                typer.echo(f"บรรทัด {number}: อ่าน JSON ไม่ได้ ({document})", err=True)
+                refused += 1
+                continue
+            try:
+                with rt.transaction() as session:
+                    ex.import_letter(session, document, actor=Actor(None, "cli"), unit=unit or None,
+                                     files_dir=rt.attachments_dir, clock=rt.clock)
+                imported += 1
+            except Conflict as exc:
+                typer.echo(f"บรรทัด {number}: ข้าม — {exc.message_th}", err=True)
+                skipped += 1
+            except RegistryError as exc:
+                typer.echo(f"บรรทัด {number}: ไม่นำเข้า — {exc.message_th}", err=True)
+                refused += 1
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+        rt.engine.dispose()
+    typer.echo(f"นำเข้า {imported:,} ฉบับ ข้ามฉบับซ้ำ {skipped:,} ฉบับ ไม่นำเข้า {refused:,} ฉบับ")
+    if refused:
+        raise typer.Exit(1)
 
 
 @bench.command("registry")

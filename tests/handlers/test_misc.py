@@ -85,9 +85,10 @@ def test_help_unknown_audit_refused_and_training(runtime, link):
     assert "ส่งต่อ 15 ให้ สมชาย" in clerk.say("ช่วยเหลือ")[0].text
     assert "ไม่เข้าใจ" in clerk.say("วันนี้อากาศดีจัง")[0].text
     assert "ไม่มีสิทธิ์สุ่มตรวจ" in clerk.say("สุ่มตรวจ กองกลาง 20")[0].text  # clerks do not audit
-    assert "บทเรียนฝึกใช้งาน" in clerk.say("ฝึกใช้งาน")[0].text
+    assert "ยินดีต้อนรับสู่การฝึกใช้งาน" in clerk.say("ฝึกใช้งาน")[0].text
     assert "หมดอายุ" in clerk.press("zz:1")[0].text
     assert "หมดอายุ" in clerk.press("ack:" + "9" * 70)[0].text
+    assert "ออกจากการฝึกใช้งานแล้ว" in clerk.say("ยกเลิก")[0].text  # the practice was open
     assert "ไม่มีรายการที่ทำค้าง" in clerk.say("ยกเลิก")[0].text
 
 
