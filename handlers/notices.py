@@ -36,7 +36,7 @@ def render(session: Session, message: OutboxMessage, *, now: dt.datetime, base_u
     if kind in ("mail_draft", "mail_receipt"):  # the saraban mailbox (handlers.mail_drafts)
         from handlers.mail_drafts import render_notice
 
-        return render_notice(session, message, now=now)
+        return render_notice(session, message, now=now, base_url=base_url)
     a = session.get(Assignment, p.get("assignment_id")) if p.get("assignment_id") else None
     letter = session.get(Letter, p.get("letter_id")) if p.get("letter_id") else None
     if a is None or letter is None:
