@@ -388,10 +388,33 @@ def read_pages(files: list[tuple[bytes, str, str | None]], *, today: dt.date) ->
         except Exception:  # noqa: BLE001 - a reader bug costs the reading, never the e-mail
             log.warning("reading attachment %s failed", name, exc_info=True)
             continue
-        found = result.fields()
+        found, doubtful = result.fields(), list(result.doubtful)
+        if result.source == "pdf-text":
+            found, doubtful = _fill_from_text(found, doubtful, result.text, today)
         if found.get("subject") or found.get("sender"):
-            return [(found, list(result.doubtful))]
+            return [(found, doubtful)]
     return []
+
+
+def _fill_from_text(found: dict[str, Any], doubtful: list[str], text: str, today: dt.date):
+    """A text-layer PDF not in the official layout (a memo, a letter typed flush left): the fields
+    the layout reader did not find are taken from the parser's reading of the whole page, as
+    before scan/ — exact characters, but perhaps a decoy's (an อ้างถึง's date), so they stay marked."""
+    from nlp.parse import parse_message
+
+    missing = [n for n in ("ref_no", "letter_date", "sender", "subject", "addressee") if not found.get(n)]
+    if not missing or not text.strip():
+        return found, doubtful
+    result = parse_message(text[:8000], today=today)
+    if result.intent not in ("register_incoming", "register_outgoing"):
+        result = parse_message("ลงรับ\n" + text[:8000], today=today)
+    out = dict(found)
+    for name in missing:
+        value = result.value(name)
+        if value not in (None, ""):
+            out[name] = value
+            doubtful = [*doubtful, name] if name not in doubtful else doubtful
+    return out, doubtful
 
 
 # --- sending receipt notices (the outbox's "mail" channel) --------------------------------------------
