@@ -133,3 +133,20 @@ def test_a_file_that_is_not_a_page_is_told_and_offered_as_before(stack, user_fac
     data = b"%PDF-1.4\n" + b"not really a page " * 200  # a PDF that PDFium cannot open
     text = user.text_of(_send(stack, user, channel, data, "broken.pdf", photo=False))
     assert "อ่านหัวหนังสือจากไฟล์นี้ไม่ได้" in text and "แนบกับหนังสือฉบับใด" in text, text
+
+
+def test_a_secret_letter_sent_as_a_file_shows_no_content_and_keeps_no_file(stack, user_factory, channel):
+    user = user_factory(stack.demo.person("clerk"))
+    lt = letter(9, priority="ลับ")  # the secrecy stamp at the top left, where a speed stamp would be
+    data, name = specimens.specimen(lt, "pdf-text")
+    msgs = _send(stack, user, channel, data, name, photo=False)
+    text = user.text_of(msgs)
+    assert "ชั้นความลับ" in text and "ไม่รับรูปหรือไฟล์ทางแชต" in text, text
+    for secret in (lt.subject, lt.sender, lt.ref_no):
+        assert compact(secret) not in compact(text)
+    receipt = user.press(user.button(msgs, "cf:"))
+    assert "เลขรับ" in user.text_of(receipt) and compact(lt.subject) not in compact(user.text_of(receipt))
+    with stack.runtime.read() as s:
+        assert s.execute(select(Letter.secrecy)).scalar_one() == "confidential"
+        assert s.execute(select(func.count()).select_from(Attachment)).scalar_one() == 0
+    assert not [p for p in stack.runtime.attachments_dir.rglob("*") if p.is_file()]  # not even stored aside
