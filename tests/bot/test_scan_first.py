@@ -150,3 +150,27 @@ def test_a_secret_letter_sent_as_a_file_shows_no_content_and_keeps_no_file(stack
         assert s.execute(select(Letter.secrecy)).scalar_one() == "confidential"
         assert s.execute(select(func.count()).select_from(Attachment)).scalar_one() == 0
     assert not [p for p in stack.runtime.attachments_dir.rglob("*") if p.is_file()]  # not even stored aside
+
+
+def test_the_web_chat_reads_an_uploaded_scan_too(runtime, demo, clock, database_url, tmp_path):
+    from saraban.app import create_app
+    from tests.bot.conftest import make_settings
+    from tests.bot.harness import Stack
+    from tests.bot.test_webchat import pick, send
+
+    s = Stack(create_app(make_settings(database_url, tmp_path), runtime=runtime), runtime, clock, None, None)
+    try:
+        chat = s.http.post("/chat/api/session", json={"person_id": demo.person("clerk")}).json()["chat_id"]
+        lt = letter(6)
+        data, name = specimens.specimen(lt, "pdf-text")
+        res = s.http.post("/chat/api/upload", data={"chat_id": chat}, files={"file": (name, data, "application/pdf")})
+        assert res.status_code == 200, res.text
+        replies = res.json()["replies"]
+        text = "\n".join(r["text"] for r in replies)
+        assert "อ่านหนังสือจากไฟล์" in text and compact(lt.subject) in compact(text), text
+        done = send(s.http, chat, payload=pick(replies, "cf:"))
+        assert "แนบไฟล์แล้ว 1 ไฟล์" in "\n".join(r["text"] for r in done)
+        with runtime.read() as session:
+            assert session.execute(select(Attachment.sha256)).scalar_one() == hashlib.sha256(data).hexdigest()
+    finally:
+        s.close()
