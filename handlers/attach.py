@@ -120,7 +120,7 @@ def _start_from_scan(ctx: Ctx) -> list[Reply]:
 
     scanned = ctx.scanned
     if isinstance(scanned, str):  # not a page we can read (a .docx, a damaged file): ask as before
-        return _ask_which_letter(ctx, note=texts.SCAN_UNREADABLE.format(reason=scanned.rstrip(" ค่ะ")))
+        return _ask_which_letter(ctx, note=texts.SCAN_UNREADABLE.format(reason=scanned.strip().removesuffix("ค่ะ").strip()))
     fields = scanned.fields()
     if not fields.get("subject") and not fields.get("sender"):
         note = texts.SCAN_NOTHING
