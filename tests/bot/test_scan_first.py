@@ -54,6 +54,11 @@ def test_a_scanned_letter_sent_first_becomes_a_registration_with_the_file(stack,
     with stack.runtime.read() as s:
         row = s.execute(select(Letter)).scalar_one()
         assert compact(row.subject) == compact(lt.subject) and compact(row.sender) == compact(lt.sender)
+        from registry.verification import code_of
+
+        code = code_of(s, row.registration.id)
+    assert f"/verify/{code}" in user.text_of(receipt)  # the receipt card shows where the sender checks it
+    with stack.runtime.read() as s:
         att = s.execute(select(Attachment)).scalar_one()
         assert att.letter_id == row.id and att.sha256 == hashlib.sha256(data).hexdigest() and att.size == len(data)
         assert att.content_type == "image/png"
