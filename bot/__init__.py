@@ -55,6 +55,10 @@ class Channels:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
+        if self.line is not None or self.telegram is not None or self.mail_reader is not None:
+            # photos and PDFs are read on arrival (handlers.core._prefetch, bot.mail): load the
+            # reader's Thai dictionary now, on a spare thread, rather than on the first photo
+            self.loop.run_in_executor(None, _warm_up_reader)
         if self.line is not None:
             await self.line.start()
         if self.telegram is not None:
@@ -91,6 +95,15 @@ class Channels:
             await self.line.stop()
         if self.telegram is not None:
             await self.telegram.stop()
+
+
+def _warm_up_reader() -> None:
+    try:
+        import scan
+
+        scan.warm_up()
+    except Exception:  # noqa: BLE001 - only a head start: the first photo pays it instead
+        log.warning("warming up the page reader failed", exc_info=True)
 
 
 def build_channels(runtime: Runtime, settings: Settings) -> Channels:

@@ -38,7 +38,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from bot.gateway import SendFailed
-from handlers.mail_drafts import complete, looks_like_letter, read_fields
+from handlers.mail_drafts import VERIFY_LABEL, complete, looks_like_letter, read_fields
 from handlers.models import Reply
 from registry.attachments import MAX_BYTES, StoredFile, sniff, store_file
 from registry.errors import RegistryError
@@ -292,11 +292,10 @@ def read_message(raw: bytes, *, received_at: dt.datetime, today: dt.date) -> Rea
         else:
             others.append(_clean(filename or part.get_content_type()))
     body = _body_text(msg)
-    # Seam for the scan/ room (issue 14 point 1): only a PDF's text layer is read here; when scan/
-    # lands, its reader (text layer, OCR of images and image-only PDFs, layout blocks) replaces
-    # page_text, and the fields it marks doubtful join fields["doubtful"].
-    pages = [t for t in (page_text(data) for data, kind, _n in files if kind == "application/pdf") if t][:1]
-    fields = read_fields(pages, body, today=today)
+    # the letter's page read by scan/ (a PDF's text layer, or OCR of an image or image-only PDF,
+    # through the letter's layout): the first attachment that reads as a letter gives the fields,
+    # and those scan/ could not trust join fields["doubtful"]
+    fields = read_fields([], body, today=today, scanned=read_pages(files, today=today))
     if not files and not looks_like_letter(fields):
         raise Unreadable("ไม่พบหนังสือในอีเมลนี้ (ไม่มีไฟล์ PDF หรือรูปภาพ และเนื้อความไม่ใช่หนังสือราชการ)")
     subject = _clean(str(msg.get("Subject") or "")) or None
@@ -366,21 +365,56 @@ def _body_text(msg: EmailMessage) -> str:
     return _CONTROL.sub("", text).strip()
 
 
-def page_text(pdf: bytes) -> str | None:
-    """Page 1's text layer (None for a scanned PDF: OCR is the scan/ room's)."""
-    import io
+MAX_PAGES_READ = 3  # attachments read per e-mail at most (OCR costs about a second a page)
 
-    try:
-        from pypdf import PdfReader
 
-        reader = PdfReader(io.BytesIO(pdf))
-        if reader.is_encrypted and not reader.decrypt(""):
-            return None
-        text = reader.pages[0].extract_text() if reader.pages else ""
-    except Exception:  # noqa: BLE001 - a PDF we cannot read still reaches the clerk as a file
-        log.warning("PDF text layer unreadable", exc_info=True)
-        return None
-    return text.strip() or None
+def read_pages(files: list[tuple[bytes, str, str | None]], *, today: dt.date) -> list[tuple[dict[str, Any], list[str]]]:
+    """(fields, doubtful) of the first attachment that reads as a letter (scan.read: PDF text
+    layer or Thai OCR); none when no attachment does. A file scan/ cannot read is skipped: it
+    still reaches the clerk as a file."""
+    import scan
+
+    tried = 0
+    for data, kind, name in files:
+        if tried >= MAX_PAGES_READ:
+            break
+        if not scan.check(data, kind).ok:
+            continue  # a GIF or HEIC photo: kept, not read
+        tried += 1
+        try:
+            result = scan.read(data, name, declared=kind, today=today)
+        except scan.ScanError:
+            continue
+        except Exception:  # noqa: BLE001 - a reader bug costs the reading, never the e-mail
+            log.warning("reading attachment %s failed", name, exc_info=True)
+            continue
+        found, doubtful = result.fields(), list(result.doubtful)
+        if result.source == "pdf-text":
+            found, doubtful = _fill_from_text(found, doubtful, result.text, today)
+        if found.get("subject") or found.get("sender"):
+            return [(found, doubtful)]
+    return []
+
+
+def _fill_from_text(found: dict[str, Any], doubtful: list[str], text: str, today: dt.date):
+    """A text-layer PDF not in the official layout (a memo, a letter typed flush left): the fields
+    the layout reader did not find are taken from the parser's reading of the whole page, as
+    before scan/ — exact characters, but perhaps a decoy's (an อ้างถึง's date), so they stay marked."""
+    from nlp.parse import parse_message
+
+    missing = [n for n in ("ref_no", "letter_date", "sender", "subject", "addressee") if not found.get(n)]
+    if not missing or not text.strip():
+        return found, doubtful
+    result = parse_message(text[:8000], today=today)
+    if result.intent not in ("register_incoming", "register_outgoing"):
+        result = parse_message("ลงรับ\n" + text[:8000], today=today)
+    out = dict(found)
+    for name in missing:
+        value = result.value(name)
+        if value not in (None, ""):
+            out[name] = value
+            doubtful = [*doubtful, name] if name not in doubtful else doubtful
+    return out, doubtful
 
 
 # --- sending receipt notices (the outbox's "mail" channel) --------------------------------------------
@@ -410,6 +444,12 @@ class MailGateway:
         msg["Message-ID"] = f"<{retry_key}@{domain}>"  # the same on every retry of this notice
         msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no autoresponder answers it
         msg.set_content("\n\n".join(r.text for r in replies))
+        urls = [f.value for r in replies if r.card is not None for f in r.card.fields
+                if f.label == VERIFY_LABEL and f.value.startswith(("https://", "http://"))]
+        if urls:  # the receipt's /verify/<code> as a QR code the sender can scan from paper or screen
+            from scan.qr import png
+
+            msg.add_attachment(png(urls[0]), maintype="image", subtype="png", filename="verify-qr.png")
         return msg
 
     def send_sync(self, to: str, replies: list[Reply], *, retry_key: str) -> None:

@@ -5,7 +5,10 @@
 * During a registration draft the file is held for it.
 * Right after a receipt (within ``ATTACH_WINDOW`` of the last thing done with that letter) it is
   attached to that letter — never to a classified one: a chat carries no scan of a secret letter.
-* Otherwise the bot asks which letter: the file is kept aside and the person's recent letters are
+* Otherwise (1:1, a person who registers letters) the file is read (scan/, before the transaction:
+  handlers.core._prefetch) and starts a registration: the confirmation card shows what was read,
+  the doubtful fields marked and offered for correction, and the file is held for [ยืนยัน].
+* When nothing could be read from it, the bot asks which letter: the file is kept aside and the person's recent letters are
   offered as buttons (``at:<letter>``); nothing is attached on a guess.
 """
 
@@ -57,6 +60,8 @@ def on_file(ctx: Ctx) -> list[Reply]:
         return [say(texts.ATTACHED.format(number=number_of(letter), size=human_size(row.size)))]
     if ib.is_group:
         return []
+    if ctx.scanned is not None and ctx.home_unit is not None:
+        return _start_from_scan(ctx)
     return _ask_which_letter(ctx)
 
 
@@ -110,10 +115,45 @@ def _hold_for_draft(ctx: Ctx, state) -> list[Reply]:
     return [say(texts.ATTACH_HELD)]
 
 
-def _ask_which_letter(ctx: Ctx) -> list[Reply]:
+def _start_from_scan(ctx: Ctx) -> list[Reply]:
+    """A photo or PDF sent first: the registration starts from what scan/ read in it."""
+    from handlers import intake
+
+    scanned = ctx.scanned
+    if isinstance(scanned, str):  # not a page we can read (a .docx, a damaged file): ask as before
+        return _ask_which_letter(ctx, note=texts.SCAN_UNREADABLE.format(reason=scanned.strip().removesuffix("ค่ะ").strip()))
+    fields = scanned.fields()
+    if not fields.get("subject") and not fields.get("sender"):
+        note = texts.SCAN_NOTHING
+        if scanned.low_quality:
+            note += "\n" + _low_quality_text(ctx)
+        return _ask_which_letter(ctx, note=note)
+    data = _fetch(ctx)
+    if data is None:
+        return [say(texts.ATTACH_UNAVAILABLE)]
+    secret = fields.get("secrecy") is not None
+    files = [] if secret else [_store(ctx, data)]  # a chat carries no scan of a secret letter
+    replies = intake.start(ctx, scanned.letter, scanned.header_text, marked=scanned.doubtful,
+                           files=files, scanned=True)
+    notes = [texts.SECRET_NO_FILES if secret else texts.SCAN_READ]
+    if scanned.low_quality:
+        notes.append(_low_quality_text(ctx))
+    return [say("\n".join(notes)), *replies]
+
+
+def _low_quality_text(ctx: Ctx) -> str:
+    """Telegram compresses a photo to 1280 px: a document ("as a file") is sent as taken."""
+    ib = ctx.inbound
+    if ib.channel == "telegram" and ib.kind == "image":
+        return texts.SCAN_LOW_QUALITY_TELEGRAM
+    return texts.SCAN_LOW_QUALITY
+
+
+def _ask_which_letter(ctx: Ctx, *, note: str | None = None) -> list[Reply]:
     units = ctx.units_for(access.MANAGE)
     if not units:
         return [say(texts.ATTACH_NO_LETTER)]
+    lead = [note, texts.SCAN_START_TYPED] if note else []
     rows = ctx.session.execute(
         select(Letter.id, Registration.number, Book.year, Letter.subject)
         .join(Registration, Registration.letter_id == Letter.id).join(Book, Book.id == Registration.book_id)
@@ -122,7 +162,7 @@ def _ask_which_letter(ctx: Ctx) -> list[Reply]:
         .order_by(Registration.received_at.desc(), Letter.id.desc()).limit(RECENT_LETTERS)
     ).all()
     if not rows:
-        return [say(texts.ATTACH_NO_LETTER)]
+        return [say("\n".join([*lead, texts.ATTACH_NO_LETTER]))]
     data = _fetch(ctx)
     if data is None:
         return [say(texts.ATTACH_UNAVAILABLE)]
@@ -130,7 +170,7 @@ def _ask_which_letter(ctx: Ctx) -> list[Reply]:
     quick = [Button(label(f"{texts.BUTTON['attach_to']} {r.number}/{r.year}"), payloads.make("at", r.id))
              for r in rows]
     quick.append(Button(texts.BUTTON["cancel"], payloads.make("stop"), "danger"))
-    lines = [texts.ATTACH_WHICH] + [f"• {r.number}/{r.year} {(r.subject or '-')[:50]}" for r in rows]
+    lines = [*lead, texts.ATTACH_WHICH] + [f"• {r.number}/{r.year} {(r.subject or '-')[:50]}" for r in rows]
     return [say("\n".join(lines), quick=quick)]
 
 

@@ -30,6 +30,9 @@ class Ctx:
     fetch_file: Callable[[FileRef], bytes] | None = None
     now: dt.datetime = field(default=None)  # type: ignore[assignment]
     preparsed: tuple[str, Any] | None = None  # (text, ParseResult) parsed before the transaction
+    # a photo or PDF read by scan/ before the transaction (handlers.core._prefetch): a ScanResult,
+    # or the Thai reason it could not be read (str); None when it was not read
+    scanned: Any = None
 
     def __post_init__(self) -> None:
         if self.now is None:

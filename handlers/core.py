@@ -69,8 +69,9 @@ def unlinked_answer(runtime: Runtime, inbound: Inbound) -> list[Reply] | None:
 def _answer(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef], bytes] | None, *,
             record_key: bool, keep: Callable[[object, list[Reply]], None] | None = None) -> list[Reply] | None:
     try:
+        scanned = None
         if inbound.kind in ("file", "image") and inbound.file is not None and fetch_file is not None:
-            fetch_file = _prefetch(runtime, inbound, fetch_file)
+            fetch_file, scanned = _prefetch(runtime, inbound, fetch_file)
         # Parse before the transaction opens: on SQLite it starts with the write lock, which the
         # Thai parsing would otherwise hold while every other chat waits.
         preparsed = None
@@ -83,6 +84,7 @@ def _answer(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef], 
             person = resolve(session, inbound.channel, inbound.account_id)
             ctx = Ctx(runtime, session, inbound, person, fetch_file)
             ctx.preparsed = preparsed
+            ctx.scanned = scanned
             replies = route(ctx)
             if keep is not None:
                 keep(session, replies)
@@ -112,9 +114,14 @@ def _record_alone(runtime: Runtime, key: str, replies: list[Reply] | None = None
         return True
 
 
-def _prefetch(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef], bytes]) -> Callable[[FileRef], bytes]:
+def _prefetch(runtime: Runtime, inbound: Inbound,
+              fetch_file: Callable[[FileRef], bytes]) -> tuple[Callable[[FileRef], bytes], object]:
     """Download the file *before* the write transaction (a slow platform must not hold the
-    database's write lock), but only when the chat has a letter or a draft to attach it to."""
+    database's write lock), but only when the chat has a letter or a draft to attach it to.
+
+    A photo or PDF sent in a 1:1 chat with no registration open (no draft, no letter just
+    registered) starts one: it is read here too (scan/: text layer or OCR, a few seconds on this
+    handler thread, outside the transaction), and the result handed to handlers.attach."""
     from registry.conversations import load_state
 
     with runtime.read() as session:
@@ -123,8 +130,9 @@ def _prefetch(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef]
         # a draft or a letter to attach to, a caption that may be a header, or (1:1) the question
         # "which letter?" that keeps the file aside
         wanted = person is not None and (state is not None or bool(inbound.text) or not inbound.is_group)
+        scan_it = wanted and not inbound.is_group and _starts_registration(session, runtime, inbound, person, state)
     if not wanted:
-        return fetch_file
+        return fetch_file, None
     try:
         data = fetch_file(inbound.file)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - reported to the user by handlers.attach
@@ -134,8 +142,46 @@ def _prefetch(runtime: Runtime, inbound: Inbound, fetch_file: Callable[[FileRef]
         def failed(_ref: FileRef) -> bytes:
             raise failure
 
-        return failed
-    return lambda _ref: data
+        return failed, None
+    scanned = _scan(runtime, inbound, data) if scan_it else None
+    return (lambda _ref: data), scanned
+
+
+def _starts_registration(session, runtime: Runtime, inbound: Inbound, person, state) -> bool:
+    """Whether a file sent now would start a registration (handlers.attach.on_file's order): no
+    draft open, no letter just handled to add a page to, no caption that is itself a header, and
+    the sender registers letters somewhere."""
+    from handlers.attach import ATTACH_WINDOW
+    from handlers.state import TTL
+    from registry import access
+    from registry.permissions import roles_of
+
+    if state is not None and state.flow == "intake":
+        return False
+    if state is not None and state.flow == "letter" and state.expires_at - TTL + ATTACH_WINDOW >= runtime.clock.now():
+        return False
+    caption = clean_text(inbound.text).strip()
+    if caption:
+        from nlp.replies import header_evidence
+
+        if header_evidence(caption, _parse_text(caption, local(runtime.clock.now()).date())):
+            return False
+    return access.granted_by(roles_of(session, person.id), access.MANAGE)
+
+
+def _scan(runtime: Runtime, inbound: Inbound, data: bytes) -> object:
+    """The file read by scan/: a ScanResult, or the Thai reason it could not be read."""
+    import scan
+
+    try:
+        return scan.read(data, inbound.file.filename if inbound.file else None,  # type: ignore[union-attr]
+                         declared=inbound.file.content_type if inbound.file else None,
+                         today=local(runtime.clock.now()).date())
+    except scan.ScanError as exc:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - a reader bug costs the reading, never the file
+        log.exception("reading file of event %s failed", inbound.event_id)
+        return "อ่านไฟล์นี้ไม่สำเร็จ"
 
 
 def notice_replies(runtime: Runtime, message: OutboxMessage) -> list[Reply]:

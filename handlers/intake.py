@@ -55,7 +55,11 @@ SECRECY_WORDS = {v: k for k, v in SECRECY_TH.items()} | {"ไม่มี": "non
 
 # --- starting a draft ---------------------------------------------------------------------------
 
-def start(ctx: Ctx, result: Any, text: str) -> list[Reply]:
+def start(ctx: Ctx, result: Any, text: str, *, marked: list[str] | tuple[str, ...] = (),
+          files: list[dict] | tuple[dict, ...] = (), scanned: bool = False) -> list[Reply]:
+    """A draft from a parsed header. From a photo or PDF (handlers.attach, *scanned*): *marked*
+    are the fields scan/ could not trust (marked on the card and offered for correction), *files*
+    the stored file, attached on [ยืนยัน]."""
     unit_id = ctx.home_unit
     if unit_id is None:
         return [say(texts.NOT_CLERK)]
@@ -69,11 +73,14 @@ def start(ctx: Ctx, result: Any, text: str) -> list[Reply]:
     for name in errors:
         fields[name] = None
     doubtful = [n for n in CONTENT if getattr(result, n) is not None and getattr(result, n).confidence < 0.6]
+    doubtful = list(dict.fromkeys([*doubtful, *(n for n in marked if n in CONTENT)]))
     if fields["secrecy"] == "top_secret":
         fields.update(dict.fromkeys(CONTENT))  # ลับที่สุด: nothing of its content is kept, not even here
     draft = {"token": secrets.token_hex(4), "unit_id": unit_id, "fields": fields, "errors": errors,
-             "doubtful": doubtful, "asked": [], "files": [], "awaiting": None,
+             "doubtful": doubtful, "asked": [], "files": list(files), "awaiting": None,
              "sender_unit_id": match_sender(ctx.session, fields.get("sender"), fields.get("ref_no"))}
+    if scanned:
+        draft["scanned"] = True
     return next_step(ctx, draft)
 
 
@@ -207,6 +214,9 @@ def confirmation(ctx: Ctx, draft: dict) -> Reply:
     if secret:
         rows.append(Field(L["secrecy"], SECRECY_TH[f["secrecy"]]))
     notes = [texts.CONFIRM_HINT]
+    check = [n for n in draft["doubtful"] if n in EDITABLE] if draft.get("scanned") and f.get("secrecy") != "top_secret" else []
+    if check:  # read from a photo or PDF: the fields scan/ could not trust are asked on the card
+        notes.insert(0, texts.SCAN_CHECK.format(fields=", ".join(L[n] for n in check)))
     if secret:
         notes.insert(0, texts.TOP_SECRET_NOTE if f["secrecy"] == "top_secret" else texts.SECRET_HIDDEN)
         if f["secrecy"] != "top_secret":
@@ -224,7 +234,8 @@ def confirmation(ctx: Ctx, draft: dict) -> Reply:
     )
     from handlers.cards import card_text
 
-    return Reply(text=card_text(card), card=card)
+    quick = tuple(Button(label(f"{texts.BUTTON['edit']} {L[n]}"), payloads.make("ef", token, n)) for n in check)
+    return Reply(text=card_text(card), card=card, quick_replies=quick)
 
 
 def _duplicates(session: Session, draft: dict) -> list[str]:

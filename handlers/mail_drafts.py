@@ -35,12 +35,19 @@ DISMISS = "ไม่ลงรับ"
 
 # --- reading the fields (called by bot/mail.py) ---------------------------------------------------
 
-def read_fields(pages: list[str], body: str, *, today: dt.date) -> dict[str, Any]:
-    """The letter fields by nlp's parser: from the letter's page text (a PDF's text layer) when it
+def read_fields(pages: list[str], body: str, *, today: dt.date,
+                scanned: list[tuple[dict[str, Any], list[str]]] = ()) -> dict[str, Any]:
+    """The letter fields by nlp's parser: from the letter's page (*scanned*: fields and doubtful
+    ones as scan/ read an attachment, its text layer or OCR; *pages*: plain page text) when it
     yields more, else from the e-mail body (the letter pasted in, or a covering note)."""
     from nlp.parse import parse_message
 
     best: dict[str, Any] = {}
+    for found, doubtful in scanned:
+        values = {n: found.get(n) for n in LETTER_FIELDS}
+        values["doubtful"] = [n for n in doubtful if n in LETTER_FIELDS]
+        if _score(values) > _score(best):
+            best = values
     for text in [*pages, body]:
         if not text:
             continue
@@ -92,13 +99,14 @@ def looks_like_letter(fields: dict[str, Any]) -> bool:
 
 # --- notices ----------------------------------------------------------------------------------------
 
-def render_notice(session: Session, message: OutboxMessage, *, now: dt.datetime) -> list[Reply]:
+def render_notice(session: Session, message: OutboxMessage, *, now: dt.datetime,
+                  base_url: str | None = None) -> list[Reply]:
     p = message.payload or {}
     row = session.get(MailMessage, p.get("mail_id")) if p.get("mail_id") else None
     if row is None:
         return [say(texts.NOTICE_GONE)]
     if message.kind == "mail_receipt":
-        return [receipt_email(session, row)]
+        return [receipt_email(session, row, base_url=base_url)]
     return [draft_card(session, row)]
 
 
@@ -141,9 +149,16 @@ def draft_card(session: Session, row: MailMessage) -> Reply:
     return Reply(text=card_text(card), card=card)
 
 
-def receipt_email(session: Session, row: MailMessage) -> Reply:
+VERIFY_LABEL = "ตรวจสอบใบรับ"  # the card field bot.mail draws as a QR code attached to the e-mail
+
+
+def receipt_email(session: Session, row: MailMessage, *, base_url: str | None = None) -> Reply:
     """แจ้งเลขรับ: the receiving side tells the sender the number, date and time, and the unit
-    (ระเบียบงานสารบรรณ). Plain text: it is an e-mail."""
+    (ระเบียบงานสารบรรณ), and how to check the receipt (its verification code, and with the
+    service's public address the /verify/<code> link, which bot.mail also attaches as a QR code).
+    Plain text: it is an e-mail."""
+    from registry.verification import code_of
+
     letter = session.get(Letter, row.letter_id) if row.letter_id else None
     reg = letter.registration if letter is not None else None
     if letter is None or reg is None:
@@ -163,9 +178,17 @@ def receipt_email(session: Session, row: MailMessage) -> Reply:
         if letter.ref_no:
             lines.append(f"หนังสือที่: {letter.ref_no}")
         lines.append(f"อีเมลเรื่อง: {subject_line}")
+    fields = [Field("เลขรับ", number), Field("วันและเวลา", thai_datetime(reg.received_at)),
+              Field("หน่วยงาน", letter.unit.name)]
+    code = code_of(session, reg.id)
+    if code:  # /verify/<code> shows that the number exists, its date and unit, nothing of the letter
+        lines.append(f"รหัสตรวจสอบใบรับ: {code}")
+        if base_url:
+            url = f"{base_url.rstrip('/')}/verify/{code}"
+            lines.append(f"ตรวจสอบได้ที่: {url} (หรือสแกนคิวอาร์โค้ดที่แนบมา)")
+            fields.append(Field(VERIFY_LABEL, url))
     lines += ["", "ข้อความนี้ส่งโดยระบบทะเบียนหนังสือรับอัตโนมัติ"]
-    card = Card(title=title, fields=(Field("เลขรับ", number), Field("วันและเวลา", thai_datetime(reg.received_at)),
-                                     Field("หน่วยงาน", letter.unit.name)))
+    card = Card(title=title, fields=tuple(fields))
     return Reply(text="\n".join(lines), card=card)
 
 

@@ -37,7 +37,7 @@ def render(session: Session, message: OutboxMessage, *, now: dt.datetime, base_u
     if kind in ("mail_draft", "mail_receipt"):  # the saraban mailbox (handlers.mail_drafts)
         from handlers.mail_drafts import render_notice
 
-        return render_notice(session, message, now=now)
+        return render_notice(session, message, now=now, base_url=base_url)
     if kind == "training_reminder":  # a person added as new has not passed ฝึกใช้งาน yet
         return [say(texts.TRAINING["reminder"].format(n=p.get("reminder", 1), of=p.get("of", 3)),
                     quick=(Button(texts.TRAINING["start_button"], payloads.make("tr", "go"), "primary"),))]

@@ -164,9 +164,11 @@ def read_original(directory: Path, row: Attachment) -> bytes:
     return data
 
 
-def receipt_facts(session: Session, letter_id: int) -> dict[str, str] | None:
-    """What the receipt stamp (ตรารับ) shows: unit name, เลขรับ, date and time (พ.ศ., Bangkok time);
-    None while the letter has no receiving number (an outgoing letter, a draft)."""
+def receipt_facts(session: Session, letter_id: int, base_url: str | None = None) -> dict[str, str] | None:
+    """What the receipt stamp (ตรารับ) shows: unit name, เลขรับ, date and time (พ.ศ., Bangkok time),
+    and the receipt's verification code with, when the service's public address is known
+    (*base_url*), the ``/verify/<code>`` address its QR code points at; None while the letter has
+    no receiving number (an outgoing letter, a draft)."""
     from registry.models import Letter, Registration
     from registry.timeutil import local, thai_date
 
@@ -174,20 +176,28 @@ def receipt_facts(session: Session, letter_id: int) -> dict[str, str] | None:
     reg = session.query(Registration).filter(Registration.letter_id == letter_id).one_or_none()
     if letter is None or reg is None or letter.direction != "incoming":
         return None
+    from registry.verification import code_of
+
     at = local(reg.received_at)
-    return {"unit": letter.unit.name, "number": f"{reg.number}/{reg.book.year}",
-            "date": thai_date(at.date(), short=True), "time": f"{at:%H:%M} น."}
+    facts = {"unit": letter.unit.name, "number": f"{reg.number}/{reg.book.year}",
+             "date": thai_date(at.date(), short=True), "time": f"{at:%H:%M} น."}
+    code = code_of(session, reg.id)
+    if code:
+        facts["code"] = code
+        if base_url:
+            facts["verify_url"] = f"{base_url.rstrip('/')}/verify/{code}"
+    return facts
 
 
 Draw = Callable[[bytes, str, dict], bytes]  # (original bytes, content type, receipt facts) → stamped copy
 
 
 def make_stamped_copy(session: Session, attachment_id: int, *, directory: Path, draw: Draw, actor: Actor,
-                      clock: Clock = SYSTEM_CLOCK) -> Attachment:
+                      clock: Clock = SYSTEM_CLOCK, base_url: str | None = None) -> Attachment:
     """Draw the receipt stamp on a copy of the attachment and record it, in the caller's
     transaction (once: a second call returns the row as it is). The original is read, never
     written. A server prefers :func:`ensure_stamped`, which draws outside any transaction."""
-    row, facts = _stamp_job(session, attachment_id)
+    row, facts = _stamp_job(session, attachment_id, base_url)
     if facts is None:
         return row
     stored = store_file(directory, draw(read_original(directory, row), row.content_type, facts),
@@ -195,14 +205,14 @@ def make_stamped_copy(session: Session, attachment_id: int, *, directory: Path, 
     return record_stamped_copy(session, attachment_id, stored, facts, actor=actor, clock=clock)
 
 
-def _stamp_job(session: Session, attachment_id: int) -> tuple[Attachment, dict[str, str] | None]:
+def _stamp_job(session: Session, attachment_id: int, base_url: str | None = None) -> tuple[Attachment, dict[str, str] | None]:
     """The attachment and what its stamp shows; facts None when the copy exists already."""
     row = session.get(Attachment, attachment_id)
     if row is None:
         raise InvalidInput("file", "ไม่พบไฟล์แนบ")
     if row.stamped_path is not None:
         return row, None
-    facts = receipt_facts(session, row.letter_id)
+    facts = receipt_facts(session, row.letter_id, base_url)
     if facts is None:
         raise InvalidInput("file", "หนังสือนี้ยังไม่มีเลขรับ จึงยังประทับตรารับไม่ได้")
     return row, facts
@@ -230,7 +240,7 @@ def ensure_stamped(runtime: Runtime, attachment_id: int, *, draw: Draw, actor: A
     no transaction open (drawing a page takes a few hundred ms: SQLite's write lock must not wait
     on it), recorded in another short one."""
     with runtime.read() as session:
-        row, facts = _stamp_job(session, attachment_id)
+        row, facts = _stamp_job(session, attachment_id, runtime.public_url)
         if facts is None:
             return row.stamped_path  # type: ignore[return-value]
         storage_path, content_type = row.storage_path, row.content_type

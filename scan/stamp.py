@@ -19,6 +19,8 @@ INK = (0.09, 0.22, 0.62)
 INK_RGB = tuple(round(c * 255) for c in INK)
 STAMP_MM = (62.0, 27.0)
 MARGIN_MM = 8.0
+QR_MM = 23.0  # the QR code to /verify/<code>, inside the stamp's box at its left (STAMP_MM is the text part)
+QR_GAP_MM = 1.0
 PDF_TYPES = ("application/pdf",)
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
 
@@ -33,6 +35,11 @@ class ReceiptStamp:
     number: str  # เลขรับ as shown, e.g. "15/2569"
     date: str  # e.g. "6 ธ.ค. 2569"
     time: str  # e.g. "14:05 น."
+    code: str | None = None  # the receipt's verification code (registry.verification)
+    verify_url: str | None = None  # <public url>/verify/<code>: drawn as a QR code at the stamp's left
+
+    def width_mm(self) -> float:
+        return STAMP_MM[0] + (QR_MM + QR_GAP_MM if self.verify_url else 0.0)
 
     def lines(self) -> tuple[str, str, str, str]:
         return (self.unit, f"เลขรับที่ {self.number}", f"วันที่ {self.date}", f"เวลา {self.time}")
@@ -123,7 +130,7 @@ def _overlay(width: float, height: float, rotation: int, stamp: ReceiptStamp) ->
     c = canvas.Canvas(out, pagesize=(width, height))
     shown_w, shown_h = (height, width) if rotation in (90, 270) else (width, height)
     scale = min(1.0, shown_w / (210 * mm))  # small pages (A5) get a smaller stamp
-    w, h, margin = STAMP_MM[0] * mm * scale, STAMP_MM[1] * mm * scale, MARGIN_MM * mm * scale
+    w, h, margin = stamp.width_mm() * mm * scale, STAMP_MM[1] * mm * scale, MARGIN_MM * mm * scale
     # map the displayed page's coordinates onto the unrotated page
     # (/Rotate turns the page clockwise as shown: shown (X, Y) is (width - Y, X) on the page at 90)
     if rotation == 90:
@@ -148,16 +155,40 @@ def _overlay(width: float, height: float, rotation: int, stamp: ReceiptStamp) ->
     c.roundRect(x + 1.2 * mm * scale, y + 1.2 * mm * scale, w - 2.4 * mm * scale, h - 2.4 * mm * scale,
                 1.5 * mm * scale, stroke=1, fill=0)
     size = 9.5 * scale
-    inner = w - 5 * mm * scale
+    text_x, text_w = x, w
+    if stamp.verify_url:
+        q = QR_MM * mm * scale
+        _draw_qr_pdf(c, stamp.verify_url, x + (h - q) / 2 + 0.4 * mm * scale, y + (h - q) / 2, q)
+        text_x, text_w = x + (QR_MM + QR_GAP_MM) * mm * scale, w - (QR_MM + QR_GAP_MM) * mm * scale
+        c.setFillColorRGB(*INK)
+    inner = text_w - 5 * mm * scale
     step = (h - 3 * mm * scale) / 4
     for i, line in enumerate(stamp.lines()):
         font = bold if i in (0, 1) else regular
         text = _fit(line, font, size, inner)
         baseline = y + h - 1.5 * mm * scale - step * (i + 1) + step * 0.3
-        _draw_shaped(c, x + w / 2, baseline, text, font, size)
+        _draw_shaped(c, text_x + text_w / 2, baseline, text, font, size)
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def _draw_qr_pdf(c, text: str, x: float, y: float, size: float) -> None:
+    """The QR code's dark modules as black squares in a *size* square (lower left x, y), on white
+    with a one-module margin (the stamp's box around it completes the quiet zone)."""
+    from scan.qr import modules
+
+    rows = modules(text)
+    n = len(rows)
+    cell = size / (n + 2)
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(x, y, size, size, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    for r, row in enumerate(rows):
+        top = y + size - cell * (r + 2)
+        for col, dark in enumerate(row):
+            if dark:  # a hair larger than the cell, so neighbouring squares leave no seam
+                c.rect(x + cell * (col + 1), top, cell * 1.02, cell * 1.02, stroke=0, fill=1)
 
 
 def _draw_shaped(c, cx: float, baseline: float, text: str, font: str, size: float) -> None:
@@ -196,7 +227,7 @@ def stamp_image(data: bytes, stamp: ReceiptStamp, content_type: str) -> bytes:
     width, height = image.size
     # the stamp takes the same share of the page as on A4 paper
     px_per_mm = width / 210.0
-    w, h = round(STAMP_MM[0] * px_per_mm), round(STAMP_MM[1] * px_per_mm)
+    w, h = round(stamp.width_mm() * px_per_mm), round(STAMP_MM[1] * px_per_mm)
     margin = round(MARGIN_MM * px_per_mm)
     x0, y0 = max(0, width - margin - w), margin
     draw = ImageDraw.Draw(image)
@@ -210,17 +241,36 @@ def stamp_image(data: bytes, stamp: ReceiptStamp, content_type: str) -> bytes:
     d = _font_dir()
     fonts = (ImageFont.truetype(str(d / "Sarabun-Bold.ttf"), size), ImageFont.truetype(str(d / "Sarabun-Regular.ttf"), size))
     step = (h - 2 * inset) / 4
+    text_x, text_w = x0, w
+    if stamp.verify_url:
+        q = round(QR_MM * px_per_mm)
+        _draw_qr_image(draw, stamp.verify_url, x0 + (h - q) // 2 + inset // 3, y0 + (h - q) // 2, q)
+        text_x, text_w = x0 + round((QR_MM + QR_GAP_MM) * px_per_mm), w - round((QR_MM + QR_GAP_MM) * px_per_mm)
     for i, text in enumerate(stamp.lines()):
         font = fonts[0] if i in (0, 1) else fonts[1]
-        while text and draw.textlength(text, font=font) > w - 4 * inset:
+        while text and draw.textlength(text, font=font) > text_w - 4 * inset:
             text = text[:-2] + "…"
-        draw.text((x0 + w / 2, y0 + inset + step * (i + 0.5)), text, font=font, fill=INK_RGB, anchor="mm")
+        draw.text((text_x + text_w / 2, y0 + inset + step * (i + 0.5)), text, font=font, fill=INK_RGB, anchor="mm")
     out = io.BytesIO()
     fmt = IMAGE_TYPES[content_type]
     if fmt == "GIF":
         image = image.convert("P", palette=Image.Palette.ADAPTIVE)
     image.save(out, format=fmt, **({"quality": 92} if fmt == "JPEG" else {}))
     return out.getvalue()
+
+
+def _draw_qr_image(draw, text: str, x: int, y: int, size: int) -> None:
+    from scan.qr import modules
+
+    rows = modules(text)
+    n = len(rows)
+    cell = size / (n + 2)
+    draw.rectangle((x, y, x + size, y + size), fill=(255, 255, 255))
+    for r, row in enumerate(rows):
+        for col, dark in enumerate(row):
+            if dark:
+                left, top = x + cell * (col + 1), y + cell * (r + 1)
+                draw.rectangle((round(left), round(top), round(left + cell) - 1, round(top + cell) - 1), fill=(0, 0, 0))
 
 
 def draw_receipt(data: bytes, content_type: str, facts: dict) -> bytes:

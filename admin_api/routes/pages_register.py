@@ -33,6 +33,9 @@ REQUIRED_OUT = ("subject", "addressee")
 LABEL = {"ref_no": "ที่", "letter_date": "ลงวันที่", "sender": "จาก", "addressee": "ถึง (เรียน)", "subject": "เรื่อง",
          "enclosures": "สิ่งที่ส่งมาด้วย", "priority": "ชั้นความเร็ว", "secrecy": "ชั้นความลับ", "remarks": "หมายเหตุ",
          "sent_via": "ส่งโดย (ช่องทาง/ผู้นำส่ง)", "scan": "ไฟล์สแกนหรือรูปถ่าย (PDF, JPEG, PNG)"}
+DOUBTFUL_HINT = "อ่านจากไฟล์ได้ไม่แน่ชัด โปรดตรวจสอบกับตัวหนังสือ"
+# An uploaded scan is read (scan/) to fill the form when none of these was typed.
+TYPED = ("ref_no", "sender", "subject")
 _KEPT = re.compile(r"^([0-9a-f]{64})(\.(?:pdf|jpg|png|webp|gif|heic))$")
 
 
@@ -47,9 +50,11 @@ def writable_units(request: Request, runtime, principal) -> list[Unit]:
 
 
 def _form_page(request, runtime, principal, *, kind: str, values: dict, errors: dict, units, status: int = 200,
-               duplicates: list | None = None, header: str = "", kept: str | None = None, notice: str | None = None):
+               duplicates: list | None = None, header: str = "", kept: str | None = None, notice: str | None = None,
+               scanned: dict | None = None):
     resp = page(request, "register.html", principal, runtime, kind=kind, values=values, errors=errors, units=units,
                 LABEL=LABEL, duplicates=duplicates or [], header=header, kept=kept, notice=notice,
+                scanned=scanned, DOUBTFUL_HINT=DOUBTFUL_HINT,
                 fields=INCOMING if kind == "incoming" else OUTGOING,
                 required=REQUIRED_IN if kind == "incoming" else REQUIRED_OUT)
     resp.status_code = status
@@ -116,9 +121,10 @@ def _check(values: dict, names, required, runtime) -> tuple[dict, dict]:
     return clean, errors
 
 
-async def _scan(request: Request, runtime, form) -> tuple[object | None, str | None]:
-    """The uploaded scan stored by content (registry.attachments.store_file), or the one kept from a
-    previous round of this form (a duplicate warning re-shows the form: the file is not lost)."""
+async def _scan(request: Request, runtime, form) -> tuple[object | None, bytes | None]:
+    """The uploaded scan stored by content (registry.attachments.store_file) with its bytes, or the
+    one kept from a previous round of this form (a duplicate warning re-shows the form: the file is
+    not lost) without them."""
     from registry.attachments import ALLOWED_TYPES, StoredFile, sniff, store_file
 
     upload = form.get("scan")
@@ -126,7 +132,7 @@ async def _scan(request: Request, runtime, form) -> tuple[object | None, str | N
         data = await upload.read()
         if data:
             return store_file(runtime.attachments_dir, data, content_type=upload.content_type,
-                              filename=upload.filename), None
+                              filename=upload.filename), data
     kept = str(form.get("kept_scan") or "")
     match = _KEPT.match(kept)
     if match:
@@ -151,11 +157,14 @@ async def register_post(request: Request, runtime: RuntimeDep) -> Response:
     if action == "parse":
         return _parsed(request, runtime, principal, units, values, header)
     try:
-        stored, _ = await _scan(request, runtime, form)
+        stored, data = await _scan(request, runtime, form)
     except InvalidInput as e:
         return _form_page(request, runtime, principal, kind="incoming", values=values, errors={"scan": e.message_th},
                           units=units, status=422, header=header)
     kept = Path(stored.storage_path).name if stored else None
+    if stored is not None and data is not None and (action == "scan" or not any(values.get(n) for n in TYPED)):
+        # a scan uploaded with the fields left empty: the form is filled from it for the officer to check
+        return await _read_scan(request, runtime, principal, units, values, header, stored, data)
     clean, errors = _check(values, INCOMING, REQUIRED_IN, runtime)
     if values.get("unit_id") not in {u.id for u in units}:
         errors["unit_id"] = "ท่านลงรับในหน่วยงานนี้ไม่ได้ กรุณาเลือกหน่วยงานของท่าน"
@@ -210,6 +219,40 @@ def _parsed(request, runtime, principal, units, values, header) -> Response:
         errors["header"] = "อ่านข้อมูลจากข้อความนี้ไม่ได้ กรุณาตรวจสอบหรือกรอกแต่ละช่องเองค่ะ"
     return _form_page(request, runtime, principal, kind="incoming", values=filled, errors=errors, units=units,
                       header=header, status=200 if "header" not in errors else 422)
+
+
+async def _read_scan(request, runtime, principal, units, values, header, stored, data: bytes) -> Response:
+    """Prefill the form from the uploaded scan (scan.read: the PDF's text layer or Thai OCR, the
+    letter's layout, then the chat's parser); the fields it could not trust are marked. Nothing is
+    registered: the officer checks the form and presses ลงรับ (the file is kept for that round)."""
+    from starlette.concurrency import run_in_threadpool
+
+    import scan
+
+    kept, name = Path(stored.storage_path).name, stored.filename
+    try:  # OCR takes a second or two: on a worker thread, not the event loop
+        result = await run_in_threadpool(scan.read, data, name, declared=stored.content_type, today=_today(runtime))
+    except scan.ScanError as e:
+        return _form_page(request, runtime, principal, kind="incoming", values=values, units=units, status=422,
+                          errors={"scan": f"{e} กรุณากรอกแต่ละช่องเอง (ไฟล์แนบไว้แล้ว)"}, header=header,
+                          kept=kept, notice=name)
+    found = result.fields()
+    filled = dict(values)
+    top_secret = found.get("secrecy") == "top_secret"
+    for field_name, value in found.items():
+        if field_name not in INCOMING or value in (None, ""):
+            continue
+        if top_secret and field_name not in ("priority", "secrecy"):
+            continue  # ลับที่สุด keeps no content, not even in a form
+        filled[field_name] = be_date_text(value) if field_name == "letter_date" else str(value)
+    doubtful = [] if top_secret else [f for f in result.doubtful if f in INCOMING]
+    scanned = {"doubtful": doubtful, "low_quality": result.low_quality, "source": result.source,
+               "labels": [LABEL[f] for f in doubtful]}
+    errors = {}
+    if not any(found.get(n) for n in TYPED) and not top_secret:
+        errors["scan"] = "อ่านหัวหนังสือจากไฟล์นี้ไม่ได้ กรุณากรอกแต่ละช่องเอง (ไฟล์แนบไว้แล้ว)"
+    return _form_page(request, runtime, principal, kind="incoming", values=filled, errors=errors, units=units,
+                      status=422 if errors else 200, header=header, kept=kept, notice=name, scanned=scanned)
 
 
 def _numbers(session, letter_ids) -> list[tuple[int, str]]:

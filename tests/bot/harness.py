@@ -218,6 +218,14 @@ class LineUser(ChatUser):
         body["events"][0]["message"].update(id=message_id, fileName=filename, fileSize=size)
         return body
 
+    def image_body(self, message_id: str, **kw) -> dict:
+        body = self._base("line_image_message_imageset_1of2.json", kw.get("event_id"), kw.get("reply_token"),
+                          kw.get("at_ms"))
+        m = body["events"][0]["message"]
+        m.update(id=message_id)
+        m.pop("imageSet", None)  # one photo, not one of a set
+        return body
+
     def post(self, body: dict, *, signature: str | None = None, wait: bool = True) -> httpx.Response:
         raw = json.dumps(body, ensure_ascii=False).encode()
         res = self.stack.http.post("/webhooks/line", content=raw, headers={
@@ -297,6 +305,19 @@ class TelegramUser(ChatUser):
         m["from"] = self._user()
         m["document"] = {"file_id": file_id, "file_unique_id": "u" + file_id[:10], "file_name": name,
                          "mime_type": mime, "file_size": size}
+        return body
+
+    def photo_update(self, file_id: str, size: int, *, caption: str | None = None) -> dict:
+        """A photo as Telegram sends it: compressed, in sizes (the largest last)."""
+        body = self.document_update(file_id, "x", size)
+        m = body["message"]
+        del m["document"]
+        m["photo"] = [{"file_id": file_id + "s", "file_unique_id": "s" + file_id[:10], "width": 320, "height": 452,
+                       "file_size": 9000},
+                      {"file_id": file_id, "file_unique_id": "u" + file_id[:10], "width": 1280, "height": 1810,
+                       "file_size": size}]
+        if caption:
+            m["caption"] = caption
         return body
 
     def post(self, body: dict, *, secret: str | None = TG_SECRET) -> httpx.Response:

@@ -76,6 +76,15 @@ def with_photo(*, sender: str = "clerk@amphoe.go.th") -> bytes:
     return msg.as_bytes()
 
 
+def with_letter_image(image: bytes, *, subtype: str = "jpeg", filename: str = "หนังสือ.jpg",
+                      sender: str = "clerk@amphoe.go.th", body: str = "ส่งภาพถ่ายหนังสือมาเพื่อโปรดทราบ") -> bytes:
+    """A letter sent as a photo (or a scanned page) with only a covering note in the body."""
+    msg = _base("ภาพถ่ายหนังสือ", sender, None)
+    msg.set_content(body)
+    msg.add_attachment(image, maintype="image", subtype=subtype, filename=filename)
+    return msg.as_bytes()
+
+
 def not_a_letter(*, sender: str = "news@example.org") -> bytes:
     msg = _base("จดหมายข่าวประจำสัปดาห์", sender, None)
     msg.set_content("สวัสดีครับ ข่าวสารประจำสัปดาห์นี้ ...")
