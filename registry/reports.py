@@ -285,7 +285,8 @@ class RegisterRow:
 
 
 def _action_text(letter: Letter) -> str:
-    parts = []
+    # a letter brought in from an existing register keeps that register's การปฏิบัติ as written
+    parts = [letter.imported_action] if letter.imported_action else []
     for a in letter.assignments:
         who = a.person.name if a.person else (a.unit.short_name or a.unit.name if a.unit else "")
         text = f"ส่ง{PURPOSE_TH.get(a.purpose, '')} {who} {thai_datetime(a.sent_at)}"
@@ -296,7 +297,7 @@ def _action_text(letter: Letter) -> str:
         elif a.status == "cancelled":
             text += " (ยกเลิก)"
         parts.append(text)
-    if letter.status == "closed" and letter.closed_at:
+    if letter.status == "closed" and letter.closed_at and letter.imported_action is None:
         parts.append(f"ปิดเรื่อง {thai_datetime(letter.closed_at)}")
     return "; ".join(parts)
 
@@ -345,7 +346,10 @@ def completeness_rows(session: Session, *, unit_id: int | None = None, year: int
         cancels = ", ".join(f"{c.number} ({c.reason or ''})" for c in r.cancellations)
         out.append((names.get(r.unit_id, str(r.unit_id)), DIRECTION_TH.get(r.direction, r.direction), str(r.year),
                     str(r.last_number), str(r.registered), ", ".join(map(str, r.gaps)) or "-",
-                    ", ".join(map(str, r.duplicates)) or "-", cancels or "-", "ครบถ้วน" if r.ok else "ไม่ครบถ้วน"))
+                    ", ".join(map(str, r.duplicates)) or "-", cancels or "-",
+                    ("ครบถ้วน" if r.ok else "ไม่ครบถ้วน") + "".join(
+                        f" (เลข {a}–{b} อยู่ในทะเบียนกระดาษ)" if a != b else f" (เลข {a} อยู่ในทะเบียนกระดาษ)"
+                        for a, b in r.paper)))
     return out
 
 
