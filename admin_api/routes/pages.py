@@ -538,7 +538,8 @@ def exports_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
 
 
 # The registration, correction and work-queue pages (their own modules; the same router and checks).
-from admin_api.routes import pages_queues, pages_register  # noqa: E402
+from admin_api.routes import pages_import, pages_queues, pages_register  # noqa: E402
 
 router.include_router(pages_register.router)
 router.include_router(pages_queues.router)
+router.include_router(pages_import.router)
