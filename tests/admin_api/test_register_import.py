@@ -196,3 +196,32 @@ def test_next_number_by_hand_for_a_paper_book(runtime, demo):
         kinds = list(s.execute(select(Event.kind).where(Event.entity == "book")).scalars())
     assert report.ok and report.gaps == [] and report.paper == [(1, 57)]
     assert kinds == ["book.next_number_set"]
+
+
+def test_an_outgoing_book_round_trips_too(runtime, demo):
+    from registry.commands import RegisterOutgoing
+    from registry.intake import register_outgoing
+    from tests.db import wipe
+
+    unit_id = _unit(runtime)
+    for i, subject in enumerate(("ขอส่งรายงานผลการเบิกจ่าย", "-ลบนำหน้า", "แจ้งเวียนหนังสือสั่งการ")):
+        runtime.clock.set(dt.datetime(2026, 2, 2 + i, 3, 0, tzinfo=dt.UTC))
+        with runtime.transaction() as s:
+            register_outgoing(s, RegisterOutgoing(unit_id=unit_id, subject=subject, addressee="ผู้ว่าราชการจังหวัด"),
+                              actor=ACTOR, clock=runtime.clock)
+    runtime.clock.set(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC))
+
+    def export(uid, fmt):
+        with runtime.read() as s:
+            return render(register_table(s, EXPORTER, unit_id=uid, direction="outgoing", year=2569), fmt)
+
+    first = export(unit_id, "xlsx"), export(unit_id, "csv")
+    wipe(runtime.engine)
+    unit_id = _unit(runtime)
+    plan, done = _import(runtime, unit_id, first[0], "out.xlsx", direction="outgoing")
+    assert plan.problems == [] and done.count == 3
+    assert _cells(export(unit_id, "xlsx")) == _cells(first[0]) and export(unit_id, "csv") == first[1]
+    with runtime.transaction() as s:  # the outgoing book continues: มท 0999/4
+        nxt = register_outgoing(s, RegisterOutgoing(unit_id=unit_id, subject="ฉบับต่อไป", addressee="ผวจ."),
+                                actor=ACTOR, clock=runtime.clock)
+    assert nxt.number == 4
