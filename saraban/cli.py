@@ -559,6 +559,16 @@ def bench_audit(
     raise typer.Exit(main(postgres_url=postgres_url, registrations=registrations, runs=runs))
 
 
+@bench.command("exports")
+def bench_exports(
+    letters: Annotated[int, typer.Option(help="จำนวนหนังสือในทะเบียนหนึ่งปี")] = 10_000,
+) -> None:
+    """The register of a year exported as CSV, XLSX and PDF (size, seconds); imported back (seconds, identical)."""
+    from bench.export_bench import main
+
+    raise typer.Exit(main(letters=letters))
+
+
 @bench.command("parse")
 def bench_parse() -> None:
     """Messages/s on one core, start-up time and peak RSS of the Thai parser."""
