@@ -429,7 +429,3 @@ def set_next_number(session: Session, *, unit: Unit, direction: str, year: int, 
 def paper_ranges(session: Session, book_id: int) -> list[tuple[int, int]]:
     return [(r.first, r.last) for r in session.execute(
         select(PaperRange).where(PaperRange.book_id == book_id).order_by(PaperRange.first)).scalars()]
-
-
-def secrecy_th(code: str | None) -> str:
-    return SECRECY_TH.get(code or "", "")
