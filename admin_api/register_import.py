@@ -88,7 +88,10 @@ def _csv_rows(data: bytes) -> list[list[object]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:  # e.g. a NUL byte: not a text file
+        raise InvalidInput("file", "อ่านไฟล์ CSV ไม่ได้ ไฟล์อาจไม่ใช่ตาราง (บันทึกจาก Excel เป็น .csv หรือ .xlsx)") from exc
 
 
 def read_sheet(data: bytes, filename: str) -> Sheet:

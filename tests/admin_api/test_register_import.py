@@ -225,3 +225,24 @@ def test_an_outgoing_book_round_trips_too(runtime, demo):
         nxt = register_outgoing(s, RegisterOutgoing(unit_id=unit_id, subject="ฉบับต่อไป", addressee="ผวจ."),
                                 actor=ACTOR, clock=runtime.clock)
     assert nxt.number == 4
+
+
+def test_the_api_checks_then_imports(client, runtime, demo):
+    from tests.admin_api.conftest import ADMIN
+
+    unit_id = _unit(runtime)
+    csv = ("\ufeffวันที่ลงรับ,เลขทะเบียนรับ,ที่,ลงวันที่,จาก,ถึง,เรื่อง,การปฏิบัติ,หมายเหตุ\r\n"
+           "3 ม.ค. 2569,1,มท 1/1,,สถ.,ผอ.,เรื่องแรก,,\r\n4 ม.ค. 2569,3,มท 1/3,,สถ.,ผอ.,เรื่องสาม,,\r\n").encode()
+    form = {"unit": str(unit_id), "year": "2569", "book": "incoming"}
+    r = client.post("/api/v1/imports/register", data=form, files={"file": ("b.csv", csv, "text/csv")}, headers=ADMIN)
+    assert r.status_code == 200 and not r.json()["imported"]
+    assert any("ไม่มีเลข 2" in p["message"] for p in r.json()["problems"])
+    fixed = csv.replace("4 ม.ค. 2569,3,มท 1/3".encode(), "4 ม.ค. 2569,2,มท 1/3".encode())
+    r = client.post("/api/v1/imports/register", data=form | {"dry_run": "true"},
+                    files={"file": ("b.csv", fixed, "text/csv")}, headers=ADMIN)
+    assert r.json()["problems"] == [] and not r.json()["imported"] and _count(runtime, Letter) == 0
+    r = client.post("/api/v1/imports/register", data=form, files={"file": ("b.csv", fixed, "text/csv")}, headers=ADMIN)
+    assert r.json()["imported"] and (r.json()["first"], r.json()["last"]) == (1, 2) and _count(runtime, Letter) == 2
+    r = client.post("/api/v1/imports/register", data=form, files={"file": ("b.xlsx", b"PK\x03\x04 no", "text/csv")},
+                    headers=ADMIN)
+    assert r.status_code == 422 and "XLSX" in r.json()["detail"]
