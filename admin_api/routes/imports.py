@@ -43,7 +43,8 @@ async def import_register(file: UploadFile, session: SessionDep, runtime: Runtim
                           unit: Annotated[int, Form(ge=1, le=ID_MAX)],
                           year: Annotated[int, Form(ge=2400, le=2700, description="ปี พ.ศ. ของทะเบียน")],
                           book: Annotated[Literal["incoming", "outgoing", "circular"], Form()] = "incoming",
-                          dry_run: Annotated[bool, Form()] = False) -> ImportOut:
+                          dry_run: Annotated[Literal["true", "false"], Form(description="true: ตรวจอย่างเดียว")] = "false",
+                          ) -> ImportOut:
     """นำเข้าทะเบียนเดิม (XLSX/CSV ลำดับคอลัมน์ตามที่ระบบส่งออก): ตรวจทุกแถวก่อน แจ้งปัญหาทีละแถว
     บันทึกเมื่อไม่มีปัญหาเลยเท่านั้น (ทั้งหมดหรือไม่บันทึกเลย); ``dry_run`` ตรวจอย่างเดียว."""
     target = get_unit(session, unit)
@@ -52,7 +53,7 @@ async def import_register(file: UploadFile, session: SessionDep, runtime: Runtim
     sheet, plan = check_file(session, data, file.filename or "", unit=target, direction=book, year=year, mapping=None,
                              today=runtime.clock.now().astimezone(BANGKOK).date())
     done = None
-    if plan.ok and not dry_run:
+    if plan.ok and dry_run == "false":
         done = write(session, plan, actor=principal.actor, source=file.filename or "", sha256=sheet.sha256,
                      clock=runtime.clock)
     return ImportOut(unit_id=target.id, direction=book, year=year, rows=len(plan.rows),
