@@ -21,6 +21,8 @@ EVENT_TH = {
     "letter.closed": "ปิดเรื่อง", "letter.cancelled": "ยกเลิกเลขทะเบียน", "attachment.added": "แนบไฟล์",
     "letter.corrected": "แก้ไขรายละเอียด", "attachment.stamped": "ประทับตรารับบนสำเนา", "mail.received": "รับทางอีเมล",
     "mail.registered": "ลงรับจากอีเมล",
+    "letter.imported": "นำเข้าจากทะเบียนเดิม", "book.imported": "นำเข้าทะเบียน",
+    "book.next_number_set": "ตั้งเลขถัดไป (ทะเบียนกระดาษ)", "settings.changed": "แก้ไขการตั้งค่า",
 }
 CHANNEL_TH = {"line": "LINE", "telegram": "Telegram", "web": "เว็บ", "api": "API", "cli": "คำสั่งระบบ",
               "terminal": "เทอร์มินัล", "system": "ระบบ"}

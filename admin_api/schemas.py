@@ -480,6 +480,7 @@ class LevelOut(BaseModel):
     met: bool
     evidence: str
     figures: dict
+    threshold: str = ""
 
 
 class IndicatorOut(BaseModel):

@@ -95,3 +95,12 @@ def search_tokens(*texts: str | None) -> list[str]:
             for tok in tokenize(text):
                 seen.setdefault(tok, None)
     return list(seen)
+
+
+def segment(text: str) -> list[str]:
+    """*text* cut into words by the shared tokenizer, nothing dropped or changed (the pieces join
+    back to *text*): where a printed line may break (the PDF exports use it)."""
+    if not text:
+        return []
+    pieces = _get_tokenizer().word_tokenize(text)
+    return pieces if "".join(pieces) == text else [text]

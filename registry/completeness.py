@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from registry.models import Book, Letter, Registration
+from registry.models import Book, Letter, PaperRange, Registration
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class BookReport:
     duplicates: list[int] = field(default_factory=list)
     duplicate_letters: list[list[int]] = field(default_factory=list)  # same ref_no+date+sender
     cancellations: list[Cancellation] = field(default_factory=list)
+    paper: list[tuple[int, int]] = field(default_factory=list)  # numbers kept on paper (เลขถัดไป set by hand)
 
     @property
     def ok(self) -> bool:
@@ -52,7 +53,10 @@ def check_book(session: Session, book: Book) -> BookReport:
             dups.append(n)
         seen.add(n)
     top = max([book.last_number, *numbers]) if numbers else book.last_number
-    gaps = [n for n in range(1, top + 1) if n not in seen]
+    paper = [(r.first, r.last) for r in session.execute(
+        select(PaperRange).where(PaperRange.book_id == book.id).order_by(PaperRange.first)).scalars()]
+    on_paper = {n for first, last in paper for n in range(first, last + 1)}
+    gaps = [n for n in range(1, top + 1) if n not in seen and n not in on_paper]
     cancelled = [
         Cancellation(r.number, r.letter_id, r.cancelled_at, r.cancelled_by, r.cancel_reason)
         for r in session.execute(select(Registration).where(
@@ -67,7 +71,7 @@ def check_book(session: Session, book: Book) -> BookReport:
         .having(func.count() > 1)
     ).all()
     return BookReport(book.id, book.unit_id, book.direction, book.year, book.last_number, len(numbers),
-                      gaps, dups, [[g[0], g[1]] for g in groups], cancelled)
+                      gaps, dups, [[g[0], g[1]] for g in groups], cancelled, paper)
 
 
 def check_books(session: Session, *, unit_id: int | None = None, year: int | None = None) -> list[BookReport]:

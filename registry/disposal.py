@@ -190,6 +190,8 @@ def carry_out(session: Session, list_id: int, *, actor: Actor, clock: Clock = SY
         if action == "destroy":
             for field in CONTENT:
                 setattr(letter, field, None)
+            if letter.imported_action:  # an imported letter's การปฏิบัติ is content too ('' keeps it marked imported)
+                letter.imported_action = ""
             letter.search_text, letter.destroyed_at = "", now
             for att in session.execute(select(Attachment).where(Attachment.letter_id == letter.id)).scalars():
                 files.append(att.storage_path)

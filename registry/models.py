@@ -181,6 +181,9 @@ class Letter(Base):
     enclosure_list: Mapped[list[Any] | None] = mapped_column(JSON)  # สิ่งที่ส่งมาด้วย: [{title, count}]
     notify_to: Mapped[str | None] = mapped_column(Text)  # where our receiving number is notified back
     accept_id: Mapped[str | None] = mapped_column(String(64))  # the receiving number the addressee gave ours
+    # Brought in from an existing register (registry/importing.py): the การปฏิบัติ column as it was
+    # written there ('' when it was empty); None for a letter registered in this system.
+    imported_action: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
     registration: Mapped[Registration | None] = relationship(
@@ -560,3 +563,27 @@ class DisposalItem(Base):
     note: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[dt.datetime | None]
+
+
+class PaperRange(Base):
+    """Numbers of a book kept on paper, outside this system (เลขถัดไป set by hand for a paper book):
+    the completeness check counts them as the paper book's, not as gaps."""
+
+    __tablename__ = "paper_ranges"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id"), index=True)
+    first: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    set_at: Mapped[dt.datetime]
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class Setting(Base):
+    """A setting an admin edits on a page (e.g. the indicator thresholds); every change is an event."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

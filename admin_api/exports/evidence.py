@@ -44,26 +44,52 @@ def units_not_recording_rows(session: Session, start: dt.date, end: dt.date) -> 
                                 .order_by(Unit.code)).scalars())
 
 
+def units_not_audited_rows(session: Session, start: dt.date, end: dt.date) -> list[Unit]:
+    """Units with a clerk that no closed audit overlapping the period sampled (level 3 misses)."""
+    from registry.models import Audit
+
+    expected = set(session.execute(select(Membership.unit_id).where(Membership.role == "clerk").distinct()).scalars())
+    audited: set[int] = set()
+    for ids in session.execute(select(Audit.unit_ids).where(Audit.status == "closed", Audit.period_from <= end,
+                                                            Audit.period_to >= start)).scalars():
+        audited.update(int(u) for u in ids or [])
+    return list(session.execute(select(Unit).where(Unit.id.in_(expected - audited or {-1}))
+                                .order_by(Unit.code)).scalars())
+
+
 def people_not_trained(session: Session) -> list[str]:
+    return [p.name for p, _units in people_not_trained_rows(session)]
+
+
+def people_not_trained_rows(session: Session) -> list[tuple[Person, list[Unit]]]:
+    """Active users who have not completed the tutorial (level 5 misses), each with their units."""
     done = select(TrainingProgress.person_id).where(TrainingProgress.completed_at.is_not(None))
-    rows = session.execute(select(Person.name).where(Person.active.is_(True), Person.id.not_in(done))
-                           .order_by(Person.name)).scalars()
-    return list(rows)
+    people = list(session.execute(select(Person).where(Person.active.is_(True), Person.id.not_in(done))
+                                  .order_by(Person.name)).scalars())
+    units: dict[int, list[Unit]] = {}
+    for m in session.execute(select(Membership).where(Membership.person_id.in_([p.id for p in people] or [-1]))
+                             .order_by(Membership.unit_id)).scalars():
+        if all(u.id != m.unit_id for u in units.get(m.person_id, [])):
+            units.setdefault(m.person_id, []).append(m.unit)
+    return [(p, units.get(p.id, [])) for p in people]
 
 
 def evidence_pack(session: Session, levels: list, *, start: dt.date, end: dt.date, now: dt.datetime,
                   base_url: str) -> bytes:
-    missing = {2: units_not_recording(session, start, end), 5: people_not_trained(session)}
+    missing = {2: units_not_recording(session, start, end), 5: people_not_trained(session),
+               3: [f"{u.name} ({u.code})" for u in units_not_audited_rows(session, start, end)]}
     level_rows = []
     for lv in levels:
         miss = missing.get(lv.level) or []
-        who = {2: "หน่วยงานที่ยังไม่ลงรับในช่วงนี้: ", 5: "ผู้ใช้ที่ยังไม่ผ่านการฝึก: "}.get(lv.level, "")
-        level_rows.append((lv.level, lv.title, "ผ่าน" if lv.met else "ยังไม่ผ่าน", lv.evidence,
+        who = {2: "หน่วยงานที่ยังไม่ลงรับในช่วงนี้: ", 3: "หน่วยงานที่ยังไม่ถูกสุ่มตรวจ: ",
+               5: "ผู้ใช้ที่ยังไม่ผ่านการฝึก: "}.get(lv.level, "")
+        level_rows.append((lv.level, lv.title, lv.threshold or "-", "ผ่าน" if lv.met else "ยังไม่ผ่าน", lv.evidence,
                            (who + _names(miss)) if miss else "-"))
     summary = Table(title="ชุดหลักฐานตัวชี้วัดการรับ–ส่งหนังสือราชการ",
                     subtitle=f"ช่วง {thai_date(start)} ถึง {thai_date(end)} · จัดทำเมื่อ {thai_datetime(now)}",
-                    headers=("ระดับ", "เกณฑ์", "ผล", "หลักฐานจากระบบ", "ผู้ที่ยังไม่ผ่าน"), rows=level_rows,
-                    widths=(0.5, 2.2, 0.8, 3.2, 3.0), filename="ชุดหลักฐานตัวชี้วัด")
+                    headers=("ระดับ", "ตัวชี้วัด", "เกณฑ์ที่ใช้ตัดสิน", "ผล", "หลักฐานจากระบบ", "ผู้ที่ยังไม่ผ่าน"),
+                    rows=level_rows, widths=(0.5, 1.9, 2.0, 0.8, 2.8, 2.6), filename="ชุดหลักฐานตัวชี้วัด",
+                    footer=["เกณฑ์ที่ใช้ตัดสินกำหนดโดยผู้ดูแลระบบในหน้ารายงาน (ทุกการแก้ไขบันทึกเป็นเหตุการณ์)"])
     flow = Table(title="ระดับ 1: แผนผังขั้นตอน (สร้างจากตารางสถานะที่ระบบใช้ตรวจทุกการกระทำ)",
                  subtitle=f"ภาพแผนผังเผยแพร่ที่ {base_url}/process",
                  headers=("จากสถานะ", "การกระทำ", "ไปสถานะ", "ผู้ทำได้", "คำอธิบาย"),

@@ -212,14 +212,52 @@ def thai_words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=20_000)
 def _tokens(text: str) -> tuple[str, ...]:
-    # a register repeats its senders, addressees and actions: each is tokenised once per process
-    from pythainlp.tokenize import word_tokenize
+    # newmm (nlpO3, the Rust implementation nlp.tokens shares with search) over PyThaiNLP's word
+    # list and the organisation's names; a register repeats its senders, addressees and actions,
+    # so each is cut once per process
+    from nlp.tokens import segment
 
-    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
+    return tuple(segment(text))
 
 
 def _clusters(word: str) -> list[str]:
-    """Thai character clusters (TCC): the places a too-long word may still be broken."""
+    """Where a word too wide for its line may still be broken: between the dictionary words it is
+    made of (``สำนักงานปลัดกระทรวง`` → สำนักงาน|ปลัด|กระทรวง), else between Thai character clusters
+    (TCC), so a vowel or tone mark never leaves its consonant."""
+    if not _THAI.search(word):
+        return list(word)
+    return list(_pieces(word))
+
+
+@functools.lru_cache(maxsize=5_000)
+def _pieces(word: str) -> tuple[str, ...]:
+    from pythainlp.corpus import thai_words as dictionary
+
+    clusters = _tcc(word)
+    words = _dictionary(dictionary)
+    # fewest dictionary words covering the word, cut only between clusters (the word itself excluded)
+    n = len(clusters)
+    best: list[tuple[int, int] | None] = [None] * (n + 1)  # (pieces, previous cut)
+    best[0] = (0, -1)
+    for end in range(1, n + 1):
+        for start in range(end):
+            if best[start] is None or (start == 0 and end == n):
+                continue
+            if "".join(clusters[start:end]) in words:
+                cand = (best[start][0] + 1, start)
+                if best[end] is None or cand[0] < best[end][0]:
+                    best[end] = cand
+    if best[n] is None:
+        return tuple(clusters)
+    cuts, end = [], n
+    while end > 0:
+        start = best[end][1]
+        cuts.append("".join(clusters[start:end]))
+        end = start
+    return tuple(reversed(cuts))
+
+
+def _tcc(word: str) -> list[str]:
     if not _THAI.search(word):
         return list(word)
     from pythainlp.tokenize import subword_tokenize
@@ -227,27 +265,49 @@ def _clusters(word: str) -> list[str]:
     return subword_tokenize(word, engine="tcc")
 
 
+@functools.cache
+def _dictionary(load) -> frozenset[str]:
+    return frozenset(load())
+
+
 def wrap(text: str, width: float, font: str, size: float) -> list[str]:
     return list(_wrap(text, round(width, 1), font, size))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _width(piece: str, font: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(piece, font, size)
 
 
 @functools.lru_cache(maxsize=50_000)
 def _wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
     """Greedy line breaking at word boundaries; a word wider than the line is broken between
-    Thai character clusters, so a vowel or tone mark never leaves its consonant."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    Thai character clusters, so a vowel or tone mark never leaves its consonant.
 
+    A TrueType string's width is the sum of its glyphs' widths, so a line's width is kept as a
+    running sum of its (cached) pieces instead of measuring the growing line again and again."""
     lines: list[str] = []
     for para in (text or "").split("\n"):
-        line = ""
+        if _width(para, font, size) <= width:  # fits: no need to find the words at all
+            lines.append(para.rstrip())
+            continue
+        line, used = "", 0.0
         for word in thai_words(para):
-            pieces = [word] if stringWidth(word, font, size) <= width else _clusters(word)
+            w = _width(word, font, size)
+            pieces = [word] if w <= width else [
+                c for part in _clusters(word)
+                for c in ([part] if _width(part, font, size) <= width else _tcc(part))]
             for piece in pieces:
-                if stringWidth(line + piece, font, size) <= width or not line.strip():
+                pw = w if piece is word else _width(piece, font, size)
+                if used + pw <= width or not line.strip():
                     line += piece
+                    used += pw
                 else:
                     lines.append(line.rstrip())
                     line = piece.lstrip()
+                    used = _width(line, font, size)
         lines.append(line.rstrip())
     return tuple(lines)
 
@@ -255,11 +315,10 @@ def _wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
 def to_pdf(table: Table, sections: tuple[Table, ...] = ()) -> bytes:
     """The table as a PDF; *sections* (an evidence pack) follow it, each under its own heading,
     laid out with the first table's page orientation."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     font = _register_fonts()
     shaping = 1 if _shaping_available() else 0
@@ -267,42 +326,31 @@ def to_pdf(table: Table, sections: tuple[Table, ...] = ()) -> bytes:
     margin = 12 * mm
     size = 10.5
     body = ParagraphStyle("body", fontName=font, fontSize=size, leading=size * 1.45, shaping=shaping)
-    head = ParagraphStyle("head", parent=body, fontName="Sarabun-Bold", alignment=1)
     title = ParagraphStyle("title", parent=body, fontName="Sarabun-Bold", fontSize=16, leading=24, alignment=1)
     sub = ParagraphStyle("sub", parent=body, fontSize=12, leading=18, alignment=1)
     usable = page[0] - 2 * margin
 
-    # A row taller than a page cannot be laid out (ReportLab's LayoutError, a 500): a cell keeps at
-    # most what fits on a page, and says where the rest is.
+    # A row taller than a page cannot be laid out: a cell keeps at most what fits on a page, and
+    # says where the rest is.
     max_lines = int((page[1] - 2 * margin - 40 * mm) / body.leading)
 
-    def cell(value, style: ParagraphStyle, w: float) -> Paragraph:
-        # 4 points of slack: HarfBuzz-shaped Thai is a little wider than the unshaped width measured
-        # here, and ReportLab would otherwise break the line again inside a word.
-        lines = wrap(text_of(value), w - 10, style.fontName, style.fontSize)
+    def lines_of(value, font_name: str, w: float) -> list[str]:
+        # 4 points of slack: HarfBuzz-shaped Thai can be a little wider than its measured width
+        lines = wrap(text_of(value), w - 2 * _PAD - 4, font_name, size)
         if len(lines) > max_lines:
             rest = len(lines) - max_lines + 1
             lines = lines[:max_lines - 1] + [f"… (อีก {rest:,} บรรทัด ดูฉบับ XLSX หรือ CSV)"]
-        return Paragraph("<br/>".join(escape(line) for line in lines), style)
+        return lines
 
     section_title = ParagraphStyle("section", parent=body, fontName="Sarabun-Bold", fontSize=13, leading=20)
 
     def grid_of(t: Table):
         rel = t.widths or tuple(1 for _ in t.headers)
         widths = [usable * w / sum(rel) for w in rel]
-        data = [[cell(h, head, widths[i]) for i, h in enumerate(t.headers)]]
-        for row in t.rows:
-            data.append([cell(v, body, widths[i]) for i, v in enumerate(row)])
-        # splitInRow: a cell taller than a page continues on the next page instead of failing the
-        # whole export with a LayoutError.
-        grid = LongTable(data, colWidths=widths, repeatRows=1, splitInRow=1)
-        grid.setStyle([
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ])
-        return grid
+        header = [lines_of(h, "Sarabun-Bold", widths[i]) for i, h in enumerate(t.headers)]
+        rows = [[lines_of(v, font, widths[i]) for i, v in enumerate(row)] for row in t.rows]
+        return _Grid(widths, header, rows, font=font, bold="Sarabun-Bold", size=size, leading=body.leading,
+                     shaping=bool(shaping))
 
     def para(text: str, style: ParagraphStyle) -> Paragraph:
         return Paragraph("<br/>".join(escape(line) for line in wrap(text, usable - 10, style.fontName, style.fontSize)),
@@ -334,3 +382,95 @@ def to_pdf(table: Table, sections: tuple[Table, ...] = ()) -> bytes:
                             bottomMargin=margin, title=table.title, author="saraban")
     doc.build(story, onFirstPage=number_pages, onLaterPages=number_pages)
     return out.getvalue()
+
+
+_PAD = 3.0  # points of padding inside each cell
+
+
+@functools.cache
+def _grid_class():
+    """The table flowable, built on first use (ReportLab is imported lazily)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Flowable
+
+    grey, fill = colors.grey, colors.HexColor("#e8eef7")
+
+    class Grid(Flowable):
+        """A table whose cells are lines already broken at Thai word boundaries (``wrap``): each
+        row's height is known from its line count, so pages are cut by adding heights, and every
+        line is drawn once with HarfBuzz shaping. (ReportLab's LongTable of Paragraphs measured,
+        re-broke and shaped every cell several times: 92 s for a 10,000-row register.) The header
+        row repeats on every page; a row never splits (a cell is capped to a page beforehand)."""
+
+        def __init__(self, widths, header, rows, *, font, bold, size, leading, shaping, heights=None):
+            super().__init__()
+            self.widths, self.header, self.rows = widths, header, rows
+            self.font, self.bold, self.size, self.leading, self.shaping = font, bold, size, leading, shaping
+            self.header_h = self._height(header)
+            self.heights = heights if heights is not None else [self._height(r) for r in rows]
+
+        def _height(self, cells) -> float:
+            return max((len(c) for c in cells), default=1) * self.leading + 2 * _PAD
+
+        def wrap(self, avail_width, avail_height):
+            self.width = sum(self.widths)
+            self.height = self.header_h + sum(self.heights)
+            return self.width, self.height
+
+        def split(self, avail_width, avail_height):
+            used, k = self.header_h, 0
+            while k < len(self.rows) and used + self.heights[k] <= avail_height:
+                used += self.heights[k]
+                k += 1
+            if k == 0 or k == len(self.rows):
+                return [] if k == 0 else [self]
+            kw = dict(font=self.font, bold=self.bold, size=self.size, leading=self.leading, shaping=self.shaping)
+            return [Grid(self.widths, self.header, self.rows[:k], heights=self.heights[:k], **kw),
+                    Grid(self.widths, self.header, self.rows[k:], heights=self.heights[k:], **kw)]
+
+        def draw(self):
+            c = self.canv
+            total = self.header_h + sum(self.heights)
+            c.saveState()
+            c.setFillColor(fill)
+            c.rect(0, total - self.header_h, self.width, self.header_h, stroke=0, fill=1)
+            c.setFillColor(colors.black)
+            c.setStrokeColor(grey)
+            c.setLineWidth(0.4)
+            top = total
+            xs = [0.0]
+            for w in self.widths:
+                xs.append(xs[-1] + w)
+            # the first baseline sits one font size below the cell's top padding, as a Paragraph's does
+            first = _PAD + self.size
+            self._row(c, self.header, top - first, xs, self.bold, centred=True)
+            top -= self.header_h
+            c.line(0, top, self.width, top)
+            for cells, h in zip(self.rows, self.heights):
+                self._row(c, cells, top - first, xs, self.font, centred=False)
+                top -= h
+                c.line(0, top, self.width, top)
+            c.line(0, total, self.width, total)
+            for x in xs:
+                c.line(x, 0, x, total)
+            c.restoreState()
+
+        def _row(self, c, cells, baseline, xs, font, *, centred):
+            c.setFont(font, self.size)
+            for i, lines in enumerate(cells):
+                y = baseline
+                for line in lines:
+                    if line:
+                        # only Thai marks above or below need HarfBuzz; other lines are drawn as they are
+                        shape = self.shaping and _THAI_MARKS.search(line) is not None
+                        if centred:
+                            c.drawCentredString((xs[i] + xs[i + 1]) / 2, y, line, shaping=shape)
+                        else:
+                            c.drawString(xs[i] + _PAD, y, line, shaping=shape)
+                    y -= self.leading
+
+    return Grid
+
+
+def _Grid(*args, **kwargs):
+    return _grid_class()(*args, **kwargs)

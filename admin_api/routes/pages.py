@@ -617,8 +617,11 @@ def close_audit(audit_id: int, request: Request, runtime: RuntimeDep) -> Respons
 # ---------------------------------------------------------------- reports and exports
 
 @router.get("/admin/reports", response_class=HTMLResponse)
-def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: str = "") -> HTMLResponse:
-    principal = who(request, runtime)
+def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: str = "", saved: str = "") -> HTMLResponse:
+    return reports_view(request, runtime, who(request, runtime), start, end, saved=bool(saved))
+
+
+def reports_view(request: Request, runtime, principal, start: str = "", end: str = "", **extra) -> HTMLResponse:
     from admin_api.pages_support import parse_form_date
 
     today = _today(runtime)
@@ -639,13 +642,20 @@ def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: st
         levels = indicator_levels(request, s, period_from, period_to) if audits_too else []
         training = reports.training_rows(s) if audits_too else []
         misses = {}
-        if audits_too:  # who or which unit misses a level, named on the page (and in the pack)
-            from admin_api.exports.evidence import people_not_trained, units_not_recording_rows
+        thresholds = reports.thresholds(s)
+        if audits_too:  # who or which unit misses a level, named and linked on the page (and in the pack)
+            from admin_api.exports.evidence import (people_not_trained_rows, units_not_audited_rows,
+                                                    units_not_recording_rows)
 
-            misses = {2: units_not_recording_rows(s, period_from, period_to), 5: people_not_trained(s)}
-    return page(request, "reports.html", principal, runtime, stats=stats, levels=levels, start=period_from,
+            misses = {2: units_not_recording_rows(s, period_from, period_to),
+                      3: units_not_audited_rows(s, period_from, period_to), 5: people_not_trained_rows(s)}
+    status = extra.pop("status", 200)
+    resp = page(request, "reports.html", principal, runtime, stats=stats, levels=levels, start=period_from,
                 end=period_to, training=training, error=error, error_field=error_field, misses=misses,
-                start_text=start if error else "", end_text=end if error else "")
+                start_text=start if error else "", end_text=end if error else "", thresholds=thresholds,
+                THRESHOLD_TH=reports.THRESHOLD_TH, **extra)
+    resp.status_code = status
+    return resp
 
 
 @router.get("/admin/reports/evidence.pdf")
@@ -698,7 +708,9 @@ def exports_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
 
 
 # The registration, correction and work-queue pages (their own modules; the same router and checks).
-from admin_api.routes import pages_queues, pages_register  # noqa: E402
+from admin_api.routes import pages_import, pages_queues, pages_register, pages_thresholds  # noqa: E402
 
 router.include_router(pages_register.router)
 router.include_router(pages_queues.router)
+router.include_router(pages_import.router)
+router.include_router(pages_thresholds.router)

@@ -45,6 +45,7 @@ PAGES = [
     ("correct", "/admin/letters/{letter}/correct", "หนังสือ"),
     ("register", "/admin/register", "ลงรับ"),
     ("outgoing", "/admin/outgoing", "ออกเลขส่ง"),
+    ("import", "/admin/import", "นำเข้าทะเบียน"),
     ("queues", "/admin/queues", "งานค้าง"),
     ("audits", "/admin/audits", "สุ่มตรวจ"),
     ("audit", "/admin/audits/{audit}", "สุ่มตรวจ"),
