@@ -171,3 +171,33 @@ def withhold(values: dict[str, Any], *, readable: bool, fields: tuple[str, ...] 
     if readable:
         return values
     return {k: (None if k in fields else v) for k, v in values.items()}
+
+
+# --- records management (retention and disposal, registry/disposal.py) -----------------------------
+# Who may do what, for the pages and the API to ask before showing a control; the services in
+# registry/disposal.py check the same roles again when the change is made.
+RECORDS_KEEPERS = ("clerk", "head", "admin")  # draft a disposal list, change a retention class
+DISPOSAL_COMMITTEE = ("head", "admin")  # record verdicts, carry a list out, put a letter on hold
+
+
+def _holds(session: Session, v: Viewer, unit_id: int, roles: tuple[str, ...]) -> bool:
+    from registry.permissions import has_role
+
+    if v.system:
+        return True
+    return any(has_role(session, pid, unit_id, roles) for pid in sorted(v.people))
+
+
+def may_keep_records(session: Session, v: Viewer, unit_id: int) -> bool:
+    """May *v* draft the unit's disposal list and change its letters' retention classes?"""
+    return _holds(session, v, unit_id, RECORDS_KEEPERS)
+
+
+def may_decide_disposal(session: Session, v: Viewer, unit_id: int) -> bool:
+    """May *v* sit as the unit's disposal committee (verdicts, carrying out, legal holds)?"""
+    return _holds(session, v, unit_id, DISPOSAL_COMMITTEE)
+
+
+def may_see_disposal(session: Session, v: Viewer, unit_id: int) -> bool:
+    """May *v* look at the unit's disposal lists? Overseers (auditors read), and its records keepers."""
+    return v.oversees_all or may_keep_records(session, v, unit_id)

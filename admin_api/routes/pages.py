@@ -291,8 +291,11 @@ def letter_page(letter_id: int, request: Request, runtime: RuntimeDep, error: st
             from admin_api.routes.pages_register import registered_event_duplicates
 
             duplicates = registered_event_duplicates(s, letter)
+        from admin_api.routes.disposal import records_view
+
+        records = records_view(s, principal, letter, runtime.clock.now())
         return page(request, "letter.html", principal, runtime, letter=letter, error=error, done=done,
-                    receipt=bool(receipt), duplicates=duplicates, **view)
+                    receipt=bool(receipt), duplicates=duplicates, records=records, **view)
 
 
 @router.post("/admin/letters/{letter_id}/act")
