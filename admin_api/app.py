@@ -8,12 +8,13 @@ from admin_api.errors import install_handlers
 from admin_api.metrics import install_metrics
 from admin_api.openapi import install_openapi
 from admin_api.metrics import router as metrics_router
-from admin_api.routes import admin, audits, disposal, health, integrity, letters, mail, pages, reports, system, units, verify
+from admin_api.routes import (admin, audits, disposal, health, integrity, letters, mail, pages, recall, reports, system,
+                               units, verify)
 
 ROUTERS = (
     health.router, metrics_router, units.router, admin.router, letters.router, letters.assignments_router,
     audits.router, reports.router, integrity.router, pages.router, system.router, verify.router, mail.router,
-    mail.pages, disposal.router, disposal.pages,
+    mail.pages, disposal.router, disposal.pages, recall.router,
 )
 
 

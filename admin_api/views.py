@@ -45,4 +45,5 @@ def assignment_out(a) -> AssignmentOut:
     return AssignmentOut(id=a.id, person_id=a.person_id, person_name=a.person.name if a.person else None,
                          unit_id=a.unit_id, role=a.role, purpose=a.purpose, instruction=a.instruction,
                          status=a.status, due_at=a.due_at, sent_at=a.sent_at, delivered_at=a.delivered_at,
-                         acknowledged_at=a.acknowledged_at, returned_at=a.returned_at, return_reason=a.return_reason)
+                         acknowledged_at=a.acknowledged_at, returned_at=a.returned_at, return_reason=a.return_reason,
+                         opened_at=a.opened_at, recalled_at=a.recalled_at)

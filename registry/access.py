@@ -201,3 +201,13 @@ def may_decide_disposal(session: Session, v: Viewer, unit_id: int) -> bool:
 def may_see_disposal(session: Session, v: Viewer, unit_id: int) -> bool:
     """May *v* look at the unit's disposal lists? Overseers (auditors read), and its records keepers."""
     return v.oversees_all or may_keep_records(session, v, unit_id)
+
+
+# --- recall (registry/recall.py) ---------------------------------------------------------------------
+
+def may_recall(v: Viewer, assignment: Assignment) -> bool:
+    """May *v* recall this forward? Its sender (or whoever acts for them), while it waits for a
+    person's answer; a forward to a unit is registered there under its own number and stays."""
+    if assignment.status != "sent" or assignment.person_id is None:
+        return False
+    return v.system or (assignment.created_by is not None and assignment.created_by in v.people)
