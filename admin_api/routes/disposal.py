@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from admin_api.exports import MEDIA_TYPES, render
 from admin_api.exports.builders import WITHHELD, disposal_table
 from admin_api.pages_support import form_guard
 from admin_api.routes.letters import visible_letter
-from admin_api.schemas import ID_MAX, REQUIRED_TEXT, TEXT, Id, UnitCode
+from admin_api.schemas import ID_MAX, REQUIRED_TEXT, TEXT, Id, UnitCode, _json_int
 from registry import access, disposal
 from registry.commands import RETENTION, RETENTION_TH
 from registry.errors import InvalidInput, NotFound, PermissionDenied, RegistryError
@@ -43,14 +43,16 @@ class DraftIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit: Id | UnitCode = Field(description="หน่วยงาน (id หรือรหัสหนังสือ เช่น 'มท 0201')")
-    year: int = Field(ge=2400, le=2700, description="ปี พ.ศ. ของบัญชี: หนังสือที่ครบอายุการเก็บภายในสิ้นปีนี้")
+    year: Annotated[int, Field(ge=2400, le=2700), BeforeValidator(_json_int)] = Field(
+        description="ปี พ.ศ. ของบัญชี: หนังสือที่ครบอายุการเก็บภายในสิ้นปีนี้")
 
 
 class VerdictIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     verdict: Literal["destroy", "keep", "archive"] = Field(description="ทำลาย / เก็บไว้ต่อ / ส่งหอจดหมายเหตุแห่งชาติ")
-    keep_years: int | None = Field(None, ge=1, le=50, description="จำนวนปีที่เก็บไว้ต่อ (เมื่อมติเป็น keep)")
+    keep_years: Annotated[int, Field(ge=1, le=50), BeforeValidator(_json_int)] | None = Field(
+        None, description="จำนวนปีที่เก็บไว้ต่อ (เมื่อมติเป็น keep)")
     note: str | None = Field(None, max_length=2000, pattern=TEXT)
 
 
@@ -64,7 +66,7 @@ class RetentionIn(BaseModel):
 class HoldIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    hold: bool
+    hold: StrictBool
     reason: str = Field(min_length=1, max_length=2000, pattern=REQUIRED_TEXT)
 
 

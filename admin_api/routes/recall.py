@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from admin_api.deps import Actor_, RuntimeDep, SessionDep
-from admin_api.schemas import TEXT, AssignmentOut, Id
+from admin_api.routes.letters import Id
+from admin_api.schemas import TEXT, AssignmentOut
 from admin_api.views import assignment_out
 from registry.recall import recall
 
