@@ -142,6 +142,8 @@ def _ack_number(ctx: Ctx, number: str) -> list[Reply]:
         done = _matching(ctx, number, ("acknowledged", "closed"))
         if done:
             return [say(texts.ALREADY_ANSWERED.format(action=ACTION_TH["acknowledge"], number=number))]
+        if gone := _matching(ctx, number, ("recalled",)):
+            return [say(texts.RECALLED_BUTTON.format(number=number_of(assignment_letter(ctx, gone[0]))))]
         return [say(_why_not(ctx, number, ACTION_TH["acknowledge"]))]
     replies: list[Reply] = []
     for a in found:
@@ -218,6 +220,8 @@ def typed_return(ctx: Ctx, result: Any, text: str) -> list[Reply]:
         done = _matching(ctx, str(number), ("returned",))
         if done:
             return [say(texts.ALREADY_ANSWERED.format(action=ACTION_TH["return"], number=number))]
+        if gone := _matching(ctx, str(number), ("recalled",)):
+            return [say(texts.RECALLED_BUTTON.format(number=number_of(assignment_letter(ctx, gone[0]))))]
         return [say(_why_not(ctx, str(number), ACTION_TH["return"]))]
     a = found[0]
     span = result.number.span
