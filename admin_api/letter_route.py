@@ -192,6 +192,6 @@ def letter_view(session: Session, principal: Principal, letter: Letter, *, now: 
     return dict(can_read=can_read, steps=route_steps(session, letter, now, names), recallable=recallable,
                 timeline=timeline(events, names, can_read, {a.id: a for a in letter.assignments}),
                 manages=manages, allowed=allowed, mine=mine, people_in_unit=in_unit, people_other=others,
-                can_correct=manages and letter.status != "cancelled" and can_read,
+                can_correct=manages and letter.status not in ("cancelled", "destroyed", "archived") and can_read,
                 can_close=manages or any(a.person_id in mine_ids and a.role == "principal" and a.status == "acknowledged"
                                          for a in letter.assignments))

@@ -215,6 +215,16 @@ def test_pages_draft_decide_export_and_carry_out(client, demo, token, runtime):
     assert not stored.exists()
     letter_page = head.get(f"/admin/letters/{first}").text
     assert "ทำลายแล้ว" in letter_page and "ประกาศรับสมัครงาน" not in letter_page
+    assert 'id="correct-link"' not in letter_page and 'id="retention-form"' not in letter_page
+    from registry.corrections import correct_letter
+    from registry.errors import InvalidInput
+
+    with runtime.transaction() as s:  # a destroyed letter never regains content
+        try:
+            correct_letter(s, first, {"subject": "เนื้อหาใหม่"}, "ทดลอง", actor=SYSTEM, clock=runtime.clock)
+            raise AssertionError("a destroyed letter was corrected")
+        except InvalidInput as e:
+            assert "ถูกทำลาย" in e.message_th
 
     clerk = _as(client, token(demo.person("clerk")))
     assert 'id="carry-out-form"' not in clerk.get(url).text  # a clerk drafts, the committee decides
