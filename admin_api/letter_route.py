@@ -40,6 +40,7 @@ class RouteStep:
     answer_th: str | None
     return_reason: str | None
     unit_letter_id: int | None
+    opened_th: str = ""  # first opened by the recipient (a circular's "read"), apart from acknowledging
 
 
 @dataclass
@@ -95,6 +96,9 @@ def route_steps(session: Session, letter: Letter, now: dt.datetime, names: dict[
             answer = f"ส่งคืน {thai_datetime(a.returned_at)}{acting}" if a.returned_at else None
         elif a.status == "cancelled":
             css, state, answer = "cancelled", "ยกเลิกพร้อมหนังสือ", None
+        elif a.status == "recalled":
+            css, state = "cancelled", "ถูกเรียกคืน"
+            answer = f"ผู้ส่งเรียกคืน {thai_datetime(a.recalled_at)}" if a.recalled_at else None
         elif a.status == "closed":
             css, state, answer = "closed", "ปิดเรื่องแล้ว", (f"รับทราบ {thai_datetime(a.acknowledged_at)}{acting}"
                                                           if a.acknowledged_at else None)
@@ -106,7 +110,9 @@ def route_steps(session: Session, letter: Letter, now: dt.datetime, names: dict[
             role_th="เจ้าของเรื่อง" if a.role == "principal" else "สำเนา", purpose_th=PURPOSE_TH.get(a.purpose, a.purpose),
             instruction=_or_withheld(shown["instruction"], a.instruction), sent_at=a.sent_at, due_at=a.due_at, overdue=overdue, state=css, state_th=state,
             notice_th=notice, answer_th=answer,
-            return_reason=_or_withheld(shown["return_reason"], a.return_reason), unit_letter_id=a.unit_letter_id))
+            return_reason=_or_withheld(shown["return_reason"], a.return_reason), unit_letter_id=a.unit_letter_id,
+            opened_th=(f"เปิดอ่านแล้ว {thai_datetime(a.opened_at)}" if a.opened_at else
+                       ("ยังไม่เปิดอ่าน" if a.person_id is not None else ""))))
     return steps
 
 
@@ -187,9 +193,11 @@ def letter_view(session: Session, v: access.Viewer, letter: Letter, *, now: dt.d
     mine_ids = v.people
     mine = [a for a in letter.assignments if a.status == "sent" and a.person_id in mine_ids]
     in_unit, others = forward_choices(session, letter) if manages and "forward" in allowed else ([], [])
-    return dict(can_read=can_read, steps=route_steps(session, letter, now, names, v),
+    writable = access.may(v, access.ACT)  # an auditor reads, never recalls
+    recallable = {a.id for a in letter.assignments if writable and access.may_recall(v, a)}
+    return dict(can_read=can_read, steps=route_steps(session, letter, now, names, v), recallable=recallable,
                 timeline=timeline(events, names, can_read, {a.id: a for a in letter.assignments}),
                 manages=manages, allowed=allowed, mine=mine, people_in_unit=in_unit, people_other=others,
-                can_correct=manages and letter.status != "cancelled" and can_read,
+                can_correct=manages and letter.status not in ("cancelled", "destroyed", "archived") and can_read,
                 can_close=manages or any(a.person_id in mine_ids and a.role == "principal" and a.status == "acknowledged"
                                          for a in letter.assignments))

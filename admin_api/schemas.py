@@ -138,6 +138,8 @@ class AssignmentOut(BaseModel):
     acknowledged_at: dt.datetime | None
     returned_at: dt.datetime | None
     return_reason: str | None
+    opened_at: dt.datetime | None = Field(None, description="ผู้รับเปิดอ่านครั้งแรก (กดปุ่มบนการ์ด ดูสถานะ หรือเปิดหน้าหนังสือ) แยกจากการรับทราบ")
+    recalled_at: dt.datetime | None = Field(None, description="ผู้ส่งเรียกคืนก่อนผู้รับรับทราบ (status = recalled)")
 
 
 class LetterOut(BaseModel):

@@ -136,10 +136,11 @@ class Deliverer:
             rows = [delivery.claim_one(session, i, now=now) for i in ids]
         return [r for r in rows if r is not None and r.channel in self.gateways]
 
-    def _finish(self, row: OutboxMessage, error: SendFailed | None, now: dt.datetime) -> None:
+    def _finish(self, row: OutboxMessage, error: SendFailed | None, now: dt.datetime,
+                refs: list[int] | None = None) -> None:
         with self.runtime.transaction() as session:
             if error is None:
-                mark_sent(session, row.id, at=now)
+                mark_sent(session, row.id, at=now, message_ids=refs if isinstance(refs, list) else None)
             else:
                 mark_failed(session, row.id, at=now, error=str(error), retry_after=error.retry_after,
                             permanent=error.permanent, sent_parts=error.sent)
@@ -278,11 +279,14 @@ class Deliverer:
                 replies = []
             if error is None and not replies:
                 error = SendFailed("nothing to send for this notice", permanent=True)
+            refs = None
             if error is None:
                 async with self._sem:
                     try:
-                        await gateway.send(chat_id, replies, retry_key=row.retry_key,
-                                           skip=int((row.payload or {}).get("sent_parts") or 0))
+                        if row.kind == "recall_notice" and hasattr(gateway, "withdraw"):
+                            await self._withdraw_originals(gateway, row)
+                        refs = await gateway.send(chat_id, replies, retry_key=row.retry_key,
+                                                  skip=int((row.payload or {}).get("sent_parts") or 0))
                     except SendFailed as exc:
                         error = exc
                     except Exception as exc:  # an SDK surprise is treated as transient
@@ -299,5 +303,29 @@ class Deliverer:
                     self._paused[(channel, scope)] = now + dt.timedelta(seconds=error.retry_after)
                     if scope is not None and channel in PER_CHAT_GAP:  # and every other deliverer
                         await asyncio.to_thread(self._hold_chat, channel, chat_id, self._paused[(channel, scope)])
-            await asyncio.to_thread(self._finish, row, error, now)
+            await asyncio.to_thread(self._finish, row, error, now, refs)
         return report
+
+    async def _withdraw_originals(self, gateway, row: OutboxMessage) -> None:
+        """A recalled forward on a platform that edits messages (Telegram): its notice, as shown,
+        is redrawn (now marked recalled, without buttons) before the recall notice goes out. A
+        failure here never stops the recall notice."""
+        try:
+            originals = await asyncio.to_thread(self._originals, row)
+            for message_ids, replies in originals:
+                await gateway.withdraw(row.chat_id, message_ids, replies)
+        except Exception:
+            log.exception("editing the notices of recalled outbox row %s failed", row.id)
+
+    def _originals(self, row: OutboxMessage) -> list[tuple[list[int], list[Reply]]]:
+        """(message ids, replies as they render now) of the recalled forward's notices shown in this chat."""
+        from sqlalchemy import select
+
+        with self.runtime.read() as session:
+            shown = session.execute(select(OutboxMessage).where(
+                OutboxMessage.assignment_id == row.assignment_id, OutboxMessage.kind.in_(("assignment", "reminder")),
+                OutboxMessage.channel == row.channel, OutboxMessage.chat_id == row.chat_id,
+                OutboxMessage.status == "sent")).scalars().all()
+            session.expunge_all()
+        return [(list(o.payload["message_ids"]), self._render(o)) for o in shown
+                if o.payload and o.payload.get("message_ids")]

@@ -253,24 +253,46 @@ class TelegramChannel:
                     break
         await self.pipeline.push_now(queued)
 
-    async def _send_message(self, chat_id: str, msg: render_telegram.TgMessage) -> None:
-        await self.bot.send_message(chat_id=chat_id, text=msg.text, parse_mode=ParseMode.HTML,
-                                    reply_markup=markup(msg), disable_notification=False)
+    async def _send_message(self, chat_id: str, msg: render_telegram.TgMessage) -> int | None:
+        sent = await self.bot.send_message(chat_id=chat_id, text=msg.text, parse_mode=ParseMode.HTML,
+                                           reply_markup=markup(msg), disable_notification=False)
+        return getattr(sent, "message_id", None)
 
     # --- ChatGateway ---------------------------------------------------------------------------------
-    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str, skip: int = 0) -> None:
+    async def send(self, chat_id: str, replies: list[Reply], *, retry_key: str, skip: int = 0) -> list[int]:
         """Send the replies' messages from the *skip*-th on; a failure says how many went out
-        (``SendFailed.sent``), so a retry starts after them."""
+        (``SendFailed.sent``), so a retry starts after them. Returns the ids of the messages sent
+        (kept with the notice, so a recalled forward's notice can be edited later: :meth:`withdraw`)."""
         await self.start()
+        ids: list[int] = []
         for i, msg in enumerate(render_telegram.render(absolute(replies, self.runtime.public_url))):
             if i < skip:
                 continue
             try:
-                await self._send_message(chat_id, msg)
+                message_id = await self._send_message(chat_id, msg)
             except Exception as exc:
                 failure = _failure(exc)
                 failure.sent = i
                 raise failure from exc
+            if message_id is not None:
+                ids.append(message_id)
+        return ids
+
+    async def withdraw(self, chat_id: str, message_ids: list[int], replies: list[Reply]) -> int:
+        """Edit notices already shown (a recalled forward): each message gets the text *replies*
+        now render to and loses its buttons. Telegram can edit a bot's message, LINE cannot.
+        Returns how many were edited; a message that cannot be edited any more is left as it is."""
+        await self.start()
+        msgs = render_telegram.render(absolute(replies, self.runtime.public_url))
+        edited = 0
+        for message_id, msg in zip(message_ids, msgs, strict=False):
+            try:
+                await self.bot.edit_message_text(chat_id=chat_id, message_id=message_id, text=msg.text,
+                                                 parse_mode=ParseMode.HTML, reply_markup=markup(msg))
+                edited += 1
+            except TelegramError as exc:  # too old, deleted by the user, unchanged: the notice still goes out
+                log.warning("could not edit Telegram message %s in %s: %s", message_id, chat_id, exc)
+        return edited
 
     # --- file download (handlers call it from a worker thread) ------------------------------------------
     def fetch_file(self, ref: FileRef) -> bytes:

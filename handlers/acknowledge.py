@@ -67,9 +67,28 @@ def _matching(ctx: Ctx, number: str, statuses: tuple[str, ...]) -> list[Assignme
 
 # --- acknowledge -------------------------------------------------------------------------------
 
+def recalled(ctx: Ctx, assignment_id: int) -> list[Reply] | None:
+    """An old button of a recalled forward, pressed by its recipient: said politely, nothing done."""
+    a = ctx.session.get(Assignment, assignment_id)
+    if a is None or a.status != "recalled" or not may_answer(ctx.session, ctx.actor, a, ctx.now):
+        return None
+    return [say(texts.RECALLED_BUTTON.format(number=number_of(assignment_letter(ctx, a))))]
+
+
+def opened(ctx: Ctx, assignment_id: int, via: str = "button") -> None:
+    """The recipient pressed a button of the card: opened (registry.recall.mark_opened)."""
+    from registry.recall import mark_opened
+
+    with ctx.session.begin_nested():
+        mark_opened(ctx.session, assignment_id, actor=ctx.actor, via=via, clock=ctx.clock)
+
+
 def ack_assignment(ctx: Ctx, assignment_id: int) -> list[Reply]:
     if (refused := _private(ctx)) is not None:
         return refused
+    if (said := recalled(ctx, assignment_id)) is not None:
+        return said
+    opened(ctx, assignment_id)
     try:
         with ctx.session.begin_nested():
             a = registry_acknowledge(ctx.session, assignment_id, actor=ctx.actor, clock=ctx.clock)
@@ -124,6 +143,8 @@ def _ack_number(ctx: Ctx, number: str) -> list[Reply]:
         done = _matching(ctx, number, ("acknowledged", "closed"))
         if done:
             return [say(texts.ALREADY_ANSWERED.format(action=ACTION_TH["acknowledge"], number=number))]
+        if gone := _matching(ctx, number, ("recalled",)):
+            return [say(texts.RECALLED_BUTTON.format(number=number_of(assignment_letter(ctx, gone[0]))))]
         return [say(_why_not(ctx, number, ACTION_TH["acknowledge"]))]
     replies: list[Reply] = []
     for a in found:
@@ -150,6 +171,9 @@ def ask_return_reason(ctx: Ctx, assignment_id: int) -> list[Reply]:
     letter = assignment_letter(ctx, a)
     if not may_answer(ctx.session, ctx.actor, a, ctx.now):
         raise PermissionDenied("ตอบรับรายการที่ส่งถึงผู้อื่น")
+    if (said := recalled(ctx, assignment_id)) is not None:
+        return said
+    opened(ctx, assignment_id)
     if a.status != "sent":
         # the register's own words for "already done" / "not possible in this state"
         from registry.lifecycle import assignment_transition
@@ -171,6 +195,9 @@ def return_with_code(ctx: Ctx, assignment_id: int, code: str) -> list[Reply]:
 def return_with_reason(ctx: Ctx, assignment_id: int, reason: str) -> list[Reply]:
     if (refused := _private(ctx)) is not None:
         return refused
+    if (said := recalled(ctx, assignment_id)) is not None:
+        ctx.clear()
+        return said
     try:
         with ctx.session.begin_nested():
             a = return_assignment(ctx.session, assignment_id, reason, actor=ctx.actor, clock=ctx.clock)
@@ -194,6 +221,8 @@ def typed_return(ctx: Ctx, result: Any, text: str) -> list[Reply]:
         done = _matching(ctx, str(number), ("returned",))
         if done:
             return [say(texts.ALREADY_ANSWERED.format(action=ACTION_TH["return"], number=number))]
+        if gone := _matching(ctx, str(number), ("recalled",)):
+            return [say(texts.RECALLED_BUTTON.format(number=number_of(assignment_letter(ctx, gone[0]))))]
         return [say(_why_not(ctx, str(number), ACTION_TH["return"]))]
     a = found[0]
     span = result.number.span

@@ -81,6 +81,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("ret", ((int,),), "acknowledge:ask_return_reason", "return assignment <id> (asks a reason)"),
     Action("rr", ((int, str),), "acknowledge:return_with_code", "return <assignment> with a canned reason"),
     Action("cl", ((int,),), "acknowledge:close_by_id", "close letter <id>"),
+    Action("rc", ((int,),), "recall:recall_button", "recall forward (assignment) <id> not yet acknowledged"),
     Action("fw", ((int,),), "forward:start", "start forwarding letter <id>"),
     Action("fo", ((int, int),), "forward:add_person", "add person <p> as a recipient of letter <l>"),
     Action("fm", ((int, int),), "forward:make_principal", "make person <p> the principal of letter <l>"),

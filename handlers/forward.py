@@ -198,7 +198,10 @@ def _do_forward(ctx: Ctx, letter: Letter, data: dict, purpose: str, instruction:
             line += f" กำหนดรับทราบ {thai_datetime(a.due_at)}"
         lines.append(line)
     text = texts.FORWARDED.format(number=number_of(letter), purpose=PURPOSE_TH[purpose], lines="\n".join(lines))
-    quick = (Button(texts.BUTTON["status"], payloads.make("st", letter.id)),)
+    from handlers.recall import recall_buttons
+
+    quick = (Button(texts.BUTTON["status"], payloads.make("st", letter.id)),
+             *recall_buttons(ctx, result.assignment_ids))
     return [say(text, quick=quick)]
 
 

@@ -6,6 +6,8 @@ Kinds and payloads (ids only; facts are read fresh, so a notice delivered late s
   [ไม่ใช่งานของฉัน]) or to a unit (its clerks: the unit's own number, [ส่งต่อ] [รับทราบ]);
 * ``acknowledge_notice`` / ``return_notice`` {assignment_id, letter_id, by}: to the sender;
 * ``reminder`` {assignment_id, letter_id, level: owner|clerk|head}: overdue, not acknowledged;
+* ``recall_notice`` {assignment_id, letter_id, by}: to the recipient, the forward was recalled
+  (on Telegram the original notice is also edited to say so, bot/deliver.py);
 * ``digest`` {unit_id, date}: one daily summary per clerk (new, pending by person, overdue);
 * ``delivery_failed`` {assignment_id, letter_id, channel, person_id, error}: to the person who
   forwarded, when the notice to the recipient failed for good (blocked bot, 403).
@@ -53,6 +55,9 @@ def render(session: Session, message: OutboxMessage, *, now: dt.datetime, base_u
         return [_answered(session, a, letter, p, acknowledged=False)]
     if kind == "reminder":
         return [_reminder(session, a, letter, p, now)]
+    if kind == "recall_notice":
+        by = session.get(Person, p.get("by")) if p.get("by") else None
+        return [say(texts.NOTICE_RECALLED.format(number=number_of(letter), name=by.name if by else "ผู้ส่ง"))]
     if kind == "delivery_failed":
         return [_delivery_failed(session, a, letter, p)]
     return [say(str(p.get("text") or texts.NOTICE_GONE))]
@@ -76,7 +81,8 @@ def _assignment_rows(a: Assignment, letter: Letter) -> list[Field]:
 
 def _status_note(a: Assignment) -> str | None:
     return {"acknowledged": "ท่านรับทราบรายการนี้แล้ว", "returned": "รายการนี้ถูกส่งคืนแล้ว",
-            "cancelled": "รายการนี้ถูกยกเลิกแล้ว", "closed": "ปิดเรื่องแล้ว"}.get(a.status)
+            "cancelled": "รายการนี้ถูกยกเลิกแล้ว", "closed": "ปิดเรื่องแล้ว",
+            "recalled": texts.RECALLED_NOTE}.get(a.status)
 
 
 def _assignment(session: Session, a: Assignment, letter: Letter, now: dt.datetime, base_url: str | None = None) -> Reply:

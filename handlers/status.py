@@ -21,7 +21,7 @@ from registry.timeutil import local
 
 ROLE_TH = {"principal": "เจ้าของเรื่อง", "copy": "สำเนา"}
 ASSIGNMENT_STATUS_TH = {"sent": "รอรับทราบ", "acknowledged": "รับทราบแล้ว", "returned": "ส่งคืน",
-                        "cancelled": "ยกเลิก", "closed": "ปิดเรื่องแล้ว"}
+                        "cancelled": "ยกเลิก", "closed": "ปิดเรื่องแล้ว", "recalled": "ถูกเรียกคืน"}
 
 
 def can_see(ctx: Ctx, letter: Letter) -> bool:
@@ -42,6 +42,10 @@ def status_of_letter(ctx: Ctx, letter_id: int) -> list[Reply]:
     letter = get_letter(ctx.session, letter_id)
     if not can_see(ctx, letter):  # the button was shown to them once: say why, not "not found"
         return [say(texts.NO_PERMISSION_STATUS)]
+    from registry.recall import mark_letter_opened
+
+    with ctx.session.begin_nested():  # a recipient asking the status has opened it (a circular's "read")
+        mark_letter_opened(ctx.session, letter.id, actor=ctx.actor, via="status", clock=ctx.clock)
     return [status_reply(ctx, letter)]
 
 
@@ -61,7 +65,7 @@ def status_reply(ctx: Ctx, letter: Letter) -> Reply:
         shown = access.project_assignment(ctx.viewer, letter, a, chat=True)  # no reason of a secret letter
         who = a.person.name if a.person is not None else (a.unit.name if a.unit is not None else "-")
         detail = (f"{ASSIGNMENT_STATUS_TH.get(a.status, a.status)} · ส่ง {_hm(a.sent_at)} · ถึง {_hm(a.delivered_at)}"
-                  f" · รับทราบ {_hm(a.acknowledged_at)}")
+                  f" · เปิดอ่าน {_hm(a.opened_at)} · รับทราบ {_hm(a.acknowledged_at)}")
         if a.id in undelivered:
             detail += " · " + texts.DELIVERY_FAILED_STATUS.format(channel=undelivered[a.id])
         if a.status == "returned" and shown["return_reason"]:

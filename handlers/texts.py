@@ -205,6 +205,13 @@ NOTICE_REMINDER_TITLE = "เตือน: ยังไม่ได้รับ�
 NOTICE_REMINDER_OTHERS = "เตือน: {name} ยังไม่ได้รับทราบเลขรับ {number} (เกินกำหนด {due})"
 NOTICE_DIGEST_TITLE = "สรุปประจำวัน {date}"
 NOTICE_GONE = "รายการที่แจ้งเตือนนี้ไม่อยู่ในระบบแล้วค่ะ"
+# --- recall (registry/recall.py, handlers/recall.py) ---------------------------------------------
+NOTICE_RECALLED = "เลขรับ {number} ถูกเรียกคืนแล้วค่ะ โดย {name}\nท่านไม่ต้องรับทราบหรือดำเนินการกับรายการนี้"
+RECALLED_NOTE = "ถูกเรียกคืนแล้ว — ไม่ต้องดำเนินการ"
+RECALLED_BUTTON = "รายการเลขรับ {number} ถูกผู้ส่งเรียกคืนแล้วค่ะ ท่านไม่ต้องรับทราบหรือส่งคืน"
+RECALL_DONE = "เรียกคืนการส่งต่อเลขรับ {number} จาก {name} แล้วค่ะ แจ้งผู้รับแล้ว หากต้องการส่งต่อใหม่กด [ส่งต่อ]"
+RECALL_ALREADY = "การส่งต่อเลขรับ {number} ถึง {name} ถูกเรียกคืนไปแล้วค่ะ"
+RECALL_TOO_LATE = "เรียกคืนไม่ได้ค่ะ {name} {state}เลขรับ {number} แล้ว"
 
 BUTTON = {
     "confirm": "ยืนยัน",
@@ -214,6 +221,7 @@ BUTTON = {
     "ack": "รับทราบ",
     "ret": "ไม่ใช่งานของฉัน",
     "ret_short": "ส่งคืน",
+    "recall": "เรียกคืน",
     "audit_page": "เปิดหน้าสุ่มตรวจ",
     "letter_page": "ตรวจบนเว็บ",
     "attach_to": "แนบกับ",

@@ -291,7 +291,7 @@ def may_read_on(v: Viewer, letter: Letter, *, chat: bool = False) -> bool:
 LETTER_FIELDS = ("id", "unit_id", "direction", "kind", "status", "ref_no", "letter_date", "sender", "addressee",
                  "subject", "priority", "secrecy", "enclosures", "remarks", "retention", "sent_via", "created_at")
 ASSIGNMENT_FIELDS = ("id", "person_id", "unit_id", "role", "purpose", "instruction", "status", "due_at", "sent_at",
-                     "delivered_at", "acknowledged_at", "returned_at", "return_reason")
+                     "delivered_at", "acknowledged_at", "returned_at", "return_reason", "opened_at", "recalled_at")
 
 
 def project_letter(v: Viewer, letter: Letter, *, chat: bool = False) -> dict[str, Any]:
@@ -418,3 +418,32 @@ def may_administer(v: Viewer) -> bool:
     Acting for an admin does not count: the registry's writers (``registry.admin.require_admin``)
     check the person's own roles too."""
     return v.system or any(role == "admin" for _, role in v.held)
+
+
+# --- records management (retention and disposal, registry/disposal.py) -----------------------------
+# For the pages and the API to ask before showing a control; the services in registry/disposal.py
+# check the same capabilities again when the change is made.
+
+def may_keep_records(session: Session, v: Viewer, unit_id: int) -> bool:
+    """May *v* draft the unit's disposal list and change its letters' retention classes?"""
+    return may(v, MANAGE, unit_id)
+
+
+def may_decide_disposal(session: Session, v: Viewer, unit_id: int) -> bool:
+    """May *v* sit as the unit's disposal committee (verdicts, carrying out, legal holds)?"""
+    return may(v, COMMITTEE, unit_id)
+
+
+def may_see_disposal(session: Session, v: Viewer, unit_id: int) -> bool:
+    """May *v* look at the unit's disposal lists? Overseers (auditors read), and its records keepers."""
+    return v.oversees_all or may_keep_records(session, v, unit_id)
+
+
+# --- recall (registry/recall.py) ---------------------------------------------------------------------
+
+def may_recall(v: Viewer, assignment: Assignment) -> bool:
+    """May *v* recall this forward? Its sender (or whoever acts for them), while it waits for a
+    person's answer; a forward to a unit is registered there under its own number and stays."""
+    if assignment.status != "sent" or assignment.person_id is None:
+        return False
+    return v.system or (assignment.created_by is not None and assignment.created_by in v.people)

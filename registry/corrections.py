@@ -52,6 +52,8 @@ def correct_letter(session: Session, letter_id: int, changes: Mapping[str, objec
     require(session, actor, letter.unit_id, MANAGE, "แก้ไขรายละเอียดหนังสือของหน่วยงานนี้")
     if letter.status == "cancelled":
         raise InvalidInput("letter", "หนังสือนี้ถูกยกเลิกแล้ว จึงแก้ไขรายละเอียดไม่ได้")
+    if letter.status in ("destroyed", "archived"):  # disposed of by a committee's verdict (registry/disposal.py)
+        raise InvalidInput("letter", "หนังสือนี้ถูกทำลายหรือส่งหอจดหมายเหตุแล้ว จึงแก้ไขรายละเอียดไม่ได้")
     allowed = correctable_fields(letter)
     wanted: dict[str, object] = {}
     for name, value in changes.items():

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from registry.clock import SYSTEM_CLOCK, Clock
 from registry.commands import RETENTION
-from registry.errors import InvalidInput, NotFound, RegistryError
+from registry.errors import Conflict, InvalidInput, NotFound
 from registry.events import Actor, append_event
 from registry.lifecycle import transition
 from registry.models import Attachment, DisposalItem, DisposalList, Letter
@@ -45,8 +45,10 @@ CONTENT = ("ref_no", "ref_no_norm", "sender", "addressee", "subject", "enclosure
            "sender_letter_id", "reference_list", "enclosure_list")
 
 
-class DisposalError(RegistryError):
-    code = "invalid"
+class DisposalError(Conflict):
+    """Refused by the state of a list (answered 409)."""
+
+    code = "disposal"
 
 
 @dataclass(frozen=True)

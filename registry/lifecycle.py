@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from registry.errors import AlreadyDone, InvalidTransition
 
 STATES = ("registered", "forwarded", "acknowledged", "returned", "closed", "cancelled", "destroyed", "archived")
-ACTIONS = ("forward", "acknowledge", "return", "close", "cancel", "destroy", "archive")
+ACTIONS = ("forward", "acknowledge", "return", "recall", "close", "cancel", "destroy", "archive")
 
 STATE_TH = {
     "registered": "ลงรับแล้ว",
@@ -28,6 +28,7 @@ ACTION_TH = {
     "forward": "ส่งต่อ",
     "acknowledge": "รับทราบ",
     "return": "ส่งคืน",
+    "recall": "เรียกคืน",
     "close": "ปิดเรื่อง",
     "cancel": "ยกเลิก",
     "destroy": "ทำลาย",
@@ -57,6 +58,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                "เจ้าของเรื่องกดรับทราบ"),
     Transition("forwarded", "return", "returned", ("owner",),
                "เจ้าของเรื่องแจ้งว่าไม่ใช่งานของตน พร้อมเหตุผล"),
+    Transition("forwarded", "recall", "registered", ("clerk", "head", "admin"),
+               "ผู้ส่งเรียกคืนการส่งต่อที่เจ้าของเรื่องยังไม่รับทราบ แจ้งผู้รับว่าถูกเรียกคืน แล้วส่งต่อใหม่ได้"),
     Transition("registered", "close", "closed", ("clerk", "head", "admin"),
                "เก็บเรื่องโดยไม่ต้องส่งต่อ (เพื่อทราบ)"),
     Transition("acknowledged", "close", "closed", ("owner", "clerk", "head", "admin"),
@@ -77,10 +80,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 _TABLE = {(t.source, t.action): t for t in TRANSITIONS}
 
-# Assignment (one recipient's copy of a forward): sent → acknowledged | returned | cancelled.
+# Assignment (one recipient's copy of a forward): sent → acknowledged | returned | recalled | cancelled.
 ASSIGNMENT_TRANSITIONS = {
     ("sent", "acknowledge"): "acknowledged",
     ("sent", "return"): "returned",
+    ("sent", "recall"): "recalled",  # by its sender, while not yet acknowledged (registry/recall.py)
     ("sent", "cancel"): "cancelled",
     ("acknowledged", "close"): "closed",
 }
@@ -106,5 +110,6 @@ def assignment_transition(state: str, action: str) -> str:
 
 
 def _done_state(action: str) -> str | None:
-    return {"acknowledge": "acknowledged", "return": "returned", "close": "closed", "cancel": "cancelled",
+    return {"acknowledge": "acknowledged", "return": "returned", "recall": "recalled", "close": "closed",
+            "cancel": "cancelled",
             "destroy": "destroyed", "archive": "archived"}.get(action)

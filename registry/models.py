@@ -237,6 +237,10 @@ class Assignment(Base):
     return_reason: Mapped[str | None] = mapped_column(Text)
     reminded_at: Mapped[dt.datetime | None]
     reminders: Mapped[int] = mapped_column(Integer, default=0)
+    # The recipient first opened it (pressed a card button, viewed the letter page): apart from
+    # acknowledging, which a circular's readers may never do (registry/recall.py).
+    opened_at: Mapped[dt.datetime | None]
+    recalled_at: Mapped[dt.datetime | None]  # withdrawn by its sender before it was acknowledged
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     unit_letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
 

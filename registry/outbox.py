@@ -82,10 +82,14 @@ def claim_due(session: Session, *, now: dt.datetime, limit: int = 50, lease: dt.
     return rows
 
 
-def mark_sent(session: Session, message_id: int, *, at: dt.datetime) -> None:
+def mark_sent(session: Session, message_id: int, *, at: dt.datetime, message_ids: list[int] | None = None) -> None:
+    """Sent. *message_ids*: the platform's ids of the messages (Telegram), kept in the payload so a
+    recalled forward's notice can be edited later (bot/deliver.py)."""
     msg = session.get(OutboxMessage, message_id)
     if msg is None or msg.status == "sent":
         return
+    if message_ids:
+        msg.payload = {**(msg.payload or {}), "message_ids": [int(i) for i in message_ids]}
     msg.status = "sent"
     msg.sent_at = at
     msg.attempts += 1

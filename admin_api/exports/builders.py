@@ -136,3 +136,32 @@ def letters_table(v: access.Viewer, letters, *, direction: str, title: str,
     headers = reports.REGISTER_HEADERS["incoming" if direction == "incoming" else "outgoing"]
     return Table(title=title, subtitle=subtitle, headers=headers, rows=rows, widths=REGISTER_WIDTHS,
                  footer=[f"จำนวน {len(rows):,} รายการ"], filename=filename)
+
+
+def disposal_table(session: Session, v, dlist) -> Table:
+    """A drafted or decided บัญชีหนังสือขอทำลาย (แบบที่ 25) in its official column order, ready for the
+    committee's signatures; a secret letter's content is withheld from a reader without clearance
+    (``v`` is a ``registry.access.Viewer``)."""
+    from registry.access import may_read as may_read_letter
+    from registry.disposal import LIST_HEADERS, list_rows
+    from registry.models import Letter
+
+    letters = {i.letter_id: session.get(Letter, i.letter_id) for i in dlist.items}
+    rows = list_rows(dlist, letters)
+    out = []
+    for item, row in zip(dlist.items, rows, strict=True):
+        if not may_read_letter(v, letters[item.letter_id]):
+            row = tuple(WITHHELD if i in (2, 4) and cell else cell for i, cell in enumerate(row))
+        out.append(row)
+    unit = get_unit(session, dlist.unit_id)
+    decided = sum(1 for i in dlist.items if i.verdict)
+    state = "ดำเนินการแล้ว" if dlist.status == "carried_out" else "ร่าง"
+    footer = [f"จำนวน {len(out):,} รายการ · มีมติแล้ว {decided:,} รายการ · สถานะบัญชี: {state}",
+              "ลงชื่อ ........................................ ประธานกรรมการ",
+              "ลงชื่อ ........................................ กรรมการ",
+              "ลงชื่อ ........................................ กรรมการ"]
+    return Table(title=f"บัญชีหนังสือขอทำลาย ประจำปี พ.ศ. {dlist.year}",
+                 subtitle=f"กระทรวง/ทบวง/กรม {unit.name} ({unit.code}) · แบบที่ 25",
+                 headers=LIST_HEADERS, rows=_typed(out, dates=(3,), ints=(0,)),
+                 widths=(0.6, 1.4, 1.5, 1.1, 3.2, 1.4, 1.6), footer=footer,
+                 filename=f"บัญชีหนังสือขอทำลาย {unit.code} ปี {dlist.year} ฉบับที่ {dlist.id}")

@@ -438,6 +438,7 @@ def letter_page(letter_id: int, request: Request, runtime: RuntimeDep, error: st
     from admin_api.letter_route import letter_view
 
     principal = who(request, runtime)
+    _opened(runtime, principal, letter_id, "page")
     with runtime.read() as s:
         v = principal.viewer(s, runtime.clock.now())
         try:
@@ -450,8 +451,29 @@ def letter_page(letter_id: int, request: Request, runtime: RuntimeDep, error: st
             from admin_api.routes.pages_register import registered_event_duplicates
 
             duplicates = registered_event_duplicates(s, letter)
+        from admin_api.routes.disposal import records_view
+
+        records = records_view(s, principal, letter, runtime.clock.now())
         return page(request, "letter.html", principal, runtime, letter=letter, error=error, done=done,
-                    receipt=bool(receipt), duplicates=duplicates, **view)
+                    receipt=bool(receipt), duplicates=duplicates, records=records, **view)
+
+
+def _opened(runtime, principal: Principal, letter_id: int, via: str) -> None:
+    """A recipient viewing the letter has opened their forward of it (registry.recall.mark_opened)."""
+    if principal.person_id is None:
+        return
+    from sqlalchemy import or_
+
+    from registry.models import Assignment
+    from registry.recall import mark_letter_opened
+
+    with runtime.read() as s:  # the common case (nothing to note) takes no write lock
+        waiting = s.execute(select(Assignment.id).where(
+            or_(Assignment.letter_id == letter_id, Assignment.unit_letter_id == letter_id),
+            Assignment.person_id.is_not(None), Assignment.opened_at.is_(None)).limit(1)).first()
+    if waiting is not None:
+        with runtime.transaction() as s:
+            mark_letter_opened(s, letter_id, actor=principal.actor, via=via, clock=runtime.clock)
 
 
 @router.post("/admin/letters/{letter_id}/act")
@@ -480,6 +502,10 @@ async def act_on_letter(letter_id: int, request: Request, runtime: RuntimeDep) -
                     flow.acknowledge(s, assignment, actor=actor, clock=runtime.clock)
                 else:
                     flow.return_assignment(s, assignment, str(form.get("reason") or ""), actor=actor, clock=runtime.clock)
+            elif action == "recall":
+                from registry.recall import recall
+
+                recall(s, int(str(form.get("assignment_id") or "0")), actor=actor, clock=runtime.clock)
             elif action == "close":
                 flow.close_letter(s, letter_id, note=str(form.get("note") or "") or None, actor=actor, clock=runtime.clock)
             elif action == "cancel":

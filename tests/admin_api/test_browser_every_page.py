@@ -51,6 +51,7 @@ PAGES = [
     ("audit", "/admin/audits/{audit}", "สุ่มตรวจ"),
     ("reports", "/admin/reports", "รายงาน"),
     ("exports", "/admin/exports", "ส่งออก"),
+    ("disposal", "/admin/disposal", "ทำลายหนังสือ"),
     ("process", "/process", "แผนผังขั้นตอน"),
     ("manual", "/manual", "คู่มือ"),
 ]

@@ -185,6 +185,15 @@ class FakeTelegramApi(FakeApiBase):
     def _m_editMessageReplyMarkup(self, params):
         return 200, True
 
+    def _m_editMessageText(self, params):
+        text = params.get("text", "")
+        if not text or not str(params.get("message_id", "")).isdigit():
+            return 400, "Bad Request: message to edit not found"
+        if params.get("parse_mode") == "HTML" and (problem := html_problem(text)):
+            return 400, f"Bad Request: can't parse entities: {problem}"
+        return 200, {"message_id": int(params["message_id"]), "date": int(time.time()),
+                     "chat": {"id": int(params.get("chat_id")), "type": "private"}, "text": text}
+
     # --- set-up methods (saraban setup telegram), with the Bot API's checks -----------------------------
     def _m_deleteWebhook(self, params):
         self.webhook = dict(self._no_webhook())
