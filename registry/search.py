@@ -1,5 +1,14 @@
-"""Searching the register: Thai words in subject/sender (either digit script), ref_no, number,
-dates, status, owner, unit, priority. Results newest first, paginated."""
+"""Searching the register as clerks type: Thai words in subject/sender (either digit script), an
+abbreviation with or without its dots (``สถ`` finds ``สถ.``, ``กพ`` finds ``ก.พ.``), a word inside a
+compound name (``บัญชีกลาง`` finds ``กรมบัญชีกลาง``), ref_no, number, registered and letter dates,
+status, owner, unit, priority. An exact ref_no comes first, then newest first; paginated.
+
+How a word inside a compound is found: besides each newmm token, the index holds the token's
+suffixes (from each Thai consonant or leading vowel on, at least three characters, marked with a
+leading ``ฯ`` so they never match a plain word). A typed word then matches a token by its start
+(``ประชุม*``) or any part of a token by a suffix's start (``ฯประชุม*``): every substring of a token is
+the start of one of its suffixes, so this is exact, two index look-ups per word (character
+trigrams would need all of a word's trigrams and a check that they are adjacent)."""
 
 from __future__ import annotations
 
@@ -17,6 +26,14 @@ from registry.models import Assignment, Book, Letter, Registration
 from registry.refkey import ref_key
 
 _NOT_WORD = re.compile(r"[^0-9A-Za-z\u0e00-\u0e7f]+")
+# An abbreviation written with dots: "สถ.", "ก.พ.", "ก.พ.ร.", "ผวจ." (1–4 Thai characters a part,
+# not inside a longer word). Its letters joined ("สถ", "กพ") are indexed and searched as one word.
+_ABBREVIATION = re.compile(r"(?<![\u0e01-\u0e4e.])(?:[\u0e01-\u0e2e\u0e40-\u0e44][\u0e01-\u0e4e]{0,3}\.)+")
+_THAI_ONLY = re.compile(r"^[\u0e01-\u0e4e]+$")
+_SUFFIX_START = frozenset(map(chr, range(0x0E01, 0x0E2F))) | frozenset("เแโใไ")
+_LEADING_VOWEL = frozenset("เแโใไ")
+PART = "ฯ"  # marks an indexed suffix ("ฯบัญชีกลาง"): a word inside a compound
+MIN_PART = 3  # characters: shorter parts would match half the register
 _NUMBER = re.compile(r"^\s*(\d+)\s*(?:/\s*(\d{4}))?\s*$")
 
 
@@ -31,8 +48,10 @@ class LetterQuery:
     direction: str | None = None
     number: int | None = None
     ref_no: str | None = None
-    received_from: dt.date | None = None
+    received_from: dt.date | None = None  # registered (ลงรับ/ออกเลข) date, Thai calendar day
     received_to: dt.date | None = None
+    letter_from: dt.date | None = None  # the letter's own date (ลงวันที่)
+    letter_to: dt.date | None = None
     include_sandbox: bool = False
     limit: int = 20
     offset: int = 0
@@ -46,15 +65,51 @@ class LetterQuery:
                 object.__setattr__(self, name, value.replace("\x00", ""))
 
 
-def index_terms(*texts: str | None) -> list[str]:
-    """The terms both engines index: Thai words (PyThaiNLP) and ASCII words/numbers, punctuation
-    removed, so SQLite's FTS5 and PostgreSQL's parser see the same terms ("3/2569" → 3, 2569)."""
+def _plain_terms(*texts: str | None) -> list[str]:
     seen: dict[str, None] = {}
     for token in search_tokens(*texts):
         for part in _NOT_WORD.split(token):
             if part:
                 seen.setdefault(part, None)
     return list(seen)
+
+
+def abbreviations(text: str) -> list[str]:
+    """The dotted abbreviations of *text*, letters joined: "จาก สถ. และ ก.พ." → ["สถ", "กพ"]."""
+    return [m.group().replace(".", "") for m in _ABBREVIATION.finditer(fold(text))]
+
+
+def parts(term: str) -> list[str]:
+    """The indexed suffixes of a Thai term (marked with PART), from each consonant or leading vowel
+    on (not the consonant right after a leading vowel: "เชิญ" has no part "ชิญ")."""
+    if len(term) <= MIN_PART or not _THAI_ONLY.match(term):
+        return []
+    return [PART + term[i:] for i in range(1, len(term) - MIN_PART + 1)
+            if term[i] in _SUFFIX_START and term[i - 1] not in _LEADING_VOWEL]
+
+
+def index_terms(*texts: str | None) -> list[str]:
+    """The terms both engines index: Thai words (PyThaiNLP) and ASCII words/numbers, punctuation
+    removed, so SQLite's FTS5 and PostgreSQL's parser see the same terms ("3/2569" → 3, 2569);
+    plus each dotted abbreviation without its dots and the parts (suffixes) of each Thai word."""
+    seen = dict.fromkeys(_plain_terms(*texts))
+    for text in texts:
+        if text:
+            for abbr in abbreviations(text):
+                seen.setdefault(abbr, None)
+    for term in list(seen):
+        for part in parts(term):
+            seen.setdefault(part, None)
+    return list(seen)
+
+
+def query_words(q: str | None) -> list[str]:
+    """The words of a query as the index holds them: a dotted abbreviation becomes one word
+    ("สถ." → "สถ", not "ส" and "ถ"), so it finds the letters written with and without dots."""
+    if not q:
+        return []
+    text = _ABBREVIATION.sub(lambda m: " " + m.group().replace(".", "") + " ", fold(q))
+    return [w for w in (t.lstrip(PART) for t in _plain_terms(text)) if w]
 
 
 # A word query is answered in two steps. First the word index gives at most CAP + 1 matching
@@ -67,9 +122,26 @@ def index_terms(*texts: str | None) -> list[str]:
 CAP = 1000
 
 
+def _alternatives(word: str) -> list[tuple[str, bool]]:
+    """(term, as a prefix) pairs any of which matches *word*: numbers whole ("2" must not find
+    "2569"), words as the start of a token or, from MIN_PART characters, of a token's part."""
+    if word.isdigit():
+        return [(word, False)]
+    if len(word) >= MIN_PART and _THAI_ONLY.match(word):
+        return [(word, True), (PART + word, True)]
+    return [(word, True)]
+
+
 def _fts_query(tokens: list[str]) -> str:
-    # FTS5 query: each token quoted; numbers match whole ("2" must not find "2569"), words as prefixes.
-    return " AND ".join('"' + t.replace('"', '""') + '"' + ("" if t.isdigit() else "*") for t in tokens)
+    # FTS5 query: each term quoted, a word's alternatives OR-ed, the words AND-ed.
+    def one(term: str, prefix: bool) -> str:
+        return '"' + term.replace('"', '""') + '"' + ("*" if prefix else "")
+
+    groups = []
+    for t in tokens:
+        alts = [one(term, prefix) for term, prefix in _alternatives(t)]
+        groups.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
+    return " AND ".join(groups)
 
 
 def _match_sqlite(tokens: list[str], *, drive: bool = True):
@@ -80,8 +152,19 @@ def _match_sqlite(tokens: list[str], *, drive: bool = True):
     return (Letter.id if drive else literal_column("+letters.id")).in_(hits)
 
 
+def _ts_query(tokens: list[str]) -> str:
+    def one(term: str, prefix: bool) -> str:
+        return "'" + term.replace("'", "''").replace("\\", "") + "'" + (":*" if prefix else "")
+
+    groups = []
+    for t in tokens:
+        alts = [one(term, prefix) for term, prefix in _alternatives(t)]
+        groups.append(alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")")
+    return " & ".join(groups)
+
+
 def _match_postgres(tokens: list[str]):
-    query = " & ".join("'" + t.replace("'", "''").replace("\\", "") + "'" + ("" if t.isdigit() else ":*") for t in tokens)
+    query = _ts_query(tokens)
     return func.to_tsvector(literal_column("'simple'"), Letter.search_text).op("@@")(
         func.to_tsquery(literal_column("'simple'"), query))
 
@@ -111,6 +194,10 @@ def _letter_filters(f: LetterQuery, *, sandbox: bool = True) -> list:
         where.append(Letter.direction == f.direction)
     if f.ref_no:
         where.append(Letter.ref_no_norm == ref_key(f.ref_no))
+    if f.letter_from:
+        where.append(Letter.letter_date >= f.letter_from)
+    if f.letter_to:
+        where.append(Letter.letter_date <= f.letter_to)
     if f.owner_id is not None:
         where.append(Letter.id.in_(select(Assignment.letter_id).where(Assignment.person_id == f.owner_id)))
     return where
@@ -138,7 +225,7 @@ def _words(f: LetterQuery) -> tuple[re.Match | None, list[str]] | None:
     if not (f.q and f.q.strip()):
         return None
     number = _NUMBER.match(fold(f.q))
-    tokens = index_terms(f.q)
+    tokens = query_words(f.q)
     if not number and not tokens:
         return None
     return number, tokens
@@ -232,6 +319,17 @@ def search_letters(session: Session, f: LetterQuery, *, where: tuple = ()) -> tu
     return _search(session, f, words, where)
 
 
+def _ref_ids(session: Session, f: LetterQuery) -> list[int]:
+    """Letters whose ที่ is exactly what was typed (any spacing, dots or digit script): they come
+    first. Only a query with a digit can be a ref_no; the ref_no index answers it."""
+    if not (f.q and any(c.isdigit() for c in fold(f.q))):
+        return []
+    key = ref_key(f.q)
+    if key is None:
+        return []
+    return list(session.execute(select(Letter.id).where(Letter.ref_no_norm == key).limit(CAP + 1)).scalars())
+
+
 def _search(session: Session, f: LetterQuery, words: tuple[re.Match | None, list[str]] | None,
             where: tuple) -> tuple[int, list[Letter]]:
     limit, offset = max(1, min(f.limit, 200)), max(0, f.offset)
@@ -239,49 +337,70 @@ def _search(session: Session, f: LetterQuery, words: tuple[re.Match | None, list
     total: int | None = None
     walk = False  # the page is found by walking the newest registrations, checking each letter
     hits = _Hits(None)
+    ref_ids: list[int] = []
     if words is not None:
         number, tokens = words
+        ref_ids = _ref_ids(session, f)
         cond = None
         joined = bool(_joined_filters(f))
         if tokens:
             match = _word_match(session, tokens)
             hits = _word_hits(session, f, match, where)
-            if hits.ids == [] and number is None:
+            if hits.ids == [] and number is None and not ref_ids:
                 return 0, []  # no letter has the words: nothing to count or page
             if hits.ids is not None:
                 cond = Letter.id.in_(hits.ids)
-                if number is None and not joined:
+                if number is None and not joined and not ref_ids:
                     total = len(hits.ids)  # each letter has its one registration: the hits are the answer
             else:
                 cond = _word_match(session, tokens, drive=False)
                 walk = not joined
-                if number is None and not joined:
+                if number is None and not joined and not ref_ids:
                     total = hits.count if hits.count is not None else _count_words(session, f, tokens, match, where)
-        if number is not None:
-            # A number query also finds registration N: add those letters by id (an OR across
-            # the two tables would make every engine scan the whole register).
-            books = select(Book.id) if not number.group(2) else select(Book.id).where(Book.year == int(number.group(2)))
-            # book_id IN (…) + number: served by the (book_id, number) unique index, not a scan
-            by_number = list(session.execute(
-                select(Registration.letter_id).where(Registration.book_id.in_(books),
-                                                     Registration.number == int(number.group(1))).limit(CAP + 1)).scalars())
+        if number is not None or ref_ids:
+            extra = set(ref_ids)
+            if number is not None:
+                # A number query also finds registration N: add those letters by id (an OR across
+                # the two tables would make every engine scan the whole register).
+                books = select(Book.id) if not number.group(2) else select(Book.id).where(Book.year == int(number.group(2)))
+                # book_id IN (…) + number: served by the (book_id, number) unique index, not a scan
+                extra.update(session.execute(
+                    select(Registration.letter_id).where(Registration.book_id.in_(books),
+                                                         Registration.number == int(number.group(1))).limit(CAP + 1)).scalars())
+            by_id = sorted(extra)
             if cond is None:
-                cond = Letter.id.in_(by_number)
+                cond = Letter.id.in_(by_id)
             elif hits.ids is not None:
-                cond = Letter.id.in_(sorted(set(hits.ids) | set(by_number)))
+                cond = Letter.id.in_(sorted(set(hits.ids) | extra))
             else:
-                cond = cond | Letter.id.in_(by_number)
-                if not joined:  # a common word that is also a number ("2569")
+                cond = cond | Letter.id.in_(by_id)
+                if not joined:  # a common word that is also a number ("2569"), or a ref_no's words
                     word_count = hits.count if hits.count is not None else _count_words(session, f, tokens, match, where)
                     total = word_count + session.execute(
                         select(func.count()).select_from(Letter).where(
-                            Letter.id.in_(by_number), ~match, *_letter_filters(f), *where)).scalar_one()
+                            Letter.id.in_(by_id), ~match, *_letter_filters(f), *where)).scalar_one()
         stmt = stmt.where(cond)
     if total is None:
         total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    page = stmt.order_by(Registration.received_at.desc(), Letter.id.desc()).limit(limit).offset(offset)
+    newest = (Registration.received_at.desc(), Letter.id.desc())
+    first: list[Letter] = []
+    if ref_ids:  # the exact ref_no first (newest first among them), then the rest
+        first = list(session.execute(stmt.where(Letter.id.in_(ref_ids)).order_by(*newest)).unique().scalars().all())
+    if first:
+        head = first[offset:offset + limit]
+        if len(head) == limit:
+            return total, head
+        stmt = stmt.where(Letter.id.not_in([lt.id for lt in first]))
+        limit, offset = limit - len(head), max(0, offset - len(first))
+    page = stmt.order_by(*newest).limit(limit).offset(offset)
     if walk and _walk_is_shorter(hits, offset + limit):
         # GIN serves only bitmap scans, so without them the plan is the newest-first walk.
         with _planner(session, enable_bitmapscan="off"):
-            return total, list(session.execute(page).unique().scalars().all())
-    return total, list(session.execute(page).unique().scalars().all())
+            return total, _page(session, page, first, f)
+    return total, _page(session, page, first, f)
+
+
+def _page(session: Session, page: Select, first: list[Letter], f: LetterQuery) -> list[Letter]:
+    """The page's letters: the exact ref_no letters that fall on it, then the rest."""
+    offset, limit = max(0, f.offset), max(1, min(f.limit, 200))
+    return first[offset:offset + limit] + list(session.execute(page).unique().scalars().all())
