@@ -1,7 +1,7 @@
 """search as clerks type: rebuild every letter's word index (dotted abbreviations joined, word parts)
 
-No schema change: letters.search_text gains terms (see registry.search.index_terms), so each
-letter's text is tokenised again; the full-text index follows through its triggers (SQLite) or
+An index on letters.letter_date (the ลงวันที่ range of a search). letters.search_text gains terms
+(see registry.search.index_terms), so each letter's text is tokenised again; the full-text index follows through its triggers (SQLite) or
 its expression index (PostgreSQL). Downgrade leaves the richer text in place (a superset: the
 earlier search finds what it found before).
 
@@ -24,6 +24,7 @@ BATCH = 2000
 def upgrade() -> None:
     from registry.intake import build_search_text
 
+    op.create_index(op.f('ix_letters_letter_date'), 'letters', ['letter_date'], unique=False)
     conn = op.get_bind()
     letters = sa.table('letters', sa.column('id'), sa.column('direction'), sa.column('ref_no'),
                        sa.column('sender'), sa.column('addressee'), sa.column('subject'), sa.column('sandbox'),
@@ -50,4 +51,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index(op.f('ix_letters_letter_date'), table_name='letters')
