@@ -183,7 +183,9 @@ def load_letters(rt: Runtime, unit_ids: list[int], n: int) -> None:
                            " VALUES (:b, :n, :l, :at, :at)"), regs)
         if pg:
             c.execute(text("SELECT setval(pg_get_serial_sequence('letters', 'id'), (SELECT max(id) FROM letters))"))
-            c.execute(text("ANALYZE"))
+    if pg:  # what autovacuum does to a register in steady state: statistics and the visibility map
+        with rt.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("VACUUM ANALYZE"))
 
 
 def _searches(units: list[int], newest: dt.date) -> list[tuple[str, LetterQuery]]:
