@@ -220,22 +220,40 @@ def bench_search(label: str, url: str, n: int, rounds: int = 5) -> dict:
         for _, query in searches:
             search_letters(s, query)
     timings: dict[str, list[float]] = {}
-    cpu: list[float] = []  # this process's CPU per search: SQLite's whole cost, PostgreSQL's client side
+    # CPU per search, this process's plus (PostgreSQL) its server process's: what a search costs
+    # whatever else the machine runs (wall time on a shared machine is mostly waiting for a core)
+    cpu: dict[str, list[float]] = {}
+    pg = rt.engine.dialect.name == "postgresql"
     for _ in range(rounds):
         for kind, query in searches:
-            t1, c1 = time.perf_counter(), time.process_time()
             with rt.read() as s:
+                backend = s.execute(text("SELECT pg_backend_pid()")).scalar_one() if pg else None
+                server = _cpu_seconds(backend)
+                t1, c1 = time.perf_counter(), time.process_time()
                 search_letters(s, query)
-            timings.setdefault(kind, []).append(time.perf_counter() - t1)
-            cpu.append(time.process_time() - c1)
+                timings.setdefault(kind, []).append(time.perf_counter() - t1)
+                cpu.setdefault(kind, []).append(time.process_time() - c1 + _cpu_seconds(backend) - server)
     rt.engine.dispose()
     every = [t for ts in timings.values() for t in ts]
+    every_cpu = [t for ts in cpu.values() for t in ts]
     kinds = {k: {"queries": len(ts), "p50_ms": percentile(ts, 50) * 1000, "p95_ms": percentile(ts, 95) * 1000,
-                 "max_ms": max(ts) * 1000} for k, ts in timings.items()}
+                 "max_ms": max(ts) * 1000, "cpu_p50_ms": percentile(cpu[k], 50) * 1000,
+                 "cpu_p95_ms": percentile(cpu[k], 95) * 1000} for k, ts in timings.items()}
     return {"engine": label, "letters": n, "load_s": load_s, "queries": len(every),
             "p50_ms": percentile(every, 50) * 1000, "p95_ms": percentile(every, 95) * 1000,
-            "max_ms": max(every) * 1000, "kinds": kinds, "cpu_p50_ms": percentile(cpu, 50) * 1000,
-            "cpu_p95_ms": percentile(cpu, 95) * 1000, "load": os.getloadavg()[0]}
+            "max_ms": max(every) * 1000, "kinds": kinds, "cpu_p50_ms": percentile(every_cpu, 50) * 1000,
+            "cpu_p95_ms": percentile(every_cpu, 95) * 1000, "load": os.getloadavg()[0]}
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """CPU time of a local PostgreSQL server process (Linux schedstat, nanoseconds); 0 without one."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0  # a remote server: only wall time and the client's CPU
 
 
 def main(*, search_letters: int = 100_000, postgres_url: str | None = None, quick: bool = False,
@@ -255,11 +273,11 @@ def main(*, search_letters: int = 100_000, postgres_url: str | None = None, quic
     for label, _, url in targets:
         r = bench_search(label, url, search_letters)
         print(f"{label:<11} load {r['load_s']:.1f} s | {r['queries']} queries: p50 {r['p50_ms']:.1f} ms, "
-              f"p95 {r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms | this process's CPU p50 {r['cpu_p50_ms']:.1f} ms,"
+              f"p95 {r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms | CPU (client + local server) p50 {r['cpu_p50_ms']:.1f} ms,"
               f" p95 {r['cpu_p95_ms']:.1f} ms | machine load average {r['load']:.1f} on {os.cpu_count()} CPUs")
         for kind, k in r["kinds"].items():
             print(f"{'':<11}   {kind:<13} {k['queries']:>4} queries: p50 {k['p50_ms']:.1f} ms, p95 {k['p95_ms']:.1f} ms,"
-                  f" max {k['max_ms']:.1f} ms")
+                  f" max {k['max_ms']:.1f} ms | CPU p50 {k['cpu_p50_ms']:.1f} ms, p95 {k['cpu_p95_ms']:.1f} ms")
     print("\ntargets: ≥ 500 registrations/s with 1 writer on SQLite; ≥ 300/s with 8 writers on PostgreSQL; search p95 < 50 ms")
     return 0
 
