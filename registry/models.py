@@ -147,7 +147,7 @@ class Letter(Base):
     kind: Mapped[str] = mapped_column(String(16), default="external")
     ref_no: Mapped[str | None] = mapped_column(Text)  # as written
     ref_no_norm: Mapped[str | None] = mapped_column(String(255), index=True)
-    letter_date: Mapped[dt.date | None] = mapped_column(Date)
+    letter_date: Mapped[dt.date | None] = mapped_column(Date, index=True)  # the ลงวันที่ range of a search
     sender: Mapped[str | None] = mapped_column(Text)
     sender_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     addressee: Mapped[str | None] = mapped_column(Text)

@@ -582,11 +582,15 @@ def exchange_import(
 def bench_registry(
     letters: Annotated[int, typer.Option(help="จำนวนหนังสือสำหรับทดสอบการค้นหา")] = 100_000,
     postgres_url: Annotated[str, typer.Option(help="PostgreSQL URL (ว่าง = ข้าม)")] = "postgresql://postgres@127.0.0.1:5432/postgres",
+    search_only: Annotated[bool, typer.Option("--search-only", help="วัดเฉพาะการค้นหา (ข้ามการลงรับ)")] = False,
+    db_name: Annotated[str, typer.Option(help="ชื่อฐานข้อมูลทดสอบบน PostgreSQL (สร้างใหม่ทุกครั้ง)")] = "saraban_bench",
 ) -> None:
-    """Registrations/s and p50/p99 for 1 and 8 writers beside a bare-SQL baseline; search p95."""
+    """Registrations/s and p50/p99 for 1 and 8 writers beside a bare-SQL baseline; search p50/p95 per engine
+    over 100,000 letters as clerks type (words, word parts, abbreviations, ref_no, date ranges)."""
     from bench.registry_bench import main
 
-    raise typer.Exit(main(search_letters=letters, postgres_url=postgres_url or None))
+    raise typer.Exit(main(search_letters=letters, postgres_url=postgres_url or None, search_only=search_only,
+                          db_name=db_name))
 
 
 @bench.command("webhook")

@@ -90,18 +90,22 @@ def list_letters(
     ref_no: Annotated[str | None, Query(max_length=200, description="ที่ (เลขหนังสือ)", pattern=TEXT)] = None,
     received_from: Date | None = None,
     received_to: Date | None = None,
+    letter_from: Annotated[Date | None, Query(description="ลงวันที่ (วันที่ของหนังสือ) ตั้งแต่")] = None,
+    letter_to: Annotated[Date | None, Query(description="ลงวันที่ (วันที่ของหนังสือ) ถึง")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> LetterPage:
-    """ค้นหาหนังสือ (ใหม่สุดก่อน) ตามหน่วยงาน ปี คำค้นภาษาไทย สถานะ ฯลฯ."""
-    """Without a unit: every letter the caller may see (registry/access.py); a word or a ``ที่`` only
+    """ค้นหาหนังสือตามหน่วยงาน ปี คำค้นภาษาไทย สถานะ ช่วงวันที่ลงรับ ช่วงลงวันที่ ฯลฯ: หนังสือที่ "ที่" ตรงกับคำค้นทุกตัวอักษรก่อน
+    แล้วใหม่สุดก่อน; คำย่อพิมพ์มีหรือไม่มีจุดก็ได้ (สถ = สถ.), คำในชื่อยาว (บัญชีกลาง → กรมบัญชีกลาง), เลขไทยหรืออารบิกก็ได้.
+
+    Without a unit: every letter the caller may see (registry/access.py); a word or a ``ที่`` only
     finds letters the caller may read."""
     if unit is not None and not access.sees_unit(v, unit):
         raise PermissionDenied("ดูทะเบียนของหน่วยงานอื่น")
     total, rows = search_letters(session, LetterQuery(
         q=q, unit_id=unit, year=year, status=status, priority=priority, direction=direction, owner_id=owner,
-        number=number, ref_no=ref_no, received_from=received_from, received_to=received_to, limit=limit,
-        offset=offset), viewer=v)
+        number=number, ref_no=ref_no, received_from=received_from, received_to=received_to, letter_from=letter_from,
+        letter_to=letter_to, limit=limit, offset=offset), viewer=v)
     return LetterPage(total=total, limit=limit, offset=offset, items=[letter_out(v, l) for l in rows])
 
 

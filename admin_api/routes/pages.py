@@ -334,8 +334,10 @@ def dashboard(request: Request, runtime: RuntimeDep) -> HTMLResponse:
 DIRECTIONS = {"incoming": "หนังสือรับ", "outgoing": "หนังสือส่ง", "circular": "หนังสือเวียน"}
 
 
-def _letter_filters(request, runtime, v: access.Viewer, s, *, q, status, unit, direction, date_from, date_to):
-    """(query, units the viewer may pick, unit id, error, from, to) of the letters page's filters.
+def _letter_filters(request, runtime, v: access.Viewer, s, *, q, status, unit, direction, date_from, date_to,
+                    letter_from="", letter_to=""):
+    """(query, units the viewer may pick, unit id, error) of the letters page's filters: the words,
+    the registered (ลงรับ/ออกเลข) date range and the letter's own date (ลงวันที่) range, in พ.ศ.
     Without a unit: every letter the viewer may see (the search itself applies registry/access.py)."""
     from admin_api.pages_support import parse_form_date
 
@@ -349,10 +351,12 @@ def _letter_filters(request, runtime, v: access.Viewer, s, *, q, status, unit, d
     try:
         start = parse_form_date(date_from[:40], today=_today(runtime), field="from", label="ตั้งแต่วันที่")
         end = parse_form_date(date_to[:40], today=_today(runtime), field="to", label="ถึงวันที่")
+        dated_from = parse_form_date(letter_from[:40], today=_today(runtime), field="lfrom", label="ลงวันที่ตั้งแต่")
+        dated_to = parse_form_date(letter_to[:40], today=_today(runtime), field="lto", label="ลงวันที่ถึง")
     except InvalidInput as e:
-        error, start, end = e.message_th, None, None
+        error, start, end, dated_from, dated_to = e.message_th, None, None, None, None
     query = LetterQuery(q=q[:200] or None, status=status or None, unit_id=unit_id, direction=direction,
-                        received_from=start, received_to=end)
+                        received_from=start, received_to=end, letter_from=dated_from, letter_to=dated_to)
     return query, units, unit_id, error
 
 
@@ -360,8 +364,10 @@ def _letter_filters(request, runtime, v: access.Viewer, s, *, q, status, unit, d
 def letters(request: Request, runtime: RuntimeDep, q: str = "", status: str = "", unit: str = "",
             direction: str = "incoming", date_from: Annotated[str, Query(alias="from")] = "",
             date_to: Annotated[str, Query(alias="to")] = "",
+            letter_from: Annotated[str, Query(alias="lfrom")] = "", letter_to: Annotated[str, Query(alias="lto")] = "",
             page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
-    """Incoming and outgoing letters apart (one tab each), with their book and unit."""
+    """Incoming and outgoing letters apart (one tab each), with their book and unit. An empty result
+    names the filters that are on, each with a link that drops it, and one that clears them all."""
     from dataclasses import replace
 
     principal = who(request, runtime)
@@ -370,12 +376,43 @@ def letters(request: Request, runtime: RuntimeDep, q: str = "", status: str = ""
     with runtime.read() as s:
         v = principal.viewer(s, runtime.clock.now())
         query, units, unit_id, error = _letter_filters(request, runtime, v, s, q=q, status=status, unit=unit,
-                                                       direction=direction, date_from=date_from, date_to=date_to)
+                                                       direction=direction, date_from=date_from, date_to=date_to,
+                                                       letter_from=letter_from, letter_to=letter_to)
         total, rows = search_letters(s, replace(query, limit=25, offset=(page_no - 1) * 25), viewer=v)
         items = [(l, access.may_read(v, l)) for l in rows]
+        params = {"direction": direction, "q": q, "status": status, "unit": unit, "from": date_from, "to": date_to,
+                  "lfrom": letter_from, "lto": letter_to}
+        active = _active_filters(params, units, direction) if not total else []
         return page(request, "letters.html", principal, runtime, items=items, total=total, q=q, status=status,
                     unit=unit_id, units=units, page_no=page_no, pages=max(1, (total + 24) // 25),
-                    direction=direction, DIRECTIONS=DIRECTIONS, date_from=date_from, date_to=date_to, error=error)
+                    direction=direction, DIRECTIONS=DIRECTIONS, date_from=date_from, date_to=date_to,
+                    letter_from=letter_from, letter_to=letter_to, error=error, active_filters=active)
+
+
+def _active_filters(params: dict[str, str], units, direction: str) -> list[tuple[str, str]]:
+    """(what the filter is, in Thai; the letters page's address without it) for each filter that is on."""
+    from urllib.parse import urlencode
+
+    from admin_api.pages_support import OUTGOING_STATE_TH, STATE_TH
+
+    names = {u.id: u.short_name or u.name for u in units}
+    registered = "ลงรับ" if direction == "incoming" else "ออกเลข"
+    shown = {
+        "q": lambda v: f"คำค้น “{v}”",
+        "status": lambda v: "สถานะ " + (STATE_TH if direction == "incoming" else OUTGOING_STATE_TH).get(v, v),
+        "unit": lambda v: "หน่วยงาน " + names.get(int(v), v) if v.isdigit() else "หน่วยงาน " + v,
+        "from": lambda v: f"{registered}ตั้งแต่ {v}",
+        "to": lambda v: f"{registered}ถึง {v}",
+        "lfrom": lambda v: f"ลงวันที่ตั้งแต่ {v}",
+        "lto": lambda v: f"ลงวันที่ถึง {v}",
+    }
+    out = []
+    for key, label in shown.items():
+        value = (params.get(key) or "").strip()
+        if value:
+            rest = {k: v for k, v in params.items() if k != key and v}
+            out.append((label(value), "/admin/letters?" + urlencode(rest)))
+    return out
 
 
 EXPORT_LIMIT = 10_000  # a year of a busy unit; more is an export of the register itself
@@ -384,7 +421,9 @@ EXPORT_LIMIT = 10_000  # a year of a busy unit; more is an export of the registe
 @router.get("/admin/letters/export")
 def letters_export(request: Request, runtime: RuntimeDep, q: str = "", status: str = "", unit: str = "",
                    direction: str = "incoming", date_from: Annotated[str, Query(alias="from")] = "",
-                   date_to: Annotated[str, Query(alias="to")] = "", format: str = "xlsx") -> Response:
+                   date_to: Annotated[str, Query(alias="to")] = "",
+                   letter_from: Annotated[str, Query(alias="lfrom")] = "",
+                   letter_to: Annotated[str, Query(alias="lto")] = "", format: str = "xlsx") -> Response:
     """The current search result (a day, a date range, a word…) as XLSX, CSV or a printable PDF."""
     from dataclasses import replace
 
@@ -401,7 +440,7 @@ def letters_export(request: Request, runtime: RuntimeDep, q: str = "", status: s
         v = principal.viewer(s, runtime.clock.now())
         query, _units, unit_id, error = _letter_filters(request, runtime, v, s, q=q, status=status,
                                                         unit=unit, direction=direction, date_from=date_from,
-                                                        date_to=date_to)
+                                                        date_to=date_to, letter_from=letter_from, letter_to=letter_to)
         if error:
             return page(request, "message.html", principal, runtime, title="ส่งออกไม่ได้", message=error)
         found: list = []
@@ -417,7 +456,11 @@ def letters_export(request: Request, runtime: RuntimeDep, q: str = "", status: s
             a, b = query.received_from, query.received_to
             period = (f"วันที่ {thai_date(a)}" if a == b else
                       f"ตั้งแต่ {thai_date(a) if a else '-'} ถึง {thai_date(b) if b else '-'}")
-        what = " · ".join(x for x in (unit_row.name if unit_row else "ทุกหน่วยงานที่เห็นได้", period,
+        dated = ""
+        if query.letter_from or query.letter_to:
+            a, b = query.letter_from, query.letter_to
+            dated = f"ลงวันที่ตั้งแต่ {thai_date(a) if a else '-'} ถึง {thai_date(b) if b else '-'}"
+        what = " · ".join(x for x in (unit_row.name if unit_row else "ทุกหน่วยงานที่เห็นได้", period, dated,
                                       f"คำค้น “{q}”" if q else "") if x)
         name_bits = [DIRECTIONS[direction], unit_row.code if unit_row else "",
                      be_date_text(query.received_from).replace("/", "-") if query.received_from else "",

@@ -92,3 +92,39 @@ def test_commands_that_write_refuse_a_database_saraban_init_has_not_upgraded(dat
     chat = subprocess.run([*cli, "chat", "--as", "1"], env=env, input="สวัสดีค่ะ\n", capture_output=True, text=True)
     assert chat.returncode == 0 and "สวัสดีค่ะ คุณสมใจ" in chat.stdout, chat.stderr
     engine.dispose()
+
+
+def test_the_search_migration_reindexes_letters_written_before_it(database_url, tmp_path):
+    """0010_search: a letter indexed by the earlier rules ("สถ." as ส, ถ; no word parts) is found
+    as clerks type once the database is upgraded."""
+    import datetime as dt
+
+    from alembic import command
+
+    from registry.models import Book, Letter, Registration, Unit
+    from registry.schema import alembic_config
+    from registry.search import LetterQuery, search_letters
+    from sqlalchemy.orm import Session
+
+    engine = make_engine(_fresh_url(database_url, tmp_path))
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0009_disposal")
+    now = dt.datetime(2026, 3, 1, 3, tzinfo=dt.UTC)
+    with Session(engine) as s, s.begin():  # (0010 changes no column: today's models fit 0009)
+        unit = Unit(code="มท 0201", name="กองกลาง")
+        book = Book(unit=unit, direction="incoming", year=2569, last_number=1, created_at=now)
+        letter = Letter(unit=unit, direction="incoming", kind="external", ref_no="กค 0402/ว 1", ref_no_norm="กค0402/ว1",
+                        sender="กรมบัญชีกลาง จาก สถ.", subject="ขอความร่วมมือ", priority="normal", retention="10y",
+                        status="registered", sandbox=False, created_at=now, updated_at=now,
+                        search_text="กรมบัญชีกลาง จาก ส ถ ขอความร่วมมือ กค 0402 ว 1")  # the earlier rules
+        s.add_all([unit, book, letter])
+        s.flush()
+        s.add(Registration(book_id=book.id, number=1, letter_id=letter.id, received_at=now, created_at=now))
+    with Session(engine) as s:
+        assert search_letters(s, LetterQuery(q="บัญชีกลาง"))[0] == 0  # not yet
+    upgrade(engine)
+    with Session(engine) as s:
+        assert [search_letters(s, LetterQuery(q=q))[0] for q in ("บัญชีกลาง", "สถ", "ขอความร่วมมือ")] == [1, 1, 1]
+    engine.dispose()
