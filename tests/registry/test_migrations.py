@@ -95,7 +95,7 @@ def test_commands_that_write_refuse_a_database_saraban_init_has_not_upgraded(dat
 
 
 def test_the_search_migration_reindexes_letters_written_before_it(database_url, tmp_path):
-    """0010_search: a letter indexed by the earlier rules ("สถ." as ส, ถ; no word parts) is found
+    """0014_search: a letter indexed by the earlier rules ("สถ." as ส, ถ; no word parts) is found
     as clerks type once the database is upgraded."""
     import datetime as dt
 
@@ -110,9 +110,9 @@ def test_the_search_migration_reindexes_letters_written_before_it(database_url, 
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0009_disposal")
+        command.upgrade(cfg, "0013_records")
     now = dt.datetime(2026, 3, 1, 3, tzinfo=dt.UTC)
-    with Session(engine) as s, s.begin():  # (0010 changes no column: today's models fit 0009)
+    with Session(engine) as s, s.begin():  # (0014 changes no column: today's models fit 0013)
         unit = Unit(code="มท 0201", name="กองกลาง")
         book = Book(unit=unit, direction="incoming", year=2569, last_number=1, created_at=now)
         letter = Letter(unit=unit, direction="incoming", kind="external", ref_no="กค 0402/ว 1", ref_no_norm="กค0402/ว1",
