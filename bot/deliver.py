@@ -165,8 +165,11 @@ class Deliverer:
         self._last_schedule = now
 
         def schedule() -> None:
+            from registry.delegation import enqueue_acting_starts
             from registry.reminders import enqueue_digests, enqueue_reminders
 
+            with self.runtime.transaction() as session:
+                enqueue_acting_starts(session, now=now)  # before the reminders: the acting officer knows why
             with self.runtime.transaction() as session:
                 enqueue_reminders(session, now=now)
             with self.runtime.transaction() as session:

@@ -171,3 +171,41 @@ def withhold(values: dict[str, Any], *, readable: bool, fields: tuple[str, ...] 
     if readable:
         return values
     return {k: (None if k in fields else v) for k, v in values.items()}
+
+
+# --- acting officers (รักษาราชการแทน, registry/delegation.py) ---------------------------------------
+
+def acting_units(session: Session, person_id: int | None) -> frozenset[int] | None:
+    """The units whose people *person_id* may name acting officers for: None means every unit (the
+    system, an admin); else the units where they are head, with every unit below (empty: none)."""
+    if person_id is None:
+        return None
+    held = session.execute(select(Membership.unit_id, Membership.role).where(Membership.person_id == person_id)).all()
+    if any(role == "admin" for _, role in held):
+        return None
+    return frozenset(_with_descendants(session, {u for u, role in held if role == "head"}))
+
+
+def members_of(session: Session, units: Iterable[int]) -> set[int]:
+    """The people holding any role in *units*."""
+    units = sorted(set(units))
+    if not units:
+        return set()
+    return set(session.execute(select(Membership.person_id).where(Membership.unit_id.in_(units))).scalars())
+
+
+def may_manage_acting(session: Session, person_id: int | None) -> bool:
+    """May *person_id* open the acting officers page at all (an admin or a head of some unit)?"""
+    units = acting_units(session, person_id)
+    return units is None or bool(units)
+
+
+def may_name_acting(session: Session, person_id: int | None, principal_id: int, unit_id: int | None) -> bool:
+    """May *person_id* name (or end) an acting officer for *principal_id*, limited to *unit_id*?
+    An admin for anyone; a head for people of their units, and only within one of those units."""
+    units = acting_units(session, person_id)
+    if units is None:
+        return True
+    if unit_id is None or unit_id not in units:
+        return False
+    return principal_id in members_of(session, {unit_id})
