@@ -8,12 +8,13 @@ from admin_api.errors import install_handlers
 from admin_api.metrics import install_metrics
 from admin_api.openapi import install_openapi
 from admin_api.metrics import router as metrics_router
-from admin_api.routes import admin, audits, health, integrity, letters, mail, pages, reports, system, units, verify
+from admin_api.routes import (admin, audits, health, integrity, letters, mail, pages, pages_acting, reports, system, units,
+                              verify)
 
 ROUTERS = (
     health.router, metrics_router, units.router, admin.router, letters.router, letters.assignments_router,
     audits.router, reports.router, integrity.router, pages.router, system.router, verify.router, mail.router,
-    mail.pages,
+    mail.pages, pages_acting.router,
 )
 
 

@@ -85,7 +85,8 @@ def route_steps(session: Session, letter: Letter, now: dt.datetime, names: dict[
         answer_event = answers.get(a.id)
         acting = ""
         if answer_event is not None and a.person_id and answer_event.actor_id and answer_event.actor_id != a.person_id:
-            acting = f" โดย {names.get(answer_event.actor_id, 'ผู้รักษาการ')} (รักษาการแทน)"
+            absent = a.person.name if a.person else names.get((answer_event.data or {}).get("acting_for"), "-")
+            acting = f" โดย {names.get(answer_event.actor_id, 'ผู้รักษาราชการแทน')} (รักษาราชการแทน {absent})"
         overdue = a.status == "sent" and a.due_at is not None and a.due_at < now
         if a.status == "acknowledged":
             css, state = "acknowledged", "รับทราบแล้ว"
@@ -138,8 +139,10 @@ def timeline(events: list[Event], names: dict[int, str], can_read: bool, assignm
                 details.append(f"{label}: “{_shown(name, (d.get('before') or {}).get(name))}” → “{_shown(name, (d.get('after') or {}).get(name))}”")
         elif e.kind == "attachment.added" and can_read and d.get("filename"):
             details.append(str(d["filename"]))
-        out.append(TimelineEntry(e.occurred_at, what, names.get(e.actor_id, "ระบบ") if e.actor_id else "ระบบ",
-                                 e.channel, details))
+        by = names.get(e.actor_id, "ระบบ") if e.actor_id else "ระบบ"
+        if d.get("acting_for"):  # an acting officer answered the absent person's forward
+            by = f"{by} (รักษาราชการแทน {names.get(d['acting_for'], '-')})"
+        out.append(TimelineEntry(e.occurred_at, what, by, e.channel, details))
     return out
 
 
@@ -166,7 +169,8 @@ def letter_view(session: Session, principal: Principal, letter: Letter, *, now: 
     can_read = may_read(principal, letter, viewer)
     events = list(session.execute(select(Event).where(Event.entity == "letter", Event.entity_id == letter.id)
                                   .order_by(Event.seq)).scalars())
-    ids = {e.actor_id for e in events if e.actor_id} | {a.created_by for a in letter.assignments if a.created_by}
+    ids = ({e.actor_id for e in events if e.actor_id} | {a.created_by for a in letter.assignments if a.created_by}
+           | {(e.data or {}).get("acting_for") for e in events if (e.data or {}).get("acting_for")})
     names = {p.id: p.name for p in session.execute(select(Person).where(Person.id.in_(ids or {-1}))).scalars()}
     manages = not (principal.oversees_all and not principal.is_admin) and (
         principal.is_admin or (principal.person_id is not None and

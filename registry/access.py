@@ -209,3 +209,11 @@ def may_name_acting(session: Session, person_id: int | None, principal_id: int, 
     if unit_id is None or unit_id not in units:
         return False
     return principal_id in members_of(session, {unit_id})
+
+
+def may_issue_link_codes(session: Session, person_id: int | None) -> bool:
+    """May *person_id* issue chat link codes (the link-code page)? Admins (and the system)."""
+    if person_id is None:
+        return True
+    return session.execute(select(Membership.id).where(
+        Membership.person_id == person_id, Membership.role == "admin").limit(1)).first() is not None
