@@ -135,6 +135,7 @@ class ActingRow:
     reason: str | None
     state: str  # current | upcoming | past
     ended_early: bool
+    period: str  # "2 มี.ค. 2569 – 4 มี.ค. 2569" (whole days, inclusive)
 
 
 STATE_TH = {"current": "กำลังรักษาราชการแทน", "upcoming": "ยังไม่ถึงกำหนด", "past": "สิ้นสุดแล้ว"}
@@ -159,7 +160,7 @@ def list_acting(session: Session, *, now: dt.datetime, viewer_id: int | None = N
         state = "upcoming" if d.starts_at > now else ("current" if d.ends_at > now else "past")
         out.append(ActingRow(d.id, names.get(d.principal_id, "-"), names.get(d.delegate_id, "-"),
                              unit_names.get(d.unit_id) if d.unit_id else None, d.starts_at, d.ends_at, d.reason,
-                             state, d.ended_early_at is not None))
+                             state, d.ended_early_at is not None, _period_th(d)))
     order = {"current": 0, "upcoming": 1, "past": 2}
     return sorted(out, key=lambda r: order[r.state])
 
@@ -186,11 +187,13 @@ def enqueue_acting_starts(session: Session, *, now: dt.datetime) -> int:
 
 
 def _period_th(d: Delegation) -> str:
-    from registry.timeutil import thai_date
+    """The period in พ.ศ.: whole days when it starts and ends at midnight, else with the times."""
+    from registry.timeutil import thai_date, thai_datetime
 
-    last = (d.ends_at.astimezone(BANGKOK) - dt.timedelta(microseconds=1)).date()
-    return f"{thai_date(d.starts_at.astimezone(BANGKOK).date(), short=True)} – {thai_date(last, short=True)}"
-
-
-def period_th(d: Delegation) -> str:
-    return _period_th(d)
+    start, end = d.starts_at.astimezone(BANGKOK), d.ends_at.astimezone(BANGKOK)
+    if start.time() == dt.time(0) and end.time() == dt.time(0):
+        last = (end - dt.timedelta(days=1)).date()
+        if last == start.date():
+            return thai_date(start.date(), short=True)
+        return f"{thai_date(start.date(), short=True)} – {thai_date(last, short=True)}"
+    return f"{thai_datetime(start)} – {thai_datetime(end)}"
