@@ -50,6 +50,8 @@ PAGES = [
     ("audit", "/admin/audits/{audit}", "สุ่มตรวจ"),
     ("reports", "/admin/reports", "รายงาน"),
     ("exports", "/admin/exports", "ส่งออก"),
+    ("acting", "/admin/acting", "รักษาราชการแทน"),
+    ("link-codes", "/admin/link-codes", "รหัสผูกบัญชี"),
     ("process", "/process", "แผนผังขั้นตอน"),
     ("manual", "/manual", "คู่มือ"),
 ]
