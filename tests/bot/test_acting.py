@@ -64,3 +64,24 @@ def test_telegram_start_links_and_sixth_wrong_code_is_refused_unchecked(stack):
     with stack.runtime.read() as s:
         account = s.execute(select(ChatAccount).where(ChatAccount.external_id == str(user.user_id))).scalar_one()
         assert account.person_id == clerk_id
+
+
+def test_the_worker_tells_the_acting_officer_when_the_period_starts(stack):
+    demo = stack.demo
+    stand_in = stack.tg_user()
+    stack.link("telegram", str(stand_in.user_id), demo.person("clerk"))
+    now = stack.clock.now()
+    with stack.runtime.transaction() as s:
+        acting.name_acting(s, principal_id=demo.person("owner"), delegate_id=demo.person("clerk"),
+                           starts_at=now + dt.timedelta(days=1), ends_at=now + dt.timedelta(days=3),
+                           actor=Actor(None, "test"), clock=stack.clock)
+    stack.deliver_until_quiet(step=1)
+    named = stand_in.text_of(stand_in.new())
+    assert "ท่านได้รับแต่งตั้งให้รักษาราชการแทน นายสมชาย รักงาน" in named and "บัดนี้" not in named
+    stack.channels.deliverer.schedule_reminders = True  # as `saraban worker` runs it
+    stack.deliver()
+    assert "เริ่มช่วงรักษาราชการแทน" not in stand_in.text_of(stand_in.new())  # not yet
+    stack.clock.advance(days=1, minutes=5)
+    stack.deliver_until_quiet(step=1)
+    started = stand_in.text_of(stand_in.new())
+    assert "เริ่มช่วงรักษาราชการแทน นายสมชาย รักงาน แล้วค่ะ" in started, started
