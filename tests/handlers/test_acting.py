@@ -48,6 +48,7 @@ def test_forward_notice_reaches_the_acting_officer_who_acknowledges_for_the_owne
     with runtime.read() as s:
         e = s.execute(select(Event).where(Event.kind == "assignment.acknowledged")).scalar_one()
         assert e.actor_id == demo.person("owner", "มท 0202") and e.data["acting_for"] == demo.person("owner")
+    assert "นายธนา การคลัง (รักษาราชการแทน นายสมชาย รักงาน) รับทราบ" in everything(clerk.say(f"สถานะ {number}"))
 
 
 def test_sixth_wrong_code_is_refused_without_checking_it(runtime, demo):
@@ -72,3 +73,23 @@ def test_telegram_start_deep_link_links_the_chat(runtime, demo):
     with runtime.read() as s:
         assert s.execute(select(ChatAccount.person_id).where(ChatAccount.external_id == "777001")).scalar_one() \
             == demo.person("clerk")
+
+
+def test_a_secret_letter_reaches_the_acting_officer_without_its_subject(runtime, demo, link):
+    from registry.assignments import forward
+    from registry.commands import Forward, Recipient, RegisterIncoming
+    from registry.intake import register_incoming
+
+    stand_in = link("owner", "มท 0202", channel="telegram")
+    now = runtime.clock.now()
+    with runtime.transaction() as s:
+        acting.name_acting(s, principal_id=demo.person("owner"), delegate_id=demo.person("owner", "มท 0202"),
+                           starts_at=now, ends_at=now + dt.timedelta(days=1), actor=SYS, clock=runtime.clock)
+        reg = register_incoming(s, RegisterIncoming(unit_id=demo.unit("มท 0201"), subject="ผลการสืบสวนข้อเท็จจริงกรณีทุจริต",
+                                                    secrecy="secret", ref_no="มท 0201/ล 9", sender="สตง."),
+                                actor=SYS, clock=runtime.clock)
+        forward(s, Forward(reg.letter_id, (Recipient(person_id=demo.person("owner"), role="principal"),)),
+                actor=SYS, clock=runtime.clock)
+    seen = everything(notices_for(runtime, stand_in, "assignment"))
+    assert "แทน นายสมชาย รักงาน" in seen
+    assert "สืบสวน" not in seen and "ล 9" not in seen
