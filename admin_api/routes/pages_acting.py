@@ -137,10 +137,11 @@ def qr_svg(text: str) -> str:
     return segno.make(text, error="m").svg_inline(scale=5, border=2, title="QR code")
 
 
-def deep_links(settings, code: str) -> dict:
-    """How the officer uses the code: Telegram's deep link (when the bot's username is set), the
-    text to send in LINE and LINE's add-friend link (when the basic id is set)."""
-    username = (getattr(settings, "telegram_bot_username", None) or "").lstrip("@").strip()
+def deep_links(settings, code: str, *, telegram_username: str | None = None) -> dict:
+    """How the officer uses the code: Telegram's deep link (the bot's username from the settings,
+    else from the running Telegram channel's getMe), the text to send in LINE and LINE's
+    add-friend link (when the basic id is set)."""
+    username = (getattr(settings, "telegram_bot_username", None) or telegram_username or "").lstrip("@").strip()
     basic_id = (getattr(settings, "line_basic_id", None) or "").strip()
     telegram = f"https://t.me/{quote(username)}?start={code}" if username else None
     line_add = f"https://line.me/R/ti/p/{quote(basic_id if basic_id.startswith('@') else '@' + basic_id)}" if basic_id else None
@@ -191,8 +192,12 @@ def issue_code(request: Request, runtime: RuntimeDep, person_id: Annotated[str, 
     except RegistryError as e:
         return _codes_page(request, runtime, principal, error=e.message_th,
                            status=422 if isinstance(e, InvalidInput) else 409)
-    links = deep_links(request.app.state.settings, issued["code"])
-    target = links["telegram_link"] or links["line_add"]
-    issued.update(links, qr=qr_svg(target) if target else None,
-                  qr_for="Telegram" if links["telegram_link"] else "LINE (เพิ่มเพื่อน)")
+    channels = getattr(request.app.state, "channels", None)  # the chat room, when mounted (not imported)
+    links = deep_links(request.app.state.settings, issued["code"],
+                       telegram_username=getattr(channels, "telegram_username", None))
+    # the QR code: Telegram's deep link, else LINE's add-friend link, else the text to send
+    target = links["telegram_link"] or links["line_add"] or links["line_text"]
+    issued.update(links, qr=qr_svg(target),
+                  qr_for="Telegram" if links["telegram_link"] else ("LINE เพิ่มเพื่อน" if links["line_add"]
+                                                                    else "ข้อความสำหรับคัดลอกไปส่งในแชต"))
     return _codes_page(request, runtime, principal, issued=issued)

@@ -85,3 +85,29 @@ def test_the_worker_tells_the_acting_officer_when_the_period_starts(stack):
     stack.deliver_until_quiet(step=1)
     started = stand_in.text_of(stand_in.new())
     assert "เริ่มช่วงรักษาราชการแทน นายสมชาย รักงาน แล้วค่ะ" in started, started
+
+
+def test_link_code_page_deep_link_from_getme_links_a_telegram_chat(stack):
+    import re
+
+    from registry.admin import issue_token
+    from tests.web_forms import csrf_of
+
+    with stack.runtime.transaction() as s:
+        _row, token = issue_token(s, stack.demo.person("admin", "มท 02"), actor=Actor(None, "test"), label="t",
+                                  clock=stack.clock)
+    stack.http.cookies.set("saraban_token", token)
+    form = stack.http.get("/admin/link-codes")
+    assert form.status_code == 200
+    data = {"person_id": str(stack.demo.person("owner"))}
+    if 'name="csrf"' in form.text:  # the CSRF token comes with the session sign-in
+        data["csrf"] = csrf_of(form.text)
+    res = stack.http.post("/admin/link-codes", data=data)
+    assert res.status_code == 200, res.text
+    link = re.search(r'id="telegram-link" href="(https://t\.me/saraban_test_bot\?start=([A-Z0-9]{8}))"', res.text)
+    assert link is not None, "no deep link from getMe"
+    user = stack.tg_user()
+    assert "ผูกบัญชีเรียบร้อยแล้ว" in user.text_of(user.say(f"/start {link.group(2)}"))  # what the link sends
+    with stack.runtime.read() as s:
+        assert s.execute(select(ChatAccount.person_id).where(
+            ChatAccount.external_id == str(user.user_id))).scalar_one() == stack.demo.person("owner")
