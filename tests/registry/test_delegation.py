@@ -194,3 +194,42 @@ def test_sixth_wrong_code_in_ten_minutes_is_refused_unchecked(runtime, demo, clo
     with runtime.transaction() as s:
         attempt = try_link(s, "telegram", "tg-guess", good, clock=clock)
     assert attempt.person is not None and attempt.person.id == demo.person("owner")
+
+
+def test_migration_hashes_the_plain_codes_already_issued(database_url, tmp_path):
+    """A database of the previous release holds link codes in plain text: after ``saraban init``
+    only their sha256 is left, and a live code still links (down again: codes are void)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from registry.db import make_engine
+    from registry.schema import alembic_config
+    from tests.registry.test_migrations import _fresh_url
+
+    engine = make_engine(_fresh_url(database_url, tmp_path))
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    now = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0009_disposal")
+        conn.execute(text("INSERT INTO people (id, name, clearance, active, is_demo, created_at) "
+                          "VALUES (1, 'นายทดสอบ ระบบ', 'none', true, false, :now)"), {"now": now})
+        conn.execute(text("INSERT INTO link_codes (id, code, person_id, created_at, expires_at) "
+                          "VALUES (1, 'K7M4Q2XP', 1, :now, :later)"), {"now": now, "later": now + dt.timedelta(hours=1)})
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        stored = conn.execute(text("SELECT * FROM link_codes")).mappings().one()
+        assert "code" not in stored and stored["code_hash"] == hashlib.sha256(b"K7M4Q2XP").hexdigest()
+    from sqlalchemy.orm import Session
+
+    from tests.fakes.clock import FakeClock
+
+    with Session(engine) as s, s.begin():
+        attempt = try_link(s, "line", "U-migrated", "k7m4-q2xp", clock=FakeClock(now + dt.timedelta(minutes=5)))
+        assert attempt.person is not None and attempt.person.id == 1
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009_disposal")
+        assert conn.execute(text("SELECT count(*) FROM link_codes")).scalar_one() == 0
+    engine.dispose()
