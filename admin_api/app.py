@@ -8,19 +8,20 @@ from admin_api.errors import install_handlers
 from admin_api.metrics import install_metrics
 from admin_api.openapi import install_openapi
 from admin_api.metrics import router as metrics_router
-from admin_api.routes import (admin, audits, health, integrity, letters, mail, pages, pages_acting, reports, system, units,
-                              verify)
+from admin_api.routes import admin, audits, health, integrity, letters, mail, pages, reports, system, units, verify
+from admin_api.routes import pages_acting, pages_org, pages_people
 
 ROUTERS = (
     health.router, metrics_router, units.router, admin.router, letters.router, letters.assignments_router,
     audits.router, reports.router, integrity.router, pages.router, system.router, verify.router, mail.router,
-    mail.pages, pages_acting.router,
+    mail.pages, pages_org.router, pages_people.router, pages_acting.router,
 )
 
 
 def install(app: FastAPI) -> None:
     install_handlers(app)
     pages.install_redirect(app)
+    pages_org.install(app)
     install_metrics(app)
     for router in ROUTERS:
         app.include_router(router)

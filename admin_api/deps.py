@@ -16,9 +16,12 @@ from registry.models import ApiToken, Person
 from registry.permissions import roles_of
 from registry.runtime import Runtime
 
+from admin_api.web_session import SESSION_COOKIE, principal_for_session
+
 _bearer = HTTPBearer(auto_error=False, description="Bearer token (SARABAN_ADMIN_TOKEN หรือโทเคนของผู้ใช้)")
-# The web pages keep the same token in an HttpOnly, SameSite=Strict cookie after sign-in.
-COOKIE = "saraban_token"
+# A signed-in browser may also *read* the API with its session cookie (the pages link downloads such as
+# exports and attachments to it); it never writes through the API with the cookie (no CSRF token there).
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -76,13 +79,13 @@ def get_principal(
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    channel = "api"
     token = credentials.credentials if credentials is not None else None
-    if not token:
-        token, channel = request.cookies.get(COOKIE), "web"
-    if not token:
+    if token:
+        principal = principal_for_token(request, runtime, token, channel="api")
+    elif request.method in SAFE_METHODS and request.cookies.get(SESSION_COOKIE):
+        principal = principal_for_session(runtime, request.cookies.get(SESSION_COOKIE))
+    else:
         raise HTTPException(401, "กรุณาเข้าสู่ระบบ (ต้องมี Bearer token)", headers={"WWW-Authenticate": "Bearer"})
-    principal = principal_for_token(request, runtime, token, channel=channel)
     if principal is None:
         raise HTTPException(401, "โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว", headers={"WWW-Authenticate": "Bearer"})
     return principal

@@ -67,6 +67,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("training", "training:typed", "ฝึกใช้งาน — บทเรียนฝึกในทะเบียนทดลอง (ไม่ปนกับทะเบียนจริง)"),
     Intent("audit_sample", "audit:sample", "สุ่มตรวจ กองกลาง 20 — สำหรับผู้ดูแลระบบและผู้ตรวจสอบ"),
     Intent("link_account", "link:typed", "ผูกบัญชี <รหัส> — ผูกบัญชีแชตกับผู้ใช้ในระบบ"),
+    Intent("web_signin", "websignin:typed", "เข้าเว็บ — รับลิงก์เข้าสู่ระบบทางเว็บ (ใช้ได้ครั้งเดียว ไม่ต้องจำรหัสผ่าน)"),
     Intent("cancel", "status:cancel", "ยกเลิก — ยกเลิกรายการที่กำลังทำอยู่"),
     Intent("help", "help:typed", "ช่วยเหลือ — ดูสิ่งที่ทำได้"),
 )  # fmt: skip

@@ -17,7 +17,7 @@ from nlp.purposes import PURPOSE_WORDS
 
 INTENTS = (
     "register_incoming", "register_outgoing", "forward", "acknowledge", "reject", "close", "search",
-    "status", "my_tasks", "help", "link_account", "audit_sample", "training", "cancel", "unknown",
+    "status", "my_tasks", "help", "link_account", "web_signin", "audit_sample", "training", "cancel", "unknown",
 )  # fmt: skip
 
 # (intent, keyword, may a Thai word follow without a space?) — short, common words must stand
@@ -130,6 +130,11 @@ _KEYWORDS: tuple[tuple[str, str, bool], ...] = (
     ("link_account", "เชื่อมบัญชี", True),
     ("link_account", "เชื่อมต่อบัญชี", True),
     ("link_account", "link", False),
+    ("web_signin", "เข้าเว็บ", True),
+    ("web_signin", "เข้าสู่ระบบเว็บ", True),
+    ("web_signin", "เข้าระบบเว็บ", True),
+    ("web_signin", "ลิงก์เข้าเว็บ", True),
+    ("web_signin", "ลิงค์เข้าเว็บ", True),
     ("audit_sample", "สุ่มตรวจ", True),
     ("audit_sample", "สุ่มตัวอย่าง", True),
     ("audit_sample", "audit", False),

@@ -173,6 +173,18 @@ def withhold(values: dict[str, Any], *, readable: bool, fields: tuple[str, ...] 
     return {k: (None if k in fields else v) for k, v in values.items()}
 
 
+# --- 3. managing the organisation ------------------------------------------------------------------
+
+def may_manage(session: Session, v: Viewer) -> bool:
+    """May *v* manage the organisation (units, people, roles, clearances, passwords, holidays, API
+    tokens)? Admins of any unit, and the system itself. Acting for an admin does not count: the
+    registry's writers (``registry.admin.require_admin``) check the person's own roles too."""
+    if v.system:
+        return True
+    return session.execute(select(Membership.id).where(
+        Membership.person_id == v.person_id, Membership.role == "admin").limit(1)).first() is not None
+
+
 # --- acting officers (รักษาราชการแทน, registry/delegation.py) ---------------------------------------
 
 def acting_units(session: Session, person_id: int | None) -> frozenset[int] | None:

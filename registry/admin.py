@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,21 @@ def _person_facts(p: Person) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- units
 
+# รหัสหน่วยงาน (ระเบียบงานสารบรรณ): the ministry's or province's letters, then the unit's digits,
+# dotted for sub-units: "มท", "มท 0201", "มท 0201.2", "รย 0017". Thai digits are read as Arabic.
+UNIT_CODE = re.compile(r"^[ก-ฮ]{1,3}(?: [0-9]{2,6}(?:\.[0-9]{1,3})*)?$")
+UNIT_CODE_TH = "รหัสหน่วยงานต้องเป็นอักษรย่อภาษาไทย 1-3 ตัว ตามด้วยเว้นวรรคและตัวเลข เช่น มท 0201 หรือ มท 0201.2"
+
+
+def normalise_unit_code(text: str) -> str:
+    """``"มท0201"``, ``" มท  ๐๒๐๑ "`` → ``"มท 0201"``; InvalidInput (Thai) when it is not a unit code."""
+    value = " ".join(text.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")).split())
+    value = re.sub(r"^([ก-ฮ]{1,3}) ?(?=[0-9])", r"\1 ", value)
+    if not UNIT_CODE.match(value):
+        raise InvalidInput("code", UNIT_CODE_TH)
+    return value
+
+
 @dataclass(frozen=True)
 class UnitFields:
     code: str | None = None
@@ -63,7 +79,7 @@ def _apply_unit(session: Session, unit: Unit, f: UnitFields, *, creating: bool) 
     for name in ("code", "name"):
         value = clean_text(name, getattr(f, name), required=creating)
         if value is not None:
-            setattr(unit, name, " ".join(value.split())[:255])
+            setattr(unit, name, normalise_unit_code(value) if name == "code" else " ".join(value.split())[:255])
     if f.short_name is not None:
         unit.short_name = clean_text("short_name", f.short_name)
     if f.aliases is not None:
@@ -133,7 +149,7 @@ class PersonFields:
 
 
 def _apply_person(p: Person, f: PersonFields, *, creating: bool) -> None:
-    name = clean_text("name", f.name, required=creating)
+    name = clean_text("name", f.name, required=creating or f.name is not None)  # a name cannot be blanked
     if name is not None:
         p.name = " ".join(name.split())[:255]
     if f.position is not None:

@@ -49,9 +49,22 @@ PEOPLE = [
 ]
 
 
+def removed_holidays(session: Session) -> set[dt.date]:
+    """Days an admin removed (``holiday.removed`` is their last event): ``saraban init``, run after
+    every upgrade, must not bring back a holiday the cabinet moved and the admin took off the list."""
+    from registry.models import Event
+
+    last: dict[str, str] = {}
+    for kind, data in session.execute(select(Event.kind, Event.data).where(
+            Event.kind.in_(("holiday.set", "holiday.removed"))).order_by(Event.seq)):
+        if isinstance(data, dict) and data.get("day"):
+            last[str(data["day"])[:10]] = kind
+    return {dt.date.fromisoformat(day) for day, kind in last.items() if kind == "holiday.removed"}
+
+
 def load_holidays(session: Session) -> int:
     data = json.loads((Path(__file__).with_name("data") / "holidays_th.json").read_text("utf-8"))
-    existing = set(session.execute(select(Holiday.day)).scalars())
+    existing = set(session.execute(select(Holiday.day)).scalars()) | removed_holidays(session)
     added = 0
     for day, name in data["holidays"]:
         d = dt.date.fromisoformat(day)

@@ -503,8 +503,9 @@ class WebSession(Base):
     __tablename__ = "web_sessions"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    via: Mapped[str] = mapped_column(String(16))  # password | chat_link
+    # None: the bootstrap admin token's session, honoured only until a real admin can sign in.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    via: Mapped[str] = mapped_column(String(16))  # password | chat_link | bootstrap
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]

@@ -40,6 +40,9 @@ from registry.units import get_person
 
 SESSION_TTL = dt.timedelta(hours=12)  # a working day; signing in again each morning is expected
 LINK_TTL = dt.timedelta(minutes=10)
+MAX_LINKS_PER_TTL = 3  # sign-in links a person can be sent in LINK_TTL (each one is a chat message)
+# The bootstrap token's web session is short: it exists to create the first admin account.
+BOOTSTRAP_TTL = dt.timedelta(hours=2)
 THROTTLE_WINDOW = dt.timedelta(minutes=1)
 MAX_FAILURES_PER_ACCOUNT = 10
 MAX_FAILURES_PER_ADDRESS = 30  # an office behind one NAT address signs in many people
@@ -54,7 +57,7 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 @dataclass(frozen=True)
 class SignedIn:
     token: str  # for the cookie; never stored
-    person_id: int
+    person_id: int | None  # None: the bootstrap admin token
     expires_at: dt.datetime
 
 
@@ -125,16 +128,35 @@ def sign_in(session: Session, username: str, password: str, *, address: str,
     ``sign_in_failures`` — so the caller commits in both cases — and a Thai refusal that does not
     say which of the two was wrong."""
     now = clock.now()
+    refusal, cred = _verify(session, username, password, address=address, now=now)
+    if cred is None:
+        return SignInResult(refusal=refusal)
+    return SignInResult(signed_in=_open_session(session, cred.person_id, via="password", now=now,
+                                                data={"username": cred.username}))
+
+
+def check_password(session: Session, person_id: int, password: str, *, address: str,
+                   clock: Clock = SYSTEM_CLOCK) -> str | None:
+    """None when *password* is the person's own (throttled like a sign-in, no session opened);
+    otherwise the Thai refusal (the caller commits: a failure is counted)."""
+    username = username_of(session, person_id) or f"(person-{person_id})"
+    refusal, cred = _verify(session, username, password, address=address, now=clock.now())
+    return refusal if cred is None else None
+
+
+def username_of(session: Session, person_id: int) -> str | None:
+    cred = session.get(Credential, person_id)
+    return cred.username if cred is not None else None
+
+
+def _verify(session: Session, username: str, password: str, *, address: str,
+            now: dt.datetime) -> tuple[str | None, Credential | None]:
+    """(None, credential) for the right password of an active person; else (refusal, None) and a
+    failure row. Past the throttle the password is not even checked."""
     name = normalise_username(username)[:64]
-    address = address[:64]
-    since = now - THROTTLE_WINDOW
-    by_account = session.scalar(select(func.count()).select_from(SignInFailure)
-                                .where(SignInFailure.username == name, SignInFailure.at > since))
-    by_address = session.scalar(select(func.count()).select_from(SignInFailure)
-                                .where(SignInFailure.address == address, SignInFailure.at > since))
-    if by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
-        session.add(SignInFailure(username=name, address=address, at=now))
-        return SignInResult(refusal=THROTTLED)
+    if throttled(session, name, address, now=now):
+        record_failure(session, name, address, now=now)
+        return THROTTLED, None
     row = session.execute(select(Credential, Person.active).join(Person, Person.id == Credential.person_id)
                           .where(Credential.username == name)).first()
     stored = row.Credential.password_hash if row is not None and row.Credential.password_hash else _DUMMY_HASH
@@ -144,13 +166,28 @@ def sign_in(session: Session, username: str, password: str, *, address: str,
     except (VerificationError, InvalidHashError):
         good = False
     if not good:
-        session.add(SignInFailure(username=name, address=address, at=now))
-        return SignInResult(refusal=WRONG)
+        record_failure(session, name, address, now=now)
+        return WRONG, None
     cred = row.Credential
     if _hasher.check_needs_rehash(cred.password_hash):
         cred.password_hash = _hasher.hash(password)
-    return SignInResult(signed_in=_open_session(session, cred.person_id, via="password", now=now,
-                                                data={"username": name}))
+    return None, cred
+
+
+def throttled(session: Session, username: str, address: str, *, now: dt.datetime) -> bool:
+    """True past MAX_FAILURES_PER_ACCOUNT for *username* or MAX_FAILURES_PER_ADDRESS for *address*
+    in the last THROTTLE_WINDOW: the secret offered is then not even checked."""
+    since = now - THROTTLE_WINDOW
+    by_account = session.scalar(select(func.count()).select_from(SignInFailure)
+                                .where(SignInFailure.username == normalise_username(username)[:64],
+                                       SignInFailure.at > since))
+    by_address = session.scalar(select(func.count()).select_from(SignInFailure)
+                                .where(SignInFailure.address == address[:64], SignInFailure.at > since))
+    return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
+
+
+def record_failure(session: Session, username: str, address: str, *, now: dt.datetime) -> None:
+    session.add(SignInFailure(username=normalise_username(username)[:64], address=address[:64], at=now))
 
 
 def purge_failures(session: Session, *, clock: Clock = SYSTEM_CLOCK) -> int:
@@ -200,6 +237,64 @@ def _open_session(session: Session, person_id: int, *, via: str, now: dt.datetim
     return SignedIn(token, person_id, row.expires_at)
 
 
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a live web session: a person, or (person_id None) the bootstrap admin token."""
+
+    person_id: int | None
+    session_id: int
+    via: str
+
+
+def session_holder(session: Session, token: str | None, *, clock: Clock = SYSTEM_CLOCK) -> Holder | None:
+    """The holder of a live session token, or None (unknown, expired, ended, person inactive, or a
+    bootstrap session once a real admin can sign in)."""
+    if not token or len(token) > 128:
+        return None
+    row = session.execute(
+        select(WebSession.id, WebSession.person_id, WebSession.via, Person.active)
+        .outerjoin(Person, Person.id == WebSession.person_id)
+        .where(WebSession.token_hash == _digest(token), WebSession.revoked_at.is_(None),
+               WebSession.expires_at > clock.now())).first()
+    if row is None:
+        return None
+    if row.person_id is None:
+        if row.via != "bootstrap" or admin_can_sign_in(session):
+            return None
+    elif not row.active:
+        return None
+    return Holder(row.person_id, row.id, row.via)
+
+
+def open_bootstrap_session(session: Session, *, clock: Clock = SYSTEM_CLOCK) -> SignedIn | None:
+    """A web session for whoever holds SARABAN_ADMIN_TOKEN (the caller has checked it), so the first
+    admin can set up the organisation; None once a real admin can sign in with a password."""
+    if admin_can_sign_in(session):
+        return None
+    now = clock.now()
+    token = secrets.token_urlsafe(32)
+    row = WebSession(token_hash=_digest(token), person_id=None, via="bootstrap", created_at=now,
+                     expires_at=now + BOOTSTRAP_TTL)
+    session.add(row)
+    session.flush()
+    append_event(session, kind="web.signed_in", entity="system", entity_id=None, actor=Actor(None, "web"),
+                 at=now, data={"web_session_id": row.id, "via": "bootstrap"})
+    return SignedIn(token, None, row.expires_at)
+
+
+def links_sent_recently(session: Session, person_id: int, *, clock: Clock = SYSTEM_CLOCK) -> int:
+    """How many sign-in links the person was sent in the last ``LINK_TTL`` (the request is throttled)."""
+    return session.scalar(select(func.count()).select_from(SignInLink).where(
+        SignInLink.person_id == person_id, SignInLink.created_at > clock.now() - LINK_TTL)) or 0
+
+
+def person_by_username(session: Session, username: str) -> int | None:
+    """The active person with this username, or None."""
+    return session.execute(select(Credential.person_id).join(Person, Person.id == Credential.person_id)
+                           .where(Credential.username == normalise_username(username)[:64],
+                                  Person.active.is_(True))).scalar()
+
+
 def session_person(session: Session, token: str | None, *, clock: Clock = SYSTEM_CLOCK) -> int | None:
     """The active person a session token belongs to, or None (unknown, expired, ended)."""
     if not token or len(token) > 128:
@@ -218,7 +313,7 @@ def sign_out(session: Session, token: str, *, clock: Clock = SYSTEM_CLOCK) -> bo
     if row is None:
         return False
     row.revoked_at = now
-    append_event(session, kind="web.signed_out", entity="person", entity_id=row.person_id,
+    append_event(session, kind="web.signed_out", entity="person" if row.person_id else "system", entity_id=row.person_id,
                  actor=Actor(row.person_id, "web"), at=now, data={"web_session_id": row.id})
     return True
 

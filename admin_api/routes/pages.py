@@ -15,15 +15,16 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy import select
 
 from admin_api.charts import column_chart, hbar_chart
-from admin_api.deps import COOKIE, Principal, RuntimeDep, principal_for_token
+from admin_api.deps import Principal, RuntimeDep
 from admin_api.flowchart import flowchart_svg, transition_rows
-from admin_api.web_session import csrf_input
+from admin_api.web_session import (clear_session_cookie, cookie_token, csrf_input, principal_for_session,
+                                   set_session_cookie)
 from admin_api.pages_support import HERE, CrossSiteForm, font_file, form_guard, manual_html, templates
 from admin_api.routes.letters import readable, visible_letter
 from admin_api.routes.reports import indicator_levels
 from admin_api.views import may_read
 from registry import audits as audit_svc
-from registry import reports
+from registry import reports, signin
 from registry.audits import CHECK_TH, CHECKS, VERDICT_TH
 from registry.commands import PRIORITY_TH, SECRECY_TH
 from registry import assignments as flow
@@ -57,19 +58,23 @@ def install_redirect(app) -> None:
 
 
 def who(request: Request, runtime) -> Principal:
-    token = request.cookies.get(COOKIE)
-    principal = principal_for_token(request, runtime, token, channel="web") if token else None
+    """The signed-in principal of this page request (its session cookie), or SignIn (→ the login page)."""
+    principal = principal_for_session(runtime, cookie_token(request))
     if principal is None:
         raise SignIn()
     return principal
 
 
 def page(request: Request, name: str, principal: Principal | None, runtime, **context) -> HTMLResponse:
-    me = None
+    me, manages = None, principal is not None and principal.person_id is None  # the bootstrap token is the system
     if principal is not None and principal.person_id is not None:
+        from registry.access import may_manage, viewer
+
         with runtime.read() as s:
             p = s.get(Person, principal.person_id)
             me = p.name if p else None
+            manages = may_manage(s, viewer(s, principal.person_id, runtime.clock.now()))
+    context.setdefault("manages", manages)  # the links to the organisation's management pages
     html = templates().get_template(name).render(
         request=request, principal=principal, me=me or ("ผู้ดูแลระบบ (โทเคนเริ่มต้น)" if principal else None),
         csrf_input=csrf_input(request), ROLE_TH=ROLE_TH, STATE_TH=STATE_TH, PRIORITY_TH=PRIORITY_TH, SECRECY_TH=SECRECY_TH, **context)
@@ -114,32 +119,182 @@ def _maybe(request: Request, runtime) -> Principal | None:
         return None
 
 
-# ---------------------------------------------------------------- sign-in
+# ---------------------------------------------------------------- sign-in (registry.signin keeps the rules)
 
-@router.get("/admin/login", response_class=HTMLResponse)
-def login_form(request: Request, runtime: RuntimeDep, next: str = "/admin") -> HTMLResponse:
-    return page(request, "login.html", None, runtime, next=_safe_next(next), error=None)
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
-@router.post("/admin/login")
-def login(request: Request, runtime: RuntimeDep, token: Annotated[str, Form(max_length=512)],
-          next: Annotated[str, Form(max_length=512)] = "/admin") -> Response:
-    principal = principal_for_token(request, runtime, token.strip(), channel="web")
-    if principal is None:
-        resp = page(request, "login.html", None, runtime, next=_safe_next(next),
-                    error="โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว กรุณาตรวจสอบอีกครั้ง")
-        resp.status_code = 401
-        return resp
-    resp = RedirectResponse(_safe_next(next), status_code=303)
-    resp.set_cookie(COOKIE, token.strip(), httponly=True, samesite="strict", max_age=12 * 3600,
-                    secure=request.url.scheme == "https")
+def _login_page(request: Request, runtime, *, next: str, error: str | None = None, notice: str | None = None,
+                status: int = 200, username: str = "") -> HTMLResponse:
+    with runtime.read() as s:
+        bootstrap = not signin.admin_can_sign_in(s) and getattr(request.app.state, "admin_token", None) is not None
+    resp = page(request, "login.html", None, runtime, next=_safe_next(next), error=error, notice=notice,
+                bootstrap=bootstrap, username=username)
+    resp.status_code = status
     return resp
 
 
+def _signed_in(request: Request, signed, next: str) -> Response:
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(resp, request, signed)
+    return resp
+
+
+@router.get("/admin/login", response_class=HTMLResponse)
+def login_form(request: Request, runtime: RuntimeDep, next: str = "/admin") -> HTMLResponse:
+    return _login_page(request, runtime, next=next)
+
+
+@router.post("/admin/login")
+def login(request: Request, runtime: RuntimeDep, username: Annotated[str, Form(max_length=128)] = "",
+          password: Annotated[str, Form(max_length=1024)] = "", token: Annotated[str, Form(max_length=512)] = "",
+          next: Annotated[str, Form(max_length=512)] = "/admin") -> Response:
+    """Username and password (argon2id, throttled per account and address); or, only until a real
+    admin has a password, the bootstrap SARABAN_ADMIN_TOKEN. The cookie gets a new session id."""
+    if token.strip():
+        return _bootstrap_login(request, runtime, token.strip(), next)
+    if not username.strip() or not password:
+        return _login_page(request, runtime, next=next, error="กรุณากรอกชื่อผู้ใช้และรหัสผ่านค่ะ", status=400,
+                           username=username.strip()[:64])
+    with runtime.transaction() as s:
+        result = signin.sign_in(s, username, password, address=_address(request), clock=runtime.clock)
+    if result.signed_in is None:
+        return _login_page(request, runtime, next=next, error=result.refusal, username=username.strip()[:64],
+                           status=429 if result.refusal == signin.THROTTLED else 401)
+    return _signed_in(request, result.signed_in, next)
+
+
+BOOTSTRAP_NAME = "(admin-token)"  # the throttle's account name for tries of the bootstrap token
+
+
+def _bootstrap_login(request: Request, runtime, token: str, next: str) -> Response:
+    expected = getattr(request.app.state, "admin_token", None)
+    address, now = _address(request), runtime.clock.now()
+    signed, error = None, None
+    with runtime.transaction() as s:
+        if signin.throttled(s, BOOTSTRAP_NAME, address, now=now):
+            signin.record_failure(s, BOOTSTRAP_NAME, address, now=now)
+            error = signin.THROTTLED
+        elif expected is None or not _same_secret(token, expected.get_secret_value()):
+            signin.record_failure(s, BOOTSTRAP_NAME, address, now=now)
+            error = "โทเคนไม่ถูกต้อง กรุณาตรวจสอบอีกครั้งค่ะ"
+        else:
+            signed = signin.open_bootstrap_session(s, clock=runtime.clock)
+            error = None if signed is not None else _BOOTSTRAP_RETIRED
+    if signed is not None:
+        return _signed_in(request, signed, next)
+    return _login_page(request, runtime, next=next, error=error, status=429 if error == signin.THROTTLED else 401)
+
+
+_BOOTSTRAP_RETIRED = ("ระบบมีผู้ดูแลที่ตั้งรหัสผ่านแล้ว โทเคนเริ่มต้นจึงใช้เข้าสู่ระบบทางเว็บไม่ได้อีก "
+                      "กรุณาเข้าสู่ระบบด้วยชื่อผู้ใช้และรหัสผ่านค่ะ")
+LINK_SENT = ("หากชื่อผู้ใช้นี้เชื่อมกับ LINE หรือ Telegram ไว้ ระบบได้ส่งลิงก์เข้าสู่ระบบไปที่แชตนั้นแล้ว "
+             "ลิงก์ใช้ได้ครั้งเดียวภายใน 10 นาทีค่ะ")
+
+
+def _same_secret(a: str, b: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+@router.post("/admin/login/link")
+def request_sign_in_link(request: Request, runtime: RuntimeDep, username: Annotated[str, Form(max_length=128)] = "",
+                         next: Annotated[str, Form(max_length=512)] = "/admin") -> Response:
+    """Send a one-time sign-in link to the person's own linked chats (that chat is the proof).
+
+    The answer is the same whether or not the username exists or has a chat (no account discovery);
+    a person is sent at most MAX_LINKS_PER_TTL links per LINK_TTL."""
+    with runtime.transaction() as s:
+        person_id = signin.person_by_username(s, username) if username.strip() else None
+        if person_id is not None and signin.links_sent_recently(s, person_id, clock=runtime.clock) < signin.MAX_LINKS_PER_TTL:
+            send_sign_in_link(s, runtime, person_id)
+    return _login_page(request, runtime, next=next, notice=LINK_SENT)
+
+
+def send_sign_in_link(s, runtime, person_id: int) -> int:
+    """Queue a one-time sign-in link to each linked chat of the person; how many chats."""
+    from registry.outbox import notify_person
+
+    token = signin.issue_sign_in_link(s, person_id, clock=runtime.clock)
+    base = (runtime.public_url or "").rstrip("/")
+    text = (f"ลิงก์เข้าสู่ระบบสารบรรณทางเว็บ (ใช้ได้ครั้งเดียวภายใน 10 นาที):\n{base}/admin/signin/{token}\n"
+            "หากท่านไม่ได้ขอ ไม่ต้องทำอะไรค่ะ")
+    return notify_person(s, person_id, kind="sign_in_link", payload={"text": text},
+                         dedupe_key=f"signin:{token[:16]}", at=runtime.clock.now())
+
+
+@router.get("/admin/signin/{token}", response_class=HTMLResponse)
+def sign_in_link_page(token: str, request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    """The page a chat link opens. It spends nothing: chat apps fetch links for previews, so the
+    link is spent by the button's POST, not by the GET."""
+    return page(request, "signin_link.html", None, runtime, token=token[:128])
+
+
+@router.post("/admin/signin/{token}")
+def use_sign_in_link(token: str, request: Request, runtime: RuntimeDep) -> Response:
+    with runtime.transaction() as s:
+        signed = signin.use_sign_in_link(s, token[:128], clock=runtime.clock)
+    if signed is None:
+        return _login_page(request, runtime, next="/admin", status=400,
+                           error="ลิงก์เข้าสู่ระบบนี้ใช้ไปแล้วหรือหมดอายุ กรุณาขอลิงก์ใหม่ค่ะ")
+    return _signed_in(request, signed, "/admin")
+
+
 @router.post("/admin/logout")
-def logout() -> Response:
+def logout(request: Request, runtime: RuntimeDep) -> Response:
+    token = cookie_token(request)
+    if token:
+        with runtime.transaction() as s:
+            signin.sign_out(s, token, clock=runtime.clock)
     resp = RedirectResponse("/admin/login", status_code=303)
-    resp.delete_cookie(COOKIE)
+    clear_session_cookie(resp, request)
+    return resp
+
+
+@router.get("/admin/account", response_class=HTMLResponse)
+def account(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    principal = who(request, runtime)
+    return _account_page(request, runtime, principal)
+
+
+def _account_page(request, runtime, principal, *, error=None, status=200) -> HTMLResponse:
+    username = None
+    if principal.person_id is not None:
+        with runtime.read() as s:
+            username = signin.username_of(s, principal.person_id)
+    resp = page(request, "account.html", principal, runtime, username=username, error=error,
+                min_password=signin.MIN_PASSWORD)
+    resp.status_code = status
+    return resp
+
+
+@router.post("/admin/account/password")
+def change_password(request: Request, runtime: RuntimeDep, current: Annotated[str, Form(max_length=1024)] = "",
+                    password: Annotated[str, Form(max_length=1024)] = "",
+                    again: Annotated[str, Form(max_length=1024)] = "") -> Response:
+    """A person changes their own password: the current one first; every session ends (this one too)."""
+    principal = who(request, runtime)
+    if principal.person_id is None:
+        return _account_page(request, runtime, principal, status=400,
+                             error="โทเคนเริ่มต้นไม่มีรหัสผ่าน กรุณาสร้างบัญชีผู้ดูแลด้วยคำสั่ง saraban admin password ค่ะ")
+    if password != again:
+        return _account_page(request, runtime, principal, status=400, error="รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกันค่ะ")
+    error = None
+    with runtime.transaction() as s:
+        error = signin.check_password(s, principal.person_id, current, address=_address(request), clock=runtime.clock)
+    if error is None:
+        try:
+            with runtime.transaction() as s:
+                signin.set_password(s, principal.person_id, password, actor=principal.actor, clock=runtime.clock)
+        except InvalidInput as exc:
+            error = exc.message_th
+    if error is not None:
+        return _account_page(request, runtime, principal, status=400, error=error)
+    resp = _login_page(request, runtime, next="/admin",
+                       notice="เปลี่ยนรหัสผ่านแล้ว ทุกเครื่องที่เคยเข้าสู่ระบบถูกออกจากระบบ กรุณาเข้าสู่ระบบด้วยรหัสผ่านใหม่ค่ะ")
+    clear_session_cookie(resp, request)
     return resp
 
 

@@ -61,10 +61,11 @@ def _acting_page(request: Request, runtime, principal, *, error: str | None = No
 
 
 @router.get("/admin/acting", response_class=HTMLResponse)
-def acting_page(request: Request, runtime: RuntimeDep, done: str | None = None) -> Response:
+def acting_page(request: Request, runtime: RuntimeDep, done: str | None = None, person: str = "") -> Response:
     principal = who(request, runtime)
-    try:
-        return _acting_page(request, runtime, principal, done=done)
+    try:  # ?person=<id> (from the person's page): that person is the one away
+        return _acting_page(request, runtime, principal, done=done,
+                            form={"principal_id": person} if person.isdigit() else None)
     except PermissionDenied as e:
         return _refused(request, runtime, principal, e)
 
@@ -149,7 +150,7 @@ def deep_links(settings, code: str, *, telegram_username: str | None = None) -> 
 
 
 def _codes_page(request: Request, runtime, principal, *, issued: dict | None = None, error: str | None = None,
-                status: int = 200) -> HTMLResponse:
+                status: int = 200, selected: str = "") -> HTMLResponse:
     now = runtime.clock.now()
     with runtime.read() as s:
         if not access.may_issue_link_codes(s, principal.person_id):
@@ -160,17 +161,17 @@ def _codes_page(request: Request, runtime, principal, *, issued: dict | None = N
                        used_at=r.used_at, state="ใช้แล้ว" if r.used_at else ("หมดอายุ" if r.expires_at <= now else "ยังใช้ได้"))
                   for r in list_link_codes(s)[:50]]
     resp = page(request, "link_codes.html", principal, runtime, people=[(p.id, p.name) for p in people],
-                recent=recent, issued=issued, error=error)
+                recent=recent, issued=issued, error=error, selected=selected)
     resp.status_code = status
     resp.headers["Cache-Control"] = "no-store"  # the code is shown once: never kept by a cache
     return resp
 
 
 @router.get("/admin/link-codes", response_class=HTMLResponse)
-def link_codes_page(request: Request, runtime: RuntimeDep) -> Response:
+def link_codes_page(request: Request, runtime: RuntimeDep, person: str = "") -> Response:
     principal = who(request, runtime)
-    try:
-        return _codes_page(request, runtime, principal)
+    try:  # ?person=<id> (from the person's page): chosen already
+        return _codes_page(request, runtime, principal, selected=person if person.isdigit() else "")
     except PermissionDenied as e:
         return _refused(request, runtime, principal, e)
 

@@ -36,6 +36,12 @@ def browser():
         b.close()
 
 
+class LiveURL(str):
+    """The served app's address; ``.app`` is the app itself (to open web sessions for tests)."""
+
+    app = None
+
+
 @pytest.fixture
 def live(app):
     """The app served by uvicorn on 127.0.0.1 and a free port, in a thread."""
@@ -50,17 +56,22 @@ def live(app):
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
+    url = LiveURL(f"http://127.0.0.1:{port}")
+    url.app = app
+    yield url
     server.should_exit = True
     thread.join(timeout=10)
 
 
 def open_page(browser, live: str, token: str | None, viewport: dict):
-    """(context, page) signed in with *token* (the sign-in cookie, as /admin/login sets it)."""
+    """(context, page) signed in as the holder of API *token*: a web session as a chat sign-in link
+    gives one, in the cookie as /admin/login sets it (tests/web_forms.py)."""
+    from tests.web_forms import SESSION_COOKIE, session_for
+
     context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="th-TH", accept_downloads=True)
     if token:
-        context.add_cookies([{"name": "saraban_token", "value": token, "url": live, "httpOnly": True,
-                              "sameSite": "Strict"}])
+        context.add_cookies([{"name": SESSION_COOKIE, "value": session_for(live.app, token), "url": live,
+                              "httpOnly": True, "sameSite": "Lax"}])
     return context, context.new_page()
 
 

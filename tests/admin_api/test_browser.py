@@ -50,15 +50,21 @@ def test_audit_workflow_and_exports_in_the_browser(live, page, runtime, demo, to
         letter_id, _ = register(runtime, kk, subject=f"ขอเชิญประชุมคณะทำงาน ครั้งที่ {i + 1}")
         if i % 2 == 0:
             forward_to(runtime, letter_id, demo.person("owner"))
-    auditor = token(demo.person("auditor", "มท 02"))
+    from registry.events import Actor
+    from registry.signin import set_password
+
+    with runtime.transaction() as s:
+        set_password(s, demo.person("auditor", "มท 02"), "ตรวจสอบ-2569-ok", username="auditor.kk",
+                     actor=Actor(None, "test"), clock=runtime.clock)
     ARTIFACTS.mkdir(exist_ok=True)
 
     page.goto(f"{live}/admin")
     assert "/admin/login" in page.url
-    page.fill("#token", "wrong-token")
+    page.fill("#username", "auditor.kk")
+    page.fill("#password", "wrong-password-1")
     page.click("#signin")
-    assert "โทเคนไม่ถูกต้อง" in page.inner_text("[role=alert]")
-    page.fill("#token", auditor)
+    assert "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in page.inner_text("[role=alert]")
+    page.fill("#password", "ตรวจสอบ-2569-ok")
     page.click("#signin")
     page.wait_for_url(f"{live}/admin")
     _font_and_thai(page, "ภาพรวมการรับ–ส่งหนังสือ")

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import update
 
 from tests.admin_api.conftest import ADMIN, SYSTEM, register
+from tests.web_forms import sign_in
 
 FORMATS = ("xlsx", "csv", "pdf")
 MAGIC = {"xlsx": b"PK", "csv": "\ufeff".encode(), "pdf": b"%PDF"}
@@ -65,7 +66,7 @@ def test_every_format_of_every_export_answers_200_with_a_readable_name(client, d
     urls += [f"/api/v1/exports/destruction?year=2569&unit={letters}&format={f}" for f in FORMATS]
     urls += [f"/api/v1/audits/{audit_id}/export.{f}" for f in FORMATS]
     # and every download the exports page itself links to
-    client.cookies.set("saraban_token", "bootstrap-admin-token-for-tests")
+    sign_in(client, "bootstrap-admin-token-for-tests")
     page = client.get("/admin/exports").text
     client.cookies.clear()
     urls += [u.replace("&amp;", "&") for u in re.findall(r'href="(/api/v1/[^"]+)"', page)]
@@ -209,12 +210,12 @@ def test_a_cell_taller_than_a_page_does_not_break_the_pdf(client, demo, runtime,
 def test_exports_page_defaults_to_the_viewers_unit(client, demo, token, runtime):
     clerk_unit = demo.unit("มท 0201")
     register(runtime, clerk_unit)
-    client.cookies.set("saraban_token", token(demo.person("clerk")))
+    sign_in(client, token(demo.person("clerk")))
     html = client.get("/admin/exports").text
     selected = re.search(r'<option value="(\d+)" selected>', html)
     assert selected and int(selected.group(1)) == clerk_unit
     # an admin with no unit of their own gets the unit that has letters this year, not the first by code
-    client.cookies.set("saraban_token", "bootstrap-admin-token-for-tests")
+    sign_in(client, "bootstrap-admin-token-for-tests")
     html = client.get("/admin/exports").text
     assert int(re.search(r'<option value="(\d+)" selected>', html).group(1)) == clerk_unit
 
@@ -224,7 +225,7 @@ def test_a_day_or_a_search_result_exports_from_the_letters_page(client, demo, to
     register(runtime, unit, subject="ประชุมเช้าวันจันทร์", received_at=dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC))
     register(runtime, unit, subject="ประชุมวันอาทิตย์", received_at=dt.datetime(2026, 3, 1, 1, tzinfo=dt.UTC))
     register(runtime, unit, subject="ขอเชิญอบรม", received_at=dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC))
-    client.cookies.set("saraban_token", token(demo.person("clerk")))
+    sign_in(client, token(demo.person("clerk")))
     page = client.get("/admin/letters", params={"from": "2/3/2569", "to": "2/3/2569"}).text
     assert "พบ 2 รายการ" in page and 'id="export-result-xlsx"' in page
     link = re.search(r'href="(/admin/letters/export\?[^"]+format=csv)"', page).group(1).replace("&amp;", "&")
@@ -246,7 +247,7 @@ def test_a_day_or_a_search_result_exports_from_the_letters_page(client, demo, to
 
 @pytest.mark.skipif(pdftotext is None, reason="poppler-utils (pdftotext) is not installed")
 def test_evidence_pack_is_one_printable_pdf_naming_who_misses(client, demo, runtime, letters, tmp_path):
-    client.cookies.set("saraban_token", "bootstrap-admin-token-for-tests")
+    sign_in(client, "bootstrap-admin-token-for-tests")
     page = client.get("/admin/reports").text
     link = re.search(r'id="evidence-pack" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     r = client.get(link)

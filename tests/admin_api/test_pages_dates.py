@@ -9,10 +9,11 @@ import datetime as dt
 from sqlalchemy import select
 
 from tests.admin_api.conftest import ADMIN_TOKEN, register
+from tests.web_forms import sign_in
 
 
 def test_report_period_is_typed_and_shown_in_buddhist_years(client, demo):
-    client.cookies.set("saraban_token", ADMIN_TOKEN)
+    sign_in(client, ADMIN_TOKEN)
     html = client.get("/admin/reports", params={"start": "1/2/2569", "end": "28 ก.พ. 69"}).text
     assert 'value="01/02/2569"' in html and 'value="28/02/2569"' in html
     assert "1 ก.พ. 2569 ถึง 28 ก.พ. 2569" in html
@@ -26,7 +27,7 @@ def test_audit_period_is_typed_in_buddhist_years(client, demo, runtime):
 
     register(runtime, demo.unit("มท 0201"))
     register(runtime, demo.unit("มท 0201"))
-    client.cookies.set("saraban_token", ADMIN_TOKEN)
+    sign_in(client, ADMIN_TOKEN)
     form = client.get("/admin/audits").text
     assert 'type="date"' not in form and "/2569" in form
     r = client.post("/admin/audits", data={"units": [str(demo.unit("มท 0201"))], "period_from": "1/3/2569",
@@ -42,7 +43,7 @@ def test_audit_period_is_typed_in_buddhist_years(client, demo, runtime):
 
 def test_reports_page_names_and_links_who_misses_a_level(client, demo, runtime):
     register(runtime, demo.unit("มท 0201"))
-    client.cookies.set("saraban_token", ADMIN_TOKEN)
+    sign_in(client, ADMIN_TOKEN)
     html = client.get("/admin/reports").text
     missing = html.split('id="misses-2"')[1].split("</details>")[0]
     assert "กองคลัง" in missing and f'href="/admin/letters?unit={demo.unit("มท 0202")}"' in missing

@@ -7,10 +7,11 @@ import datetime as dt
 import re
 
 from tests.admin_api.conftest import events_of, forward_to, register
+from tests.web_forms import sign_in
 
 
 def _as(client, token_value):
-    client.cookies.set("saraban_token", token_value)
+    sign_in(client, token_value)
     return client
 
 

@@ -9,13 +9,14 @@ import re
 from sqlalchemy import select
 
 from tests.admin_api.conftest import events_of, register
+from tests.web_forms import sign_in
 
 HEADER = ("ที่ มท 0808.2/ว 1095\nลงวันที่ 27 กุมภาพันธ์ 2569\nจาก กรมส่งเสริมการปกครองท้องถิ่น\n"
           "เรื่อง ขอเชิญประชุมชี้แจงแนวทางการจัดทำงบประมาณ\nเรียน ปลัดกระทรวงมหาดไทย")
 
 
 def _signed_in(client, token_value):
-    client.cookies.set("saraban_token", token_value)
+    sign_in(client, token_value)
     return client
 
 

@@ -20,6 +20,7 @@ from registry.intake import register_incoming
 from registry.lifecycle import ACTION_TH, STATE_TH, TRANSITIONS
 from registry.models import TrainingProgress
 from tests.admin_api.conftest import ADMIN, acknowledge, forward_to, register
+from tests.web_forms import csrf_of, sign_in
 
 SYSTEM = Actor(None, "test")
 OFFICIAL = ["วันที่ลงรับ", "เลขทะเบียนรับ", "ที่", "ลงวันที่", "จาก", "ถึง", "เรื่อง", "การปฏิบัติ", "หมายเหตุ"]
@@ -82,7 +83,7 @@ def test_indicator_levels(client, runtime, scenario, demo, clock):
     assert levels[4]["met"] and levels[4]["figures"]["trained"] == 1
     trained = client.get("/api/v1/reports/training", headers=ADMIN).json()
     assert [(t["person_id"], t["completed_at"] is not None) for t in trained] == [(demo.person("clerk"), True)]
-    client.cookies.set("saraban_token", "bootstrap-admin-token-for-tests")
+    sign_in(client, "bootstrap-admin-token-for-tests")
     assert "นางสาวสมใจ ใจดี" in client.get("/admin/reports").text
 
 
@@ -183,22 +184,42 @@ def test_manual_page(client):
     assert "{{ตารางขั้นตอน}}" not in r.text and all(ACTION_TH[t.action] in r.text for t in TRANSITIONS)
 
 
-def test_sign_in_cookie_and_pages(client, demo, token):
+def test_sign_in_cookie_and_pages(client, runtime, demo, token):
+    from registry.events import Actor
+    from registry.signin import set_password
+
+    owner_id = demo.person("owner")
+    owner = token(owner_id)
+    with runtime.transaction() as s:
+        set_password(s, owner_id, "เจ้าของเรื่อง-2569", username="owner.kk", actor=Actor(None, "test"),
+                     clock=runtime.clock)
     assert client.get("/admin", follow_redirects=False).headers["location"].startswith("/admin/login")
-    bad = client.post("/admin/login", data={"token": "wrong"}, follow_redirects=False)
-    assert bad.status_code == 401 and "โทเคนไม่ถูกต้อง" in bad.text
-    owner = token(demo.person("owner"))
-    ok = client.post("/admin/login", data={"token": owner, "next": "/admin/letters"}, follow_redirects=False)
+    bad = client.post("/admin/login", data={"username": "owner.kk", "password": "wrong-password"},
+                      follow_redirects=False)
+    assert bad.status_code == 401 and "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in bad.text
+    # an API token is for scripts: it signs nobody in on the web
+    as_token = client.post("/admin/login", data={"token": owner}, follow_redirects=False)
+    assert as_token.status_code == 401 and "set-cookie" not in as_token.headers
+    ok = client.post("/admin/login", data={"username": "Owner.KK", "password": "เจ้าของเรื่อง-2569",
+                                           "next": "/admin/letters"}, follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/admin/letters"
     cookie = ok.headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert "httponly" in cookie and "samesite=lax" in cookie and "saraban_session=" in cookie
+    session_id = client.cookies.get("saraban_session")
+    assert session_id and session_id != owner  # a random session id, never a bearer token
+    assert client.get("/api/v1/letters", headers={"Authorization": f"Bearer {session_id}"}).status_code == 401
     assert "ทะเบียนหนังสือ" in client.get("/admin/letters").text
     assert "ขออภัย" in client.get("/admin/audits").text  # an owner is no auditor
-    # the cookie works for downloads, with the same role rules
+    # the cookie works for downloads (reads), with the same role rules; never for writes through the API
     assert client.get(f"/api/v1/exports/register?unit={demo.unit('มท 0201')}&year=2569&format=csv").status_code == 200
     assert client.get("/api/v1/audits").status_code == 403
-    client.post("/admin/logout")
+    assert client.post("/api/v1/audits", json={}).status_code == 401
+    logout = client.post("/admin/logout", headers={"x-csrf-token": csrf_of(client.get("/admin/letters").text)},
+                         follow_redirects=False)
+    assert logout.status_code == 303
+    client.cookies.set("saraban_session", session_id)  # the old cookie, kept by an attacker
     assert client.get("/api/v1/letters").status_code == 401
+    assert client.get("/admin", follow_redirects=False).headers["location"].startswith("/admin/login")
     font = client.get("/static/fonts/Sarabun-Regular.ttf")
     assert font.status_code == 200 and font.headers["content-type"] == "font/ttf" and len(font.content) > 50_000
     assert client.get("/static/fonts/..%2F__init__.py").status_code == 404
@@ -206,7 +227,7 @@ def test_sign_in_cookie_and_pages(client, demo, token):
 
 
 def test_dashboard_and_audit_pages_for_an_admin(client, scenario):
-    client.cookies.set("saraban_token", "bootstrap-admin-token-for-tests")
+    sign_in(client, "bootstrap-admin-token-for-tests")
     page = client.get("/admin")
     assert page.status_code == 200 and page.text.count("<svg") == 2 and "กองกลาง" in page.text
     assert "ระดับ 3" in page.text
@@ -228,7 +249,7 @@ def test_acting_on_a_letter_from_its_page(client, runtime, demo, token):
     kk = demo.unit("มท 0201")
     letter_id, _ = register(runtime, kk, subject="ขอเชิญประชุมหารือ")
     owner_id = demo.person("owner")
-    client.cookies.set("saraban_token", token(demo.person("clerk")))
+    sign_in(client, token(demo.person("clerk")))
     page = client.get(f"/admin/letters/{letter_id}").text
     assert 'id="forward-form"' in page and "ยกเลิกเลขทะเบียน" in page
     r = client.post(f"/admin/letters/{letter_id}/act", data={"action": "forward", "person_id": str(owner_id),
@@ -240,14 +261,14 @@ def test_acting_on_a_letter_from_its_page(client, runtime, demo, token):
     assignment = client.get(f"/api/v1/letters/{letter_id}", headers=ADMIN).json()["assignments"][0]["id"]
     r = client.post(f"/admin/letters/{letter_id}/act", data={"action": "acknowledge", "assignment_id": str(assignment)})
     assert r.status_code == 409 and "ขออภัย ท่านไม่มีสิทธิ์" in r.text
-    client.cookies.set("saraban_token", token(owner_id))
+    sign_in(client, token(owner_id))
     assert 'id="acknowledge"' in client.get(f"/admin/letters/{letter_id}").text
     r = client.post(f"/admin/letters/{letter_id}/act", data={"action": "acknowledge", "assignment_id": str(assignment)},
                     follow_redirects=False)
     assert r.status_code == 303
     assert client.get(f"/api/v1/letters/{letter_id}", headers=ADMIN).json()["status"] == "acknowledged"
     # an auditor sees no buttons and is refused if they post anyway
-    client.cookies.set("saraban_token", token(demo.person("auditor", "มท 02")))
+    sign_in(client, token(demo.person("auditor", "มท 02")))
     assert 'id="actions"' not in client.get(f"/admin/letters/{letter_id}").text
     r = client.post(f"/admin/letters/{letter_id}/act", data={"action": "close"})
     assert r.status_code == 409 and "ผู้ตรวจสอบอ่านได้อย่างเดียว" in r.text

@@ -91,18 +91,14 @@ def test_link_code_page_deep_link_from_getme_links_a_telegram_chat(stack):
     import re
 
     from registry.admin import issue_token
-    from tests.web_forms import csrf_of
+    from tests.web_forms import post_form, sign_in
 
     with stack.runtime.transaction() as s:
         _row, token = issue_token(s, stack.demo.person("admin", "มท 02"), actor=Actor(None, "test"), label="t",
                                   clock=stack.clock)
-    stack.http.cookies.set("saraban_token", token)
-    form = stack.http.get("/admin/link-codes")
-    assert form.status_code == 200
-    data = {"person_id": str(stack.demo.person("owner"))}
-    if 'name="csrf"' in form.text:  # the CSRF token comes with the session sign-in
-        data["csrf"] = csrf_of(form.text)
-    res = stack.http.post("/admin/link-codes", data=data)
+    sign_in(stack.http, token, runtime=stack.runtime)
+    res = post_form(stack.http, "/admin/link-codes", {"person_id": str(stack.demo.person("owner"))},
+                    page="/admin/link-codes")
     assert res.status_code == 200, res.text
     link = re.search(r'id="telegram-link" href="(https://t\.me/saraban_test_bot\?start=([A-Z0-9]{8}))"', res.text)
     assert link is not None, "no deep link from getMe"

@@ -10,6 +10,7 @@ from registry.events import Actor
 from registry.outbox import enqueue, mark_failed
 from tests.bot.conftest import make_settings
 from tests.bot.harness import Stack
+from tests.web_forms import sign_in
 
 ADMIN_TOKEN = "system-page-admin-token"
 
@@ -43,7 +44,7 @@ def test_system_page_shows_channels_quota_heartbeat_and_retries_a_failed_notice(
 
     http = stack.http
     assert http.get("/admin/system", follow_redirects=False).status_code == 303  # signed out: to the login
-    http.cookies.set("saraban_token", ADMIN_TOKEN)
+    sign_in(http, ADMIN_TOKEN, runtime=runtime, admin_token=ADMIN_TOKEN)
     html = http.get("/admin/system").text
     assert "https://saraban.example.go.th/webhooks/line" in html
     assert "502 Bad Gateway" in html and "รอส่ง 2 รายการ" in html
@@ -68,7 +69,7 @@ def test_system_page_is_for_admins_and_auditors(stack):
 
     with stack.runtime.transaction() as s:
         _row, clerk = issue_token(s, stack.demo.person("clerk"), actor=Actor(None, "test"), clock=stack.runtime.clock)
-    stack.http.cookies.set("saraban_token", clerk)
+    sign_in(stack.http, clerk, runtime=stack.runtime)
     assert stack.http.get("/admin/system").status_code == 403
 
 

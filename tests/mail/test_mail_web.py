@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.admin_api.conftest import ADMIN_TOKEN, bearer
 from tests.mail import messages
+from tests.web_forms import sign_in
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_the_clerks_list_downloads_and_confirm_from_the_web(client, runtime, dem
     assert eml.headers["content-type"].startswith("message/rfc822") and b"Broken" in eml.content
 
     # the page lists both, with [ยืนยันลงรับ] on the draft; confirming registers and redirects
-    client.cookies.set("saraban_token", token(demo.person("clerk")))
+    sign_in(client, token(demo.person("clerk")))
     html = client.get("/admin/mail").text
     assert "ยืนยันลงรับ" in html and "โครงสร้างอีเมลเสียหาย" in html and "อีเมลต้นฉบับ (.eml)" in html
     done = client.post(f"/admin/mail/{draft['id']}/act", data={"action": "confirm"}, follow_redirects=False)

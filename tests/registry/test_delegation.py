@@ -211,7 +211,7 @@ def test_migration_hashes_the_plain_codes_already_issued(database_url, tmp_path)
     now = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0009_disposal")
+        command.upgrade(cfg, "0010_bootstrap_sessions")
         conn.execute(text("INSERT INTO people (id, name, clearance, active, is_demo, created_at) "
                           "VALUES (1, 'นายทดสอบ ระบบ', 'none', true, false, :now)"), {"now": now})
         conn.execute(text("INSERT INTO link_codes (id, code, person_id, created_at, expires_at) "
@@ -230,6 +230,6 @@ def test_migration_hashes_the_plain_codes_already_issued(database_url, tmp_path)
         assert attempt.person is not None and attempt.person.id == 1
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0009_disposal")
+        command.downgrade(cfg, "0010_bootstrap_sessions")
         assert conn.execute(text("SELECT count(*) FROM link_codes")).scalar_one() == 0
     engine.dispose()

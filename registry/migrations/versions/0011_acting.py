@@ -1,7 +1,7 @@
 """acting officers (who named them, why, ended early, start notice); link codes stored hashed; wrong codes per chat
 
-Revision ID: 0010_acting
-Revises: 0009_disposal
+Revision ID: 0011_acting
+Revises: 0010_bootstrap_sessions
 Create Date: 2026-12-06 08:30:00
 """
 import hashlib
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import registry.models
 
 
-revision = '0010_acting'
-down_revision = '0009_disposal'
+revision = '0011_acting'
+down_revision = '0010_bootstrap_sessions'
 branch_labels = None
 depends_on = None
 
