@@ -1,4 +1,5 @@
-"""Dependencies shared by every route: the session, the signed-in principal, role checks (one place)."""
+"""Dependencies shared by every route: the session, the signed-in principal, and the gates that ask
+registry/access.py (the one access rule) whether the caller may use a route at all."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry import access
 from registry.events import Actor
 from registry.models import ApiToken, Person
 from registry.permissions import roles_of
@@ -51,20 +53,32 @@ class Principal:
 
     channel: str = "api"
 
+    @classmethod
+    def of(cls, person_id: int, roles: tuple[tuple[int, str], ...], channel: str) -> Principal:
+        """A person with these (unit, role) pairs; whether they are an admin is the access rule's answer."""
+        return cls(person_id, roles, access.granted_by(roles, access.ADMIN), channel)
+
     @property
     def actor(self) -> Actor:
         return Actor(self.person_id, self.channel)
 
-    def has(self, *roles: str) -> bool:
-        return self.is_admin or any(r in roles for _, r in self.roles)
+    def may(self, capability: str) -> bool:
+        """May the caller do *capability* (``registry.access.GRANTS``) anywhere? A gate for routes and
+        menus; a question about one unit or letter goes through :meth:`viewer`."""
+        return self.person_id is None or access.granted_by(self.roles, capability)
 
-    def units_with(self, *roles: str) -> list[int]:
-        return sorted({u for u, r in self.roles if r in roles})
+    def units_for(self, capability: str) -> list[int] | None:
+        """The units where the caller's own roles grant *capability* (None: every unit, for overseers)."""
+        return None if self.oversees_all else access.units_granted(self.roles, capability)
 
     @property
     def oversees_all(self) -> bool:
         """Admins and auditors see every unit's register (auditors read, never change)."""
-        return self.has("admin", "auditor")
+        return self.may(access.OVERSEE)
+
+    def viewer(self, session: Session, at) -> access.Viewer:
+        """The caller as the access rule sees them at *at* (units below, clearance, delegation)."""
+        return access.viewer(session, self.person_id, at)
 
 
 def hash_token(token: str) -> str:
@@ -106,7 +120,7 @@ def principal_for_token(request: Request, runtime: Runtime, token: str, *, chann
         if person is None or not person.active:
             return None
         roles = tuple(roles_of(session, row.person_id))
-    return Principal(row.person_id, roles, any(r == "admin" for _, r in roles), channel)
+    return Principal.of(row.person_id, roles, channel)
 
 
 def _same(a: str, b: str) -> bool:
@@ -118,28 +132,27 @@ def _same(a: str, b: str) -> bool:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: str):
-    """A dependency that lets through only principals holding one of *roles* (admin always)."""
+def allowed(capability: str):
+    """A dependency that lets through only callers who may do *capability* somewhere (access.GRANTS)."""
 
     def check(principal: PrincipalDep) -> Principal:
-        if not principal.has(*roles):
+        if not principal.may(capability):
             raise HTTPException(403, "ขออภัย ท่านไม่มีสิทธิ์ใช้งานส่วนนี้")
         return principal
 
     return check
 
 
-CurrentAdmin = Annotated[Principal, Depends(require_roles("admin"))]
+CurrentAdmin = Annotated[Principal, Depends(allowed(access.ADMIN))]
 # Who may read audits and reports (auditors read everything, change nothing but their audits).
-Overseer = Annotated[Principal, Depends(require_roles("admin", "auditor"))]
+Overseer = Annotated[Principal, Depends(allowed(access.OVERSEE))]
 # Who may act on letters: registry services check the unit; an auditor never gets this far.
-Actor_ = Annotated[Principal, Depends(require_roles("clerk", "owner", "head", "admin"))]
+Actor_ = Annotated[Principal, Depends(allowed(access.ACT))]
 
 
-def may_see_unit(session: Session, principal: Principal, unit_id: int) -> bool:
-    """Admins and auditors see every unit; staff their own units and those below them."""
-    if principal.oversees_all or principal.person_id is None:
-        return True
-    from registry.permissions import has_role
+def get_viewer(session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep) -> access.Viewer:
+    return principal.viewer(session, runtime.clock.now())
 
-    return has_role(session, principal.person_id, unit_id, ("clerk", "owner", "head"))
+
+ViewerDep = Annotated[access.Viewer, Depends(get_viewer)]
+

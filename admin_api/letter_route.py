@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin_api.deps import Principal
 from admin_api.pages_support import EVENT_TH, be_date_text
-from admin_api.views import may_read
 from registry.commands import PRIORITY_TH, PURPOSE_TH
 from registry.lifecycle import TRANSITIONS
 from registry.models import Assignment, Event, Letter, Membership, OutboxMessage, Person
-from registry.permissions import acting_for, has_role
+from registry import access
 from registry.timeutil import thai_datetime
 
 FIELD_TH = {"ref_no": "ที่", "letter_date": "ลงวันที่", "sender": "จาก", "addressee": "ถึง", "subject": "เรื่อง",
@@ -66,7 +64,8 @@ def _notice_th(a: Assignment, statuses: list[str]) -> tuple[str, str]:
     return "waiting", "ไม่มีบัญชีแชตที่ผูกไว้ (ต้องแจ้งด้วยวิธีอื่น)"
 
 
-def route_steps(session: Session, letter: Letter, now: dt.datetime, names: dict[int, str]) -> list[RouteStep]:
+def route_steps(session: Session, letter: Letter, now: dt.datetime, names: dict[int, str],
+                v: access.Viewer = access.SYSTEM) -> list[RouteStep]:
     ids = [a.id for a in letter.assignments]
     outbox: dict[int, list[str]] = {}
     if ids:
@@ -80,6 +79,7 @@ def route_steps(session: Session, letter: Letter, now: dt.datetime, names: dict[
         answers[(e.data or {}).get("assignment_id")] = e
     steps = []
     for a in letter.assignments:
+        shown = access.project_assignment(v, letter, a)  # instruction and reason withheld with the content
         to = a.person.name if a.person else (a.unit.name if a.unit else "-")
         notice_css, notice = _notice_th(a, outbox.get(a.id, []))
         answer_event = answers.get(a.id)
@@ -105,9 +105,17 @@ def route_steps(session: Session, letter: Letter, now: dt.datetime, names: dict[
         steps.append(RouteStep(
             id=a.id, by=names.get(a.created_by, "ระบบ") if a.created_by else "ระบบ", to=to,
             role_th="เจ้าของเรื่อง" if a.role == "principal" else "สำเนา", purpose_th=PURPOSE_TH.get(a.purpose, a.purpose),
-            instruction=a.instruction, sent_at=a.sent_at, due_at=a.due_at, overdue=overdue, state=css, state_th=state,
-            notice_th=notice, answer_th=answer, return_reason=a.return_reason, unit_letter_id=a.unit_letter_id))
+            instruction=_or_withheld(shown["instruction"], a.instruction), sent_at=a.sent_at, due_at=a.due_at, overdue=overdue, state=css, state_th=state,
+            notice_th=notice, answer_th=answer,
+            return_reason=_or_withheld(shown["return_reason"], a.return_reason), unit_letter_id=a.unit_letter_id))
     return steps
+
+
+WITHHELD_TH = "(สงวนตามชั้นความลับ)"
+
+
+def _or_withheld(shown: str | None, stored: str | None) -> str | None:
+    return shown if shown is not None or not stored else WITHHELD_TH
 
 
 def timeline(events: list[Event], names: dict[int, str], can_read: bool, assignments: dict[int, Assignment]) -> list[TimelineEntry]:
@@ -159,29 +167,31 @@ def _shown(name: str, value) -> str:
 def forward_choices(session: Session, letter: Letter) -> tuple[list[Person], list[Person]]:
     """(people of the letter's unit, everyone else), each sorted by name: the clerk's own unit first."""
     people = session.execute(select(Person).where(Person.active.is_(True)).order_by(Person.name)).scalars().all()
-    in_unit = set(session.execute(select(Membership.person_id).where(
-        Membership.unit_id == letter.unit_id, Membership.role.in_(("owner", "head", "clerk")))).scalars())
+    in_unit = unit_staff(session, letter.unit_id)
     return [p for p in people if p.id in in_unit], [p for p in people if p.id not in in_unit]
 
 
-def letter_view(session: Session, principal: Principal, letter: Letter, *, now: dt.datetime) -> dict:
-    viewer = session.get(Person, principal.person_id) if principal.person_id else None
-    can_read = may_read(principal, letter, viewer)
+def unit_staff(session: Session, unit_id: int) -> set[int]:
+    """The people who answer for a unit (registry/access.py ANSWER: the forward form lists them first)."""
+    return set(session.execute(select(Membership.person_id).where(
+        Membership.unit_id == unit_id, Membership.role.in_(sorted(access.GRANTS[access.ANSWER])))).scalars())
+
+
+def letter_view(session: Session, v: access.Viewer, letter: Letter, *, now: dt.datetime) -> dict:
+    can_read = access.may_read(v, letter)
     events = list(session.execute(select(Event).where(Event.entity == "letter", Event.entity_id == letter.id)
                                   .order_by(Event.seq)).scalars())
     ids = ({e.actor_id for e in events if e.actor_id} | {a.created_by for a in letter.assignments if a.created_by}
            | {(e.data or {}).get("acting_for") for e in events if (e.data or {}).get("acting_for")})
     names = {p.id: p.name for p in session.execute(select(Person).where(Person.id.in_(ids or {-1}))).scalars()}
-    manages = not (principal.oversees_all and not principal.is_admin) and (
-        principal.is_admin or (principal.person_id is not None and
-                               has_role(session, principal.person_id, letter.unit_id, ("clerk", "head", "admin"))))
+    manages = access.may_manage(v, letter.unit_id)
     allowed = {t.action for t in TRANSITIONS if t.source == letter.status}
     if letter.direction != "incoming":
         allowed -= {"forward"}  # an outgoing number is sent out, not forwarded inside
-    mine_ids = acting_for(session, principal.person_id, now) if principal.person_id else set()
+    mine_ids = v.people
     mine = [a for a in letter.assignments if a.status == "sent" and a.person_id in mine_ids]
     in_unit, others = forward_choices(session, letter) if manages and "forward" in allowed else ([], [])
-    return dict(can_read=can_read, steps=route_steps(session, letter, now, names),
+    return dict(can_read=can_read, steps=route_steps(session, letter, now, names, v),
                 timeline=timeline(events, names, can_read, {a.id: a for a in letter.assignments}),
                 manages=manages, allowed=allowed, mine=mine, people_in_unit=in_unit, people_other=others,
                 can_correct=manages and letter.status != "cancelled" and can_read,

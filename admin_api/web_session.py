@@ -38,7 +38,7 @@ def principal_for_session(runtime, token: str | None):
         if holder.person_id is None:
             return Principal(None, (), True, "web")
         roles = tuple(roles_of(session, holder.person_id))
-    return Principal(holder.person_id, roles, any(r == "admin" for _, r in roles), "web")
+    return Principal.of(holder.person_id, roles, "web")
 
 
 def is_https(request) -> bool:

@@ -21,7 +21,8 @@ from registry.assignments import close_letter, get_letter, return_assignment
 from registry.errors import AlreadyDone, AssignmentNotFound, PermissionDenied
 from registry.lifecycle import ACTION_TH
 from registry.models import Assignment, Letter
-from registry.permissions import acting_for, may_answer
+from registry import access
+from registry.access import may_answer
 from registry.timeutil import thai_datetime
 
 
@@ -35,8 +36,8 @@ def assignment_letter(ctx: Ctx, a: Assignment) -> Letter:
 
 
 def pending_for(ctx: Ctx, *, statuses: tuple[str, ...] = ("sent",)) -> list[Assignment]:
-    people = acting_for(ctx.session, ctx.person.id, ctx.now)
-    units = ctx.units_with("clerk", "head", "owner")
+    people = ctx.viewer.people
+    units = ctx.units_for(access.ANSWER)
     cond = [Assignment.person_id.in_(people)]
     if units:
         cond.append(Assignment.unit_id.in_(units))

@@ -20,6 +20,7 @@ from handlers.cards import label, number_of
 from handlers.context import Ctx, say
 from handlers.models import Button, Reply
 from handlers.state import TTL
+from registry import access
 from registry.assignments import get_letter
 from registry.attachments import StoredFile, add_attachment, attach_file, store_file
 from registry.models import Book, Letter, Registration
@@ -110,7 +111,7 @@ def _hold_for_draft(ctx: Ctx, state) -> list[Reply]:
 
 
 def _ask_which_letter(ctx: Ctx) -> list[Reply]:
-    units = ctx.units_with("clerk", "head", "admin")
+    units = ctx.units_for(access.MANAGE)
     if not units:
         return [say(texts.ATTACH_NO_LETTER)]
     rows = ctx.session.execute(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from handlers import texts
 from handlers.models import Button, Card, Field
+from registry import access
 from registry.commands import PRIORITY_TH, SECRECY_TH, Registered
 from registry.lifecycle import STATE_TH
 from registry.models import Letter
@@ -21,7 +22,7 @@ URGENT = ("most_urgent", "very_urgent")
 
 
 def is_secret(letter: Letter | JustRegistered) -> bool:
-    return letter.secrecy is not None
+    return access.chat_withholds(letter)  # the secrecy projection's rule for a chat
 
 
 @dataclass(frozen=True)

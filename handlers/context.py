@@ -15,6 +15,7 @@ from handlers.models import Button, Card, FileRef, Inbound, Reply
 from registry.accounts import ChatUser
 from registry.events import Actor
 from registry.conversations import Conversation
+from registry import access
 from registry.permissions import roles_of
 from registry.runtime import Runtime
 from registry.timeutil import local
@@ -48,24 +49,23 @@ class Ctx:
         return local(self.now).date()
 
     @cached_property
-    def roles(self) -> list[tuple[int, str]]:
+    def viewer(self) -> access.Viewer:
+        """Who is asking, for the one access rule (registry/access.py): roles, units, clearance, delegation."""
+        return access.viewer(self.session, self.person.id, self.now) if self.person else access.NOBODY
+
+    @cached_property
+    def _held(self) -> list[tuple[int, str]]:
+        # the roles read with the chat account (accounts.resolve): no statement on the hot path
         return roles_of(self.session, self.person.id) if self.person else []
 
-    def units_with(self, *roles: str) -> list[int]:
-        seen: dict[int, None] = {}
-        for unit_id, role in self.roles:
-            if role in roles:
-                seen.setdefault(unit_id, None)
-        return list(seen)
+    def units_for(self, capability: str) -> list[int]:
+        """The units where the person holds a role granting *capability* (registry/access.py)."""
+        return access.direct_units(self._held, capability)
 
     @property
     def home_unit(self) -> int | None:
         """The unit a clerk registers into: the first unit where they are clerk (then head, admin)."""
-        for role in ("clerk", "head", "admin"):
-            units = self.units_with(role)
-            if units:
-                return units[0]
-        return None
+        return access.home_unit(self._held)
 
     # --- conversation state -----------------------------------------------------------------
     @property

@@ -27,7 +27,7 @@ from registry.assignments import get_letter
 from registry.commands import PURPOSE_TH, Forward, Recipient
 from registry.errors import PermissionDenied
 from registry.models import Assignment, Letter, Person, Unit
-from registry.permissions import has_role
+from registry import access
 from registry.timeutil import thai_datetime
 
 _SPLIT = re.compile(r"\s*(?:,|และ|กับ|\n)\s*")
@@ -36,7 +36,7 @@ MAX_CANDIDATES = 6
 
 
 def _require_clerk(ctx: Ctx, letter: Letter) -> None:
-    if not has_role(ctx.session, ctx.person.id, letter.unit_id, ("clerk", "head", "admin")):
+    if not access.may_manage(ctx.viewer, letter.unit_id):
         raise PermissionDenied("ส่งต่อหนังสือของหน่วยงานนี้")
 
 
@@ -208,7 +208,7 @@ def typed(ctx: Ctx, result: Any, text: str) -> list[Reply]:
     if not number:
         return [say(texts.NEED_NUMBER.format(example="ส่งต่อ 15 ให้ สมชาย เพื่อดำเนินการ"))]
     letters = [lt for lt in letters_by_number(ctx, str(number))
-               if has_role(ctx.session, ctx.person.id, lt.unit_id, ("clerk", "head", "admin"))]
+               if access.may_manage(ctx.viewer, lt.unit_id)]
     if not letters:
         return [say(texts.NUMBER_NOT_FOUND.format(number=number))]
     if len(letters) > 1:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from handlers.context import Ctx
-from registry.models import Assignment, Book, Letter, Membership, Person, Registration, Unit
+from registry.models import Book, Letter, Membership, Person, Registration, Unit
 from registry.numbering import book_year
-from registry.permissions import acting_for
+from registry import access
 
 _NUMBER = re.compile(r"^\s*(\d{1,7})\s*(?:/\s*(\d{4}))?\s*$")
 
@@ -22,22 +22,16 @@ def split_number(text: str) -> tuple[int, int | None] | None:
 
 
 def letters_by_number(ctx: Ctx, number: str, *, directions: tuple[str, ...] = ("incoming",)) -> list[Letter]:
-    """Letters with this registration number in the books of the person's units, or forwarded to
-    them. Without a year: this year's book first, else the latest year that has the number."""
+    """Letters with this registration number that the person may see (registry/access.py). Without a year: this year's book first, else the latest year that has the number."""
     parsed = split_number(number)
     if parsed is None:
         return []
     n, year = parsed
-    units = {u for u, _ in ctx.roles}
-    mine = select(Assignment.letter_id).where(Assignment.person_id.in_(acting_for(ctx.session, ctx.person.id, ctx.now)))
-    mine_units = select(Assignment.unit_letter_id).where(Assignment.unit_id.in_(units)) if units else None
-    visible = [Letter.unit_id.in_(units), Letter.id.in_(mine)] if units else [Letter.id.in_(mine)]
-    if mine_units is not None:
-        visible.append(Letter.id.in_(mine_units))
     stmt = (
         select(Letter, Book.year).join(Registration, Registration.letter_id == Letter.id)
         .join(Book, Book.id == Registration.book_id)
-        .where(Registration.number == n, Book.direction.in_(directions), Book.sandbox.is_(False), or_(*visible))
+        .where(Registration.number == n, Book.direction.in_(directions), Book.sandbox.is_(False),
+               access.visible(ctx.viewer))
         .order_by(Book.year.desc(), Letter.id)
     )
     if year is not None:
@@ -76,7 +70,7 @@ def find_unit(ctx: Ctx, text: str) -> Unit | None:
     return None
 
 
-def unit_people(ctx: Ctx, unit_id: int, roles: tuple[str, ...] = ("owner", "head")) -> list[Person]:
+def unit_people(ctx: Ctx, unit_id: int, roles: tuple[str, ...] = tuple(sorted(access.GRANTS[access.RECEIVE]))) -> list[Person]:
     rows = ctx.session.execute(
         select(Person).join(Membership, Membership.person_id == Person.id)
         .where(Membership.unit_id == unit_id, Membership.role.in_(roles), Person.active.is_(True))

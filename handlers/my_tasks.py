@@ -12,6 +12,7 @@ from handlers.acknowledge import assignment_letter, pending_for
 from handlers.cards import _short, badges, is_secret, label, letter_card, number_of, one_line, tone_for
 from handlers.context import Ctx, say
 from handlers.models import Button, Card, Field, Reply
+from registry import access
 from registry.commands import PURPOSE_TH, SECRECY_TH
 from registry.models import Assignment, Letter
 from registry.timeutil import thai_datetime
@@ -38,7 +39,7 @@ def my_tasks(ctx: Ctx) -> list[Reply]:
             lines.append(f"• {_summary(letter)} · {PURPOSE_TH.get(a.purpose, a.purpose)}{due} · {own_state(ctx, a)}")
         items = tuple(assignment_item(ctx, a) for a in pending[:SHOWN])
         replies.append(Reply(text="\n".join(lines), items=items))
-    clerk_units = ctx.units_with("clerk")
+    clerk_units = ctx.units_for(access.INTAKE)
     if clerk_units:
         waiting = ctx.session.execute(
             select(Letter).where(Letter.unit_id.in_(clerk_units), Letter.status.in_(("registered", "returned")),
@@ -54,7 +55,7 @@ def my_tasks(ctx: Ctx) -> list[Reply]:
             lines = [texts.MY_TASKS_UNIT.format(count=count)] + [f"• {one_line(lt)}" for lt in waiting]
             items = tuple(_waiting_item(lt) for lt in waiting)
             replies.append(Reply(text="\n".join(lines), items=items))
-    head_units = ctx.units_with("head")
+    head_units = ctx.units_for(access.BACKLOG)
     if head_units:
         replies += _backlog(ctx, head_units)
     return replies or [say(texts.MY_TASKS_NONE)]

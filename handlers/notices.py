@@ -29,6 +29,7 @@ from handlers import payloads, texts
 from handlers.cards import card_text, letter_card, letter_fields, number_of
 from handlers.context import say
 from handlers.models import Button, Card, Field, Reply
+from registry import access
 from registry.commands import PURPOSE_TH
 from registry.models import Assignment, Delegation, Letter, OutboxMessage, Person, Registration, Unit
 from registry.timeutil import local, thai_date, thai_datetime
@@ -89,7 +90,7 @@ def _assignment_rows(a: Assignment, letter: Letter) -> list[Field]:
     L = texts.FIELD_LABEL
     rows = [Field(L["purpose"], PURPOSE_TH.get(a.purpose, a.purpose)),
             Field("บทบาท", "เจ้าของเรื่อง" if a.role == "principal" else "สำเนา")]
-    if a.instruction and letter.secrecy is None:
+    if a.instruction and not access.chat_withholds(letter):  # the secrecy projection's chat rule
         rows.append(Field(L["instruction"], a.instruction))
     if a.due_at is not None:
         rows.append(Field(L["due"], thai_datetime(a.due_at)))
@@ -111,7 +112,7 @@ def _assignment(session: Session, a: Assignment, letter: Letter, now: dt.datetim
         base = letter_card(letter, texts.NOTICE_UNIT_TITLE.format(number=number_of(letter)))
         buttons = ((Button(texts.BUTTON["forward"], payloads.make("fw", letter.id), "primary"),
                     Button(texts.BUTTON["ack"], payloads.make("ack", a.id))) if a.status == "sent" else ())
-    footer = note or (texts.SECRET_NOTE if letter.secrecy else None)
+    footer = note or (texts.SECRET_NOTE if access.chat_withholds(letter) else None)
     card = Card(title=base.title, fields=base.fields + tuple(_assignment_rows(a, letter))
                 + stamped_copy_fields(letter, base_url), badges=base.badges,
                 buttons=buttons, footer=footer, tone=base.tone)

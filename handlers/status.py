@@ -16,7 +16,7 @@ from registry.commands import PURPOSE_TH
 from registry.errors import LetterNotFound
 from registry.models import Event, Letter, Person
 from registry.outbox import failed_deliveries
-from registry.permissions import acting_for, has_role
+from registry import access
 from registry.timeutil import local
 
 ROLE_TH = {"principal": "เจ้าของเรื่อง", "copy": "สำเนา"}
@@ -25,10 +25,7 @@ ASSIGNMENT_STATUS_TH = {"sent": "รอรับทราบ", "acknowledged": "
 
 
 def can_see(ctx: Ctx, letter: Letter) -> bool:
-    if has_role(ctx.session, ctx.person.id, letter.unit_id, ("clerk", "owner", "head", "admin", "auditor")):
-        return True
-    me = acting_for(ctx.session, ctx.person.id, ctx.now)
-    return any(a.person_id in me for a in letter.assignments)
+    return access.may_see(ctx.viewer, letter)
 
 
 def status(ctx: Ctx, result: Any, text: str = "") -> list[Reply]:
@@ -61,25 +58,26 @@ def status_reply(ctx: Ctx, letter: Letter) -> Reply:
     rows = list(card.fields)
     undelivered = failed_deliveries(ctx.session, [a.id for a in letter.assignments if a.delivered_at is None])
     for a in letter.assignments:
+        shown = access.project_assignment(ctx.viewer, letter, a, chat=True)  # no reason of a secret letter
         who = a.person.name if a.person is not None else (a.unit.name if a.unit is not None else "-")
         detail = (f"{ASSIGNMENT_STATUS_TH.get(a.status, a.status)} · ส่ง {_hm(a.sent_at)} · ถึง {_hm(a.delivered_at)}"
                   f" · รับทราบ {_hm(a.acknowledged_at)}")
         if a.id in undelivered:
             detail += " · " + texts.DELIVERY_FAILED_STATUS.format(channel=undelivered[a.id])
-        if a.status == "returned" and a.return_reason:
-            detail += f" · เหตุผล: {a.return_reason}"
+        if a.status == "returned" and shown["return_reason"]:
+            detail += f" · เหตุผล: {shown['return_reason']}"
         rows.append(Field(f"{ROLE_TH.get(a.role, a.role)}: {who}", detail))
     timeline = timeline_lines(ctx, letter)
     buttons: list[Button] = []
     if not ctx.inbound.is_group:  # the person who owes the answer answers from here
-        me = acting_for(ctx.session, ctx.person.id, ctx.now)
+        me = ctx.viewer.people
         for a in letter.assignments:
             if a.status == "sent" and a.person_id in me:
                 buttons += [Button(texts.BUTTON["ack"], payloads.make("ack", a.id), "primary"),
                             Button(texts.BUTTON["ret"], payloads.make("ret", a.id), "danger")]
                 break
-    if letter.status in ("registered", "returned", "forwarded", "acknowledged") and has_role(
-            ctx.session, ctx.person.id, letter.unit_id, ("clerk", "head", "admin")):
+    if letter.status in ("registered", "returned", "forwarded", "acknowledged") and access.may_manage(
+            ctx.viewer, letter.unit_id):
         buttons.append(Button(texts.BUTTON["forward"], payloads.make("fw", letter.id)))
     card = Card(title=card.title, fields=tuple(rows), badges=card.badges, buttons=tuple(buttons),
                 footer="\n".join(timeline[-10:]) or None, tone=card.tone)
@@ -111,6 +109,8 @@ def timeline_lines(ctx: Ctx, letter: Letter) -> list[str]:
         return names[pid]
 
     lines = []
+    # a return's reason often repeats the subject: the secrecy projection withholds it with the content
+    reasons = access.may_read_on(ctx.viewer, letter, chat=True)
     for e in events:
         at = _hm(e.occurred_at)
         d = e.data or {}
@@ -120,7 +120,7 @@ def timeline_lines(ctx: Ctx, letter: Letter) -> list[str]:
         elif e.kind == "assignment.acknowledged":
             what = f"{name(e.actor_id)}{_acting(d, name)} รับทราบ"
         elif e.kind == "assignment.returned":
-            what = f"{name(e.actor_id)}{_acting(d, name)} ส่งคืน: {d.get('reason') or '-'}"
+            what = f"{name(e.actor_id)}{_acting(d, name)} ส่งคืน: {(d.get('reason') if reasons else None) or '-'}"
         elif e.kind == "letter.cancelled":
             what = f"ยกเลิกโดย {name(e.actor_id)}: {d.get('reason') or '-'}"
         else:
@@ -146,7 +146,7 @@ def cancel(ctx: Ctx, result: Any, text: str) -> list[Reply]:
         if reason.startswith(lead):
             reason = reason[len(lead):].strip(" :")
     letters = [lt for lt in letters_by_number(ctx, str(number))
-               if has_role(ctx.session, ctx.person.id, lt.unit_id, ("clerk", "admin"))]
+               if access.may(ctx.viewer, access.CANCEL, lt.unit_id)]
     if not letters:
         return [say(texts.NUMBER_NOT_FOUND.format(number=number))]
     if not reason:

@@ -24,7 +24,8 @@ from registry.errors import Conflict, InvalidInput, LinkCodeInvalid, PermissionD
 from registry.events import Actor, append_event
 from registry.models import ChatAccount, LinkCode, LinkFailure, Membership, Person
 from registry.outbox import enqueue
-from registry.permissions import is_admin, remember_roles
+from registry.access import ADMIN, holds
+from registry.permissions import remember_roles
 from registry.units import get_person
 
 LINK_CODE_TTL = dt.timedelta(minutes=30)
@@ -62,7 +63,7 @@ def issue_link_code(
 ) -> IssuedCode:
     """A new one-time code for *person_id* (expires after *ttl*, 30 minutes by default)."""
     now = clock.now()
-    if actor.person_id is not None and not is_admin(session, actor.person_id):  # the CLI acts as the system
+    if actor.person_id is not None and not holds(session, actor.person_id, None, ADMIN):  # the CLI acts as the system
         raise PermissionDenied("ออกรหัสผูกบัญชี")
     person = get_person(session, person_id)
     if not person.active:
@@ -190,7 +191,7 @@ def unlink_account(session: Session, channel: str, external_id: str, *, actor: A
                    clock: Clock = SYSTEM_CLOCK) -> ChatAccount:
     """Unbind a chat account from its person (the person keeps everything else; evented)."""
     now = clock.now()
-    if actor.person_id is not None and not is_admin(session, actor.person_id):  # the CLI acts as the system
+    if actor.person_id is not None and not holds(session, actor.person_id, None, ADMIN):  # the CLI acts as the system
         raise PermissionDenied("ยกเลิกการผูกบัญชี")
     account = session.execute(
         select(ChatAccount).where(ChatAccount.channel == channel, ChatAccount.external_id == external_id)

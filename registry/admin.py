@@ -25,14 +25,16 @@ from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.events import Actor, append_event
 from registry.models import ApiToken, Holiday, LinkCode, Membership, Person, Unit
 from registry.accounts import queue_menu_refresh
-from registry.permissions import CLEARANCE_RANK, ROLES, forget_roles, is_admin
+from registry.access import ADMIN, holds, locks_self_out
+from registry.permissions import CLEARANCE_RANK, ROLES, forget_roles
+from registry.timeutil import BANGKOK
 from registry.units import get_person, get_unit
 from registry.validation import clean_text
 
 
 
 def require_admin(session: Session, actor: Actor, action_th: str = "จัดการข้อมูลของระบบ") -> None:
-    if actor.person_id is not None and not is_admin(session, actor.person_id):
+    if actor.person_id is not None and not holds(session, actor.person_id, None, ADMIN):
         raise PermissionDenied(action_th)
 
 
@@ -196,6 +198,8 @@ def grant_role(session: Session, person_id: int, unit_id: int, role: str, *, act
         raise InvalidInput("role", "บทบาทต้องเป็น clerk, owner, head, admin หรือ auditor")
     person = get_person(session, person_id)
     unit = get_unit(session, unit_id)
+    if unit.valid_to is not None and unit.valid_to < clock.now().astimezone(BANGKOK).date():
+        raise InvalidInput("unit_id", f"หน่วยงาน {unit.code} ปิดการใช้งานแล้ว ให้บทบาทในหน่วยงานนี้ไม่ได้")
     found = session.execute(select(Membership).where(
         Membership.person_id == person.id, Membership.unit_id == unit.id, Membership.role == role)).scalar_one_or_none()
     if found is not None:
@@ -217,7 +221,7 @@ def revoke_role(session: Session, person_id: int, unit_id: int, role: str, *, ac
         Membership.person_id == person_id, Membership.unit_id == unit_id, Membership.role == role)).scalar_one_or_none()
     if m is None:
         raise NotFound("บทบาทนี้ของผู้ใช้", f"{person_id}:{unit_id}:{role}")
-    if role == "admin" and actor.person_id == person_id:
+    if locks_self_out(actor, person_id, role):
         raise InvalidInput("role", "ไม่สามารถถอนสิทธิ์ผู้ดูแลระบบของตนเองได้")
     session.delete(m)
     session.flush()

@@ -27,7 +27,7 @@ from registry.clock import SYSTEM_CLOCK, Clock
 from registry.errors import InvalidInput, PermissionDenied
 from registry.events import Actor, append_event
 from registry.models import Attachment
-from registry.permissions import has_role, may_answer
+from registry.access import MANAGE, holds, may_answer
 from registry.runtime import Runtime
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -117,7 +117,7 @@ def add_attachment(session: Session, letter_id: int, stored: StoredFile, *, acto
     now = clock.now()
     letter = get_letter(session, letter_id)
     if actor.person_id is not None and not (
-        has_role(session, actor.person_id, letter.unit_id, ("clerk", "head", "admin"))
+        holds(session, actor.person_id, letter.unit_id, MANAGE)
         or any(may_answer(session, actor, a, now) for a in letter.assignments if a.person_id is not None)
     ):
         raise PermissionDenied("แนบไฟล์กับหนังสือนี้")

@@ -26,7 +26,7 @@ from registry.clock import SYSTEM_CLOCK, Clock
 from registry.errors import Conflict, InvalidInput, NotFound
 from registry.events import Actor, append_event
 from registry.models import Assignment, Attachment, Audit, AuditItem, Book, Holiday, Letter, Registration, Unit
-from registry.permissions import require
+from registry.access import AUDIT, require
 from registry.timeutil import BANGKOK, thai_date
 from registry.units import get_unit
 from registry.validation import clean_text
@@ -48,7 +48,6 @@ CHECK_TH = {
 }
 STATUS_TH = {"open": "กำลังตรวจ", "closed": "ปิดการตรวจแล้ว"}
 MAX_SAMPLE = 10_000
-AUDIT_ROLES = ("admin", "auditor")
 
 
 # ---------------------------------------------------------------- statistics (pure functions)
@@ -215,7 +214,7 @@ def create_audit(session: Session, req: AuditRequest, *, actor: Actor, clock: Cl
     units = [get_unit(session, u) for u in dict.fromkeys(req.unit_ids)]
     unit_ids = tuple(sorted(u.id for u in units))
     for u in unit_ids:
-        require(session, actor, u, AUDIT_ROLES, "สุ่มตรวจหน่วยงานนี้")
+        require(session, actor, u, AUDIT, "สุ่มตรวจหน่วยงานนี้")
     seed = req.seed if req.seed is not None else secrets.randbelow(2**31)
     if not 0 <= seed < 2**63:
         raise InvalidInput("seed", "seed ต้องเป็นจำนวนเต็มไม่ติดลบ")
@@ -343,7 +342,7 @@ def list_audits(session: Session, *, limit: int = 100, offset: int = 0) -> tuple
 
 def _require_auditor(session: Session, actor: Actor, audit: Audit, what_th: str) -> None:
     for u in audit.unit_ids:
-        require(session, actor, int(u), AUDIT_ROLES, what_th)
+        require(session, actor, int(u), AUDIT, what_th)
 
 
 def record_verdict(session: Session, audit_id: int, item_id: int, verdict: str, note: str | None = None, *,

@@ -18,7 +18,7 @@ from registry.errors import InvalidInput
 from registry.events import Actor, append_event
 from registry.intake import build_search_text
 from registry.models import Letter
-from registry.permissions import require
+from registry.access import MANAGE, require
 from registry.refkey import ref_key
 from registry.validation import choice, clean_text
 
@@ -49,7 +49,7 @@ def correct_letter(session: Session, letter_id: int, changes: Mapping[str, objec
     now = clock.now()
     reason_text = clean_text("reason", reason, required=True)
     letter = get_letter(session, letter_id, lock=True)
-    require(session, actor, letter.unit_id, ("clerk", "head", "admin"), "แก้ไขรายละเอียดหนังสือของหน่วยงานนี้")
+    require(session, actor, letter.unit_id, MANAGE, "แก้ไขรายละเอียดหนังสือของหน่วยงานนี้")
     if letter.status == "cancelled":
         raise InvalidInput("letter", "หนังสือนี้ถูกยกเลิกแล้ว จึงแก้ไขรายละเอียดไม่ได้")
     allowed = correctable_fields(letter)

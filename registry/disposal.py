@@ -30,7 +30,8 @@ from registry.errors import InvalidInput, NotFound, RegistryError
 from registry.events import Actor, append_event
 from registry.lifecycle import transition
 from registry.models import Attachment, DisposalItem, DisposalList, Letter
-from registry.permissions import require
+from registry.access import COMMITTEE as COMMITTEE_GRANT
+from registry.access import MANAGE, require
 from registry.timeutil import BANGKOK
 from registry.validation import clean_text
 
@@ -41,7 +42,6 @@ VERDICT_TH = {"destroy": "ทำลาย", "keep": "เก็บไว้ต่
 LIST_HEADERS = ("ลำดับที่", "รหัสแฟ้ม", "ที่", "ลงวันที่", "เรื่อง", "การพิจารณา", "หมายเหตุ")
 # Content a destroyed letter no longer keeps (its number, dates, classes and status stay).
 CONTENT = ("ref_no", "ref_no_norm", "sender", "addressee", "subject", "enclosures", "remarks", "sent_via")
-COMMITTEE = ("head", "admin")
 
 
 class DisposalError(RegistryError):
@@ -87,7 +87,7 @@ def set_retention(session: Session, letter_id: int, retention: str, reason: str,
     if not reason:
         raise InvalidInput("reason", "กรุณาระบุเหตุผลที่เปลี่ยนอายุการเก็บ")
     letter = _letter(session, letter_id)
-    require(session, actor, letter.unit_id, ("clerk", "head", "admin"), "เปลี่ยนอายุการเก็บหนังสือนี้")
+    require(session, actor, letter.unit_id, MANAGE, "เปลี่ยนอายุการเก็บหนังสือนี้")
     before, letter.retention, letter.updated_at = letter.retention, retention, clock.now()
     append_event(session, kind="letter.retention_changed", entity="letter", entity_id=letter.id, actor=actor,
                  at=clock.now(), data={"before": before, "after": retention, "reason": reason})
@@ -101,7 +101,7 @@ def set_legal_hold(session: Session, letter_id: int, hold: bool, reason: str, *,
     if not reason:
         raise InvalidInput("reason", "กรุณาระบุเหตุผลของการระงับการทำลาย")
     letter = _letter(session, letter_id)
-    require(session, actor, letter.unit_id, COMMITTEE, "ระงับหรือยกเลิกการระงับการทำลายหนังสือนี้")
+    require(session, actor, letter.unit_id, COMMITTEE_GRANT, "ระงับหรือยกเลิกการระงับการทำลายหนังสือนี้")
     letter.legal_hold, letter.updated_at = hold, clock.now()
     append_event(session, kind="letter.legal_hold", entity="letter", entity_id=letter.id, actor=actor,
                  at=clock.now(), data={"hold": hold, "reason": reason})
@@ -112,7 +112,7 @@ def draft_list(session: Session, unit_id: int, year: int, *, actor: Actor, clock
     """Draft the unit's disposal list for Buddhist-era *year*: every closed letter of the unit due
     by the end of that year, not on hold and not on another list still open. One open list per
     unit and year."""
-    require(session, actor, unit_id, ("clerk", "head", "admin"), "จัดทำบัญชีหนังสือขอทำลาย")
+    require(session, actor, unit_id, MANAGE, "จัดทำบัญชีหนังสือขอทำลาย")
     if session.execute(select(DisposalList.id).where(DisposalList.unit_id == unit_id, DisposalList.year == year,
                                                      DisposalList.status == "draft")).first() is not None:
         raise DisposalError(f"มีร่างบัญชีหนังสือขอทำลายปี พ.ศ. {year} ของหน่วยงานนี้อยู่แล้ว")
@@ -143,7 +143,7 @@ def record_verdict(session: Session, item_id: int, verdict: str, *, actor: Actor
     if item is None:
         raise NotFound("รายการในบัญชีหนังสือขอทำลาย", item_id)
     dlist = session.get(DisposalList, item.list_id)
-    require(session, actor, dlist.unit_id, COMMITTEE, "บันทึกมติคณะกรรมการทำลายหนังสือ")
+    require(session, actor, dlist.unit_id, COMMITTEE_GRANT, "บันทึกมติคณะกรรมการทำลายหนังสือ")
     if dlist.status != "draft":
         raise DisposalError("บัญชีนี้ดำเนินการแล้ว แก้ไขมติไม่ได้")
     if verdict not in VERDICTS:
@@ -166,7 +166,7 @@ def carry_out(session: Session, list_id: int, *, actor: Actor, clock: Clock = SY
     dlist = session.get(DisposalList, list_id, with_for_update=True)
     if dlist is None:
         raise NotFound("บัญชีหนังสือขอทำลาย", list_id)
-    require(session, actor, dlist.unit_id, COMMITTEE, "ดำเนินการตามบัญชีหนังสือขอทำลาย")
+    require(session, actor, dlist.unit_id, COMMITTEE_GRANT, "ดำเนินการตามบัญชีหนังสือขอทำลาย")
     if dlist.status != "draft":
         raise DisposalError("บัญชีนี้ดำเนินการไปแล้ว")
     undecided = [i for i in dlist.items if i.verdict is None]

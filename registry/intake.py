@@ -21,7 +21,7 @@ from registry.errors import InvalidInput
 from registry.events import Actor, append_event
 from registry.models import Letter, Registration
 from registry.numbering import take_number
-from registry.permissions import require
+from registry.access import MANAGE, require
 from registry.verification import code_for
 from registry.refkey import ref_key
 from registry.search import index_terms
@@ -97,7 +97,7 @@ def register_incoming(
 
     unit = unit_row(session, cmd.unit_id) if isinstance(cmd.unit_id, int) else get_unit(session, cmd.unit_id)
     if not cmd.sandbox:  # practice letters (F5 training) may be keyed by any member of the unit
-        require(session, actor, unit.id, ("clerk", "head", "admin"), "ลงรับหนังสือของหน่วยงานนี้")
+        require(session, actor, unit.id, MANAGE, "ลงรับหนังสือของหน่วยงานนี้")
     if not unit_is_valid(unit, received_at.date()):
         raise InvalidInput("unit", f"หน่วยงาน {unit.code} ไม่อยู่ในช่วงที่ใช้งานในวันที่ลงรับ")
     letter["unit_id"] = unit.id
@@ -127,7 +127,7 @@ def register_outgoing(
     """
     now = clock.now()
     unit = get_unit(session, cmd.unit_id)
-    require(session, actor, unit.id, ("clerk", "head", "admin"), "ออกเลขหนังสือส่งของหน่วยงานนี้")
+    require(session, actor, unit.id, MANAGE, "ออกเลขหนังสือส่งของหน่วยงานนี้")
     priority = choice("priority", cmd.priority, PRIORITIES, "ชั้นความเร็ว")
     secrecy = choice("secrecy", cmd.secrecy, SECRECY, "ชั้นความลับ", nullable=True)
     kind = choice("kind", cmd.kind, KINDS, "ชนิดของหนังสือ")

@@ -28,7 +28,7 @@ from registry.events import SYSTEM, Actor, append_event
 from registry.intake import register_incoming
 from registry.models import MailMessage, Membership, Person
 from registry.outbox import enqueue, notify_person
-from registry.permissions import require
+from registry.access import MANAGE, require
 
 DRAFT_KIND = "mail_draft"  # the card to the unit's clerks
 RECEIPT_KIND = "mail_receipt"  # แจ้งเลขรับ to the sender, on the "mail" channel
@@ -120,7 +120,7 @@ def confirm_mail(session: Session, mail_id: int, *, actor: Actor, clock: Clock =
 def open_draft(session: Session, mail_id: int, *, actor: Actor) -> MailMessage:
     """The draft, locked, when the actor may register it and nobody has yet."""
     row = get_mail(session, mail_id, lock=True)
-    require(session, actor, row.unit_id, ("clerk", "head", "admin"), "ลงรับหนังสือที่เข้าทางอีเมลของหน่วยงานนี้")
+    require(session, actor, row.unit_id, MANAGE, "ลงรับหนังสือที่เข้าทางอีเมลของหน่วยงานนี้")
     if row.status != "draft":
         raise InvalidInput("mail", _done_message(session, row))
     return row
@@ -153,7 +153,7 @@ def dismiss_mail(session: Session, mail_id: int, *, actor: Actor, reason: str | 
                  clock: Clock = SYSTEM_CLOCK) -> MailMessage:
     """[ไม่ลงรับ]: the message is not a letter for this unit (it stays in the list and the mailbox)."""
     row = get_mail(session, mail_id, lock=True)
-    require(session, actor, row.unit_id, ("clerk", "head", "admin"), "จัดการอีเมลของหน่วยงานนี้")
+    require(session, actor, row.unit_id, MANAGE, "จัดการอีเมลของหน่วยงานนี้")
     if row.status != "draft":
         raise InvalidInput("mail", _done_message(session, row))
     now = clock.now()

@@ -1,4 +1,5 @@
-"""Who may do what: roles per unit, checked by every service before it writes."""
+"""The facts behind access: role names, clearance ranks, who holds which role where, who acts for
+whom. What a role *allows* is decided in registry/access.py only."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ import datetime as dt
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from registry.errors import PermissionDenied
-from registry.events import Actor
-from registry.models import Assignment, Delegation, Membership, Unit
+from registry.models import Delegation, Membership, Unit
 
 ROLES = ("clerk", "owner", "head", "admin", "auditor")
 ROLE_TH = {
@@ -55,10 +54,6 @@ _ROLES = (select(Membership.unit_id, Membership.role).where(Membership.person_id
           .order_by(Membership.id))
 
 
-def is_admin(session: Session, person_id: int) -> bool:
-    return any(role == "admin" for _, role in roles_of(session, person_id))
-
-
 def unit_ancestors(session: Session, unit_id: int) -> list[int]:
     chain: list[int] = []
     current: int | None = unit_id
@@ -66,22 +61,6 @@ def unit_ancestors(session: Session, unit_id: int) -> list[int]:
         chain.append(current)
         current = session.execute(select(Unit.parent_id).where(Unit.id == current)).scalar_one_or_none()
     return chain
-
-
-def has_role(session: Session, person_id: int, unit_id: int, roles: tuple[str, ...]) -> bool:
-    """True if the person holds one of *roles* in the unit or a unit above it (or is admin)."""
-    held = roles_of(session, person_id)
-    if any(role == "admin" or (u == unit_id and role in roles) for u, role in held):
-        return True  # the common case (a clerk of this very unit) needs no walk up the tree
-    above = set(unit_ancestors(session, unit_id))
-    return any(u in above and role in roles for u, role in held)
-
-
-def require(session: Session, actor: Actor, unit_id: int, roles: tuple[str, ...], action_th: str) -> None:
-    if actor.person_id is None:  # the system itself (CLI, worker, bench)
-        return
-    if not has_role(session, actor.person_id, unit_id, roles):
-        raise PermissionDenied(action_th)
 
 
 def acting_for(session: Session, person_id: int, at: dt.datetime) -> set[int]:
@@ -92,14 +71,3 @@ def acting_for(session: Session, person_id: int, at: dt.datetime) -> set[int]:
         )
     ).scalars()
     return {person_id, *rows}
-
-
-def may_answer(session: Session, actor: Actor, assignment: Assignment, at: dt.datetime) -> bool:
-    """The assignee (or their stand-in) answers a personal forward; the unit's staff a unit one."""
-    if actor.person_id is None:
-        return True
-    if assignment.person_id is not None:
-        return assignment.person_id in acting_for(session, actor.person_id, at)
-    if assignment.unit_id is not None:
-        return has_role(session, actor.person_id, assignment.unit_id, ("clerk", "head", "owner"))
-    return False

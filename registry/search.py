@@ -13,6 +13,7 @@ from sqlalchemy import Select, case, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from nlp.tokens import fold, search_tokens
+from registry import access
 from registry.models import Assignment, Book, Letter, Registration
 from registry.refkey import ref_key
 
@@ -216,11 +217,16 @@ def _set_config(names: list[str]) -> str:
     return ", ".join(f"set_config('{n}', :{n}, true)" for n in names)
 
 
-def search_letters(session: Session, f: LetterQuery, *, where: tuple = ()) -> tuple[int, list[Letter]]:
+def search_letters(session: Session, f: LetterQuery, *, where: tuple = (), viewer: access.Viewer | None = None,
+                   chat: bool = False) -> tuple[int, list[Letter]]:
     """(total matching, one page of letters newest first).
 
-    *where* adds conditions on the letters table (who may see what), applied in every step.
+    *viewer*: only what they may find (``access.searchable``: a word or a ``ที่`` only among the
+    letters they may read; *chat*: no classified letter). *where* adds further conditions on the
+    letters table, applied in every step.
     """
+    if viewer is not None:
+        where = (*where, access.searchable(viewer, by_content=bool(f.q or f.ref_no), chat=chat))
     words = _words(f)
     if words is not None and words[1] and session.get_bind().dialect.name == "postgresql":
         # The planner prices a tsvector match as nearly free per row and picks a full scan for

@@ -8,12 +8,10 @@ import re
 
 from sqlalchemy.orm import Session
 
-from admin_api.deps import Principal
 from admin_api.exports.tabular import Table
-from registry import reports
+from registry import access, reports
 from registry.audits import CHECK_TH, CHECKS, VERDICT_TH, audit_items, summarise
-from registry.models import Audit, Person, Registration
-from registry.permissions import CLEARANCE_RANK
+from registry.models import Audit, Registration
 from registry.timeutil import MONTHS_TH_SHORT, thai_date, thai_datetime
 from registry.units import get_unit
 
@@ -44,45 +42,30 @@ def _typed(rows, *, dates: tuple[int, ...] = (), ints: tuple[int, ...] = ()) -> 
 REGISTER_WIDTHS = (1.1, 1.05, 1.4, 1.0, 1.6, 1.5, 2.5, 2.3, 1.2)
 
 
-def may_read_row(principal: Principal, viewer: Person | None, row: reports.RegisterRow) -> bool:
-    if row.secrecy is None:
-        return True
-    if principal.person_id is None:
-        return principal.is_admin
-    if principal.person_id in row.assignee_ids:
-        return True
-    return viewer is not None and CLEARANCE_RANK.get(viewer.clearance, 0) >= CLEARANCE_RANK.get(row.secrecy, 3)
-
-
-def _cells(principal: Principal, viewer: Person | None, row: reports.RegisterRow, content: tuple[int, ...]):
-    if may_read_row(principal, viewer, row):
+def _cells(v: access.Viewer, row: reports.RegisterRow, content: tuple[int, ...]):
+    if access.may_read_row(v, secrecy=row.secrecy, assignee_ids=row.assignee_ids):
         return row.cells
-    return tuple(WITHHELD if i in content and v else v for i, v in enumerate(row.cells))
+    return tuple(WITHHELD if i in content and c else c for i, c in enumerate(row.cells))
 
 
-def _viewer(session: Session, principal: Principal) -> Person | None:
-    return session.get(Person, principal.person_id) if principal.person_id else None
-
-
-def register_table(session: Session, principal: Principal, *, unit_id: int, direction: str, year: int) -> Table:
+def register_table(session: Session, v: access.Viewer, *, unit_id: int, direction: str, year: int) -> Table:
+    """A unit's book (the caller checked that *v* sees the unit), content withheld row by row."""
     unit = get_unit(session, unit_id)
     rows = reports.register_rows(session, unit_id=unit.id, direction=direction, year=year)
-    viewer = _viewer(session, principal)
     headers = reports.REGISTER_HEADERS["incoming" if direction == "incoming" else "outgoing"]
     return Table(title=f"{reports.REGISTER_TITLE[direction]} ปี พ.ศ. {year}",
                  subtitle=f"{unit.name} ({unit.code})", headers=headers,
-                 rows=_typed([_cells(principal, viewer, r, reports.CONTENT_CELLS) for r in rows], dates=(0, 3), ints=(1,)),
+                 rows=_typed([_cells(v, r, reports.CONTENT_CELLS) for r in rows], dates=(0, 3), ints=(1,)),
                  widths=REGISTER_WIDTHS, footer=[f"จำนวน {len(rows):,} รายการ"],
                  filename=f"{reports.REGISTER_TITLE[direction]} {unit.code} ปี {year}")
 
 
-def destruction_table(session: Session, principal: Principal, *, year: int, unit_id: int | None) -> Table:
+def destruction_table(session: Session, v: access.Viewer, *, year: int, unit_id: int | None) -> Table:
     rows = reports.destruction_rows(session, year=year, unit_id=unit_id)
-    viewer = _viewer(session, principal)
     who = get_unit(session, unit_id).name if unit_id else "ทุกหน่วยงาน"
     return Table(title=f"บัญชีหนังสือขอทำลาย ประจำปี พ.ศ. {year}", subtitle=who,
                  headers=reports.DESTRUCTION_HEADERS,
-                 rows=_typed([_cells(principal, viewer, r, (2, 4)) for r in rows], dates=(3, 6), ints=(0,)),
+                 rows=_typed([_cells(v, r, (2, 4)) for r in rows], dates=(3, 6), ints=(0,)),
                  widths=(0.6, 1.6, 1.5, 1.1, 3.2, 0.9, 1.1, 1.2, 1.2),
                  filename=f"บัญชีหนังสือขอทำลาย {get_unit(session, unit_id).code + ' ' if unit_id else ''}ปี {year}",
                  footer=[f"จำนวน {len(rows):,} รายการ (นับอายุการเก็บจากวันปิดเรื่อง หนังสือที่เก็บตลอดไปไม่อยู่ในบัญชี)"])
@@ -127,26 +110,29 @@ def audit_table(session: Session, audit: Audit) -> Table:
                  filename=f"ผลการสุ่มตรวจ {audit.id} {audit.title or ''}".strip())
 
 
-def letters_table(principal: Principal, viewer: Person | None, letters, *, direction: str, title: str,
+def letters_table(v: access.Viewer, letters, *, direction: str, title: str,
                   subtitle: str, filename: str) -> Table:
     """The current search result (or a day's / a date range's letters) in the register's official
     columns, secret content withheld as in the register export."""
-    from admin_api.views import may_read
     from registry.reports import _action_text  # the register's own wording of what was done
 
     rows = []
     for letter in letters:
         reg = letter.registration
-        ok = may_read(principal, letter, viewer)
+        shown = access.project_letter(v, letter)  # the secrecy projection, as the API and the pages
+        ok = access.may_read(v, letter)
+
+        def cell(name: str) -> str:
+            return WITHHELD if shown[name] is None and getattr(letter, name) else (shown[name] or "")
+
         remarks = letter.remarks or ""
         if reg is not None and reg.cancelled_at:
             remarks = (remarks + " " if remarks else "") + f"ยกเลิก: {reg.cancel_reason or ''}"
         number = reg.number if direction == "incoming" else (letter.ref_no or reg.number)
-        cells = (reg.received_at, number, letter.ref_no or "", letter.letter_date, letter.sender or "",
-                 letter.addressee or "", letter.subject or "", _action_text(letter), remarks.strip())
-        if not ok:
-            cells = tuple(WITHHELD if i in reports.CONTENT_CELLS and v else v for i, v in enumerate(cells))
-        rows.append(cells)
+        action = _action_text(letter)
+        rows.append((reg.received_at, number, cell("ref_no"), letter.letter_date, cell("sender"), cell("addressee"),
+                     cell("subject"), action if ok or not action else WITHHELD,
+                     remarks.strip() if ok or not remarks.strip() else WITHHELD))
     headers = reports.REGISTER_HEADERS["incoming" if direction == "incoming" else "outgoing"]
     return Table(title=title, subtitle=subtitle, headers=headers, rows=rows, widths=REGISTER_WIDTHS,
                  footer=[f"จำนวน {len(rows):,} รายการ"], filename=filename)

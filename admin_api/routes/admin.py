@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import select
 
-from admin_api.deps import CurrentAdmin, PrincipalDep, RuntimeDep, SessionDep, may_see_unit, require_roles
+from admin_api.deps import CurrentAdmin, PrincipalDep, RuntimeDep, SessionDep, ViewerDep, allowed
 from admin_api.schemas import ID_MAX, Date
 from admin_api.schemas import (
     BookOut,
@@ -29,6 +29,7 @@ from admin_api.schemas import (
     UnitIn,
     UnitPatch,
 )
+from registry import access
 from registry import admin as svc
 from registry.completeness import check_book
 from registry.errors import PermissionDenied
@@ -79,7 +80,7 @@ def person_out(p: Person) -> PersonOut:
 
 
 @router.get("/people", response_model=list[PersonOut], tags=["people"],
-            dependencies=[Depends(require_roles("admin", "auditor", "head", "clerk"))])
+            dependencies=[Depends(allowed(access.DIRECTORY))])
 def list_people(session: SessionDep, unit: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None) -> list[PersonOut]:
     """ผู้ใช้ทั้งหมดพร้อมบทบาท (กรองตามหน่วยงานได้)."""
     people = session.execute(select(Person).order_by(Person.id)).scalars().all()
@@ -101,7 +102,7 @@ def create_person(body: PersonIn, session: SessionDep, runtime: RuntimeDep, admi
 @router.get("/people/{person_id}", response_model=PersonOut, tags=["people"])
 def read_person(person_id: Id, session: SessionDep, principal: PrincipalDep) -> PersonOut:
     """ข้อมูลผู้ใช้ (ตนเอง หรือผู้ดูแลระบบ/ผู้ตรวจสอบ)."""
-    if principal.person_id != person_id and not principal.has("admin", "auditor", "head", "clerk"):
+    if principal.person_id != person_id and not principal.may(access.DIRECTORY):
         raise PermissionDenied("ดูข้อมูลผู้ใช้อื่น")
     return person_out(get_person(session, person_id))
 
@@ -158,7 +159,7 @@ def revoke_token(token_id: Id, session: SessionDep, runtime: RuntimeDep, admin: 
 
 
 @router.get("/books", response_model=list[BookOut], tags=["books"])
-def list_books(session: SessionDep, principal: PrincipalDep,
+def list_books(session: SessionDep, v: ViewerDep,
                unit: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
                year: Annotated[int | None, Query(ge=2400, le=2700)] = None) -> list[BookOut]:
     """ทะเบียนทั้งหมด พร้อมผลตรวจความครบถ้วนของเลข (เลขขาด เลขซ้ำ การยกเลิก)."""
@@ -169,7 +170,7 @@ def list_books(session: SessionDep, principal: PrincipalDep,
         stmt = stmt.where(Book.year == year)
     out = []
     for b in session.execute(stmt).unique().scalars():
-        if not may_see_unit(session, principal, b.unit_id):
+        if not access.sees_unit(v, b.unit_id):
             continue
         r = check_book(session, b)
         out.append(BookOut(id=b.id, unit_id=b.unit_id, unit_code=b.unit.code, direction=b.direction, year=b.year,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from fastapi import Path, UploadFile
 from fastapi.responses import FileResponse
 
-from admin_api.deps import Actor_, Principal, PrincipalDep, RuntimeDep, SessionDep, require_roles
+from admin_api.deps import Actor_, Principal, PrincipalDep, RuntimeDep, SessionDep, ViewerDep, allowed
 from admin_api.schemas import (
     AssignmentOut,
     AttachmentOut,
@@ -26,21 +26,21 @@ from admin_api.schemas import (
     RegisteredOut,
     RegistrationOut,
 )
-from admin_api.views import assignment_out, letter_out, may_read
+from admin_api.views import assignment_out, letter_out
 from admin_api.schemas import ID_MAX, TEXT, Date
 from registry import assignments as flow
 from registry.assignments import get_letter
 from registry.commands import Forward, Recipient, RegisterIncoming
 from registry.errors import LetterNotFound, PermissionDenied
 from registry.intake import register_incoming
-from registry.models import Attachment, Event, Person
-from registry.permissions import has_role
+from registry import access
+from registry.models import Attachment, Event
 from registry.search import LetterQuery, search_letters
 from registry.units import get_unit
 
 router = APIRouter(prefix="/api/v1/letters", tags=["letters"])
 Id = Annotated[int, Path(ge=1, le=ID_MAX)]
-Clerk = Annotated[Principal, Depends(require_roles("clerk", "head", "admin"))]
+Clerk = Annotated[Principal, Depends(allowed(access.MANAGE))]
 
 
 def _registered(reg) -> RegisteredOut:
@@ -78,7 +78,7 @@ def post_outgoing(body: OutgoingIn, session: SessionDep, runtime: RuntimeDep, pr
 @router.get("", response_model=LetterPage)
 def list_letters(
     session: SessionDep,
-    principal: PrincipalDep,
+    v: ViewerDep,
     unit: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
     year: Annotated[int | None, Query(description="ปี พ.ศ. ของทะเบียน", ge=2400, le=2700)] = None,
     q: Annotated[str | None, Query(max_length=500, pattern=TEXT)] = None,
@@ -94,49 +94,34 @@ def list_letters(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> LetterPage:
     """ค้นหาหนังสือ (ใหม่สุดก่อน) ตามหน่วยงาน ปี คำค้นภาษาไทย สถานะ ฯลฯ."""
-    unit_id = unit if principal.has("admin", "auditor") else _visible_unit(session, principal, unit)
-    total, rows = search_letters(session, LetterQuery(
-        q=q, unit_id=unit_id, year=year, status=status, priority=priority, direction=direction, owner_id=owner,
-        number=number, ref_no=ref_no, received_from=received_from, received_to=received_to, limit=limit,
-        offset=offset))
-    viewer = session.get(Person, principal.person_id) if principal.person_id else None
-    return LetterPage(total=total, limit=limit, offset=offset,
-                      items=[letter_out(l, readable=may_read(principal, l, viewer)) for l in rows])
-
-
-def _visible_unit(session, principal: Principal, unit: int | None) -> int | None:
-    """Staff see their own unit's register; the first unit they belong to when none is named."""
-    if unit is not None:
-        if principal.person_id is None or has_role(session, principal.person_id, unit, ("clerk", "owner", "head")):
-            return unit
+    """Without a unit: every letter the caller may see (registry/access.py); a word or a ``ที่`` only
+    finds letters the caller may read."""
+    if unit is not None and not access.sees_unit(v, unit):
         raise PermissionDenied("ดูทะเบียนของหน่วยงานอื่น")
-    return principal.roles[0][0] if principal.roles else -1
+    total, rows = search_letters(session, LetterQuery(
+        q=q, unit_id=unit, year=year, status=status, priority=priority, direction=direction, owner_id=owner,
+        number=number, ref_no=ref_no, received_from=received_from, received_to=received_to, limit=limit,
+        offset=offset), viewer=v)
+    return LetterPage(total=total, limit=limit, offset=offset, items=[letter_out(v, l) for l in rows])
 
 
-def visible_letter(session, principal: Principal, letter_id: int):
-    """The letter if the caller may see it at all; a stranger's unit answers 404 (no existence leak)."""
+def visible_letter(session, v: access.Viewer, letter_id: int):
+    """The letter if the caller may see it at all; otherwise 404, as if it did not exist (no leak)."""
     letter = get_letter(session, letter_id)
-    if not principal.oversees_all and principal.person_id is not None:
-        mine = any(a.person_id == principal.person_id for a in letter.assignments)
-        if not mine and not has_role(session, principal.person_id, letter.unit_id, ("clerk", "owner", "head")):
-            raise LetterNotFound(letter_id)
+    if not access.may_see(v, letter):
+        raise LetterNotFound(letter_id)
     return letter
 
 
-def readable(session, principal: Principal, letter) -> bool:
-    viewer = session.get(Person, principal.person_id) if principal.person_id else None
-    return may_read(principal, letter, viewer)
-
-
 @router.get("/{letter_id:int}", response_model=LetterFull)
-def get_letter_detail(letter_id: Id, session: SessionDep, principal: PrincipalDep) -> LetterFull:
+def get_letter_detail(letter_id: Id, session: SessionDep, v: ViewerDep) -> LetterFull:
     """รายละเอียดหนังสือ พร้อมเลขทะเบียน การส่งต่อ ไฟล์แนบ และประวัติเหตุการณ์ (timeline)."""
-    letter = visible_letter(session, principal, letter_id)
-    can_read = readable(session, principal, letter)
+    letter = visible_letter(session, v, letter_id)
+    can_read = access.may_read(v, letter)
     events = session.execute(
         select(Event).where(Event.entity == "letter", Event.entity_id == letter.id).order_by(Event.seq)).scalars()
-    out = letter_out(letter, readable=can_read, cls=LetterFull,
-                      assignments=[assignment_out(a) for a in letter.assignments],
+    out = letter_out(v, letter, cls=LetterFull,
+                      assignments=[assignment_out(v, letter, a) for a in letter.assignments],
                       attachments=[AttachmentOut(id=f.id, filename=f.filename if can_read else None,
                                                  content_type=f.content_type, size=f.size, sha256=f.sha256,
                                                  created_at=f.created_at) for f in letter.attachments],
@@ -153,14 +138,14 @@ def get_letter_detail(letter_id: Id, session: SessionDep, principal: PrincipalDe
 @router.get("/{letter_id:int}/attachments/{attachment_id}", response_class=FileResponse,
             responses={200: {"content": {"application/octet-stream": {}}}})
 def download_attachment(letter_id: Id, attachment_id: Id, session: SessionDep, runtime: RuntimeDep,
-                        principal: PrincipalDep):
+                        v: ViewerDep):
     """ดาวน์โหลดไฟล์แนบ (เฉพาะผู้มีสิทธิ์อ่านเนื้อหา)."""
     from pathlib import Path as FsPath
 
     from registry.errors import NotFound
 
-    letter = visible_letter(session, principal, letter_id)
-    if not readable(session, principal, letter):
+    letter = visible_letter(session, v, letter_id)
+    if not access.may_read(v, letter):
         raise PermissionDenied("เปิดไฟล์แนบของหนังสือลับ")
     f = session.get(Attachment, attachment_id)
     if f is None or f.letter_id != letter.id:
@@ -187,8 +172,9 @@ def download_stamped(letter_id: Id, attachment_id: Id, runtime: RuntimeDep, prin
 
     # no transaction around the drawing (ensure_stamped opens its own short ones)
     with runtime.read() as session:
-        letter = visible_letter(session, principal, letter_id)
-        if not readable(session, principal, letter):
+        v = principal.viewer(session, runtime.clock.now())
+        letter = visible_letter(session, v, letter_id)
+        if not access.may_read(v, letter):
             raise PermissionDenied("เปิดไฟล์แนบของหนังสือลับ")
         f = session.get(Attachment, attachment_id)
         if f is None or f.letter_id != letter.id or not can_stamp(f.content_type):
@@ -209,11 +195,11 @@ def download_stamped(letter_id: Id, attachment_id: Id, runtime: RuntimeDep, prin
 
 @router.post("/{letter_id:int}/attachments", status_code=201, response_model=AttachmentOut)
 async def upload_attachment(letter_id: Id, file: UploadFile, session: SessionDep, runtime: RuntimeDep,
-                            principal: Actor_) -> AttachmentOut:
+                            principal: Actor_, v: ViewerDep) -> AttachmentOut:
     """แนบไฟล์ (รูปภาพหรือ PDF) กับหนังสือ."""
     from registry.attachments import attach_file
 
-    visible_letter(session, principal, letter_id)
+    visible_letter(session, v, letter_id)
     data = await file.read()
     row = attach_file(session, letter_id, data, directory=runtime.attachments_dir, actor=principal.actor,
                       content_type=file.content_type, filename=file.filename, clock=runtime.clock)
@@ -221,18 +207,18 @@ async def upload_attachment(letter_id: Id, file: UploadFile, session: SessionDep
                          sha256=row.sha256, created_at=row.created_at)
 
 
-def _letter_after(session, principal: Principal, letter_id: int) -> LetterOut:
+def _letter_after(session, v: access.Viewer, letter_id: int) -> LetterOut:
     session.flush()
     letter = get_letter(session, letter_id)
     session.refresh(letter)
-    return letter_out(letter, readable=readable(session, principal, letter))
+    return letter_out(v, letter)
 
 
 @router.post("/{letter_id:int}/forward", status_code=201, response_model=ForwardedOut)
 def forward_letter(letter_id: Id, body: ForwardIn, session: SessionDep, runtime: RuntimeDep,
-                   principal: Actor_) -> ForwardedOut:
+                   principal: Actor_, v: ViewerDep) -> ForwardedOut:
     """ส่งต่อให้เจ้าของเรื่อง (และสำเนา) พร้อมวัตถุประสงค์และข้อสั่งการ."""
-    visible_letter(session, principal, letter_id)
+    visible_letter(session, v, letter_id)
     done = flow.forward(session, Forward(letter_id, tuple(Recipient(r.person_id, r.unit_id, r.role) for r in body.recipients),
                                          body.purpose, body.instruction), actor=principal.actor, clock=runtime.clock)
     return ForwardedOut(letter_id=done.letter_id, assignment_ids=list(done.assignment_ids),
@@ -240,36 +226,39 @@ def forward_letter(letter_id: Id, body: ForwardIn, session: SessionDep, runtime:
 
 
 @router.post("/{letter_id:int}/close", response_model=LetterOut)
-def close_letter(letter_id: Id, body: NoteIn, session: SessionDep, runtime: RuntimeDep, principal: Actor_) -> LetterOut:
+def close_letter(letter_id: Id, body: NoteIn, session: SessionDep, runtime: RuntimeDep, principal: Actor_,
+                 v: ViewerDep) -> LetterOut:
     """ปิดเรื่อง (เริ่มนับอายุการเก็บ)."""
-    visible_letter(session, principal, letter_id)
+    visible_letter(session, v, letter_id)
     flow.close_letter(session, letter_id, note=body.note, actor=principal.actor, clock=runtime.clock)
-    return _letter_after(session, principal, letter_id)
+    return _letter_after(session, v, letter_id)
 
 
 @router.post("/{letter_id:int}/cancel", response_model=LetterOut)
-def cancel_letter(letter_id: Id, body: ReasonIn, session: SessionDep, runtime: RuntimeDep, principal: Actor_) -> LetterOut:
+def cancel_letter(letter_id: Id, body: ReasonIn, session: SessionDep, runtime: RuntimeDep, principal: Actor_,
+                  v: ViewerDep) -> LetterOut:
     """ยกเลิกการลงทะเบียน (เลขยังคงอยู่ในทะเบียนและแสดงว่ายกเลิก)."""
-    visible_letter(session, principal, letter_id)
+    visible_letter(session, v, letter_id)
     flow.cancel_letter(session, letter_id, body.reason, actor=principal.actor, clock=runtime.clock)
-    return _letter_after(session, principal, letter_id)
+    return _letter_after(session, v, letter_id)
 
 
 assignments_router = APIRouter(prefix="/api/v1/assignments", tags=["letters"])
 
 
 @assignments_router.post("/{assignment_id}/acknowledge", response_model=AssignmentOut)
-def acknowledge(assignment_id: Id, session: SessionDep, runtime: RuntimeDep, principal: Actor_) -> AssignmentOut:
+def acknowledge(assignment_id: Id, session: SessionDep, runtime: RuntimeDep, principal: Actor_,
+                v: ViewerDep) -> AssignmentOut:
     """รับทราบ (เจ้าของเรื่องหรือผู้รักษาการแทน)."""
     a = flow.acknowledge(session, assignment_id, actor=principal.actor, clock=runtime.clock)
-    return assignment_out(a)
+    return assignment_out(v, a.letter, a)
 
 
 @assignments_router.post("/{assignment_id}/return", response_model=AssignmentOut)
 def return_assignment(assignment_id: Id, body: ReasonIn, session: SessionDep, runtime: RuntimeDep,
-                      principal: Actor_) -> AssignmentOut:
+                      principal: Actor_, v: ViewerDep) -> AssignmentOut:
     """ไม่ใช่งานของฉัน: ส่งคืนพร้อมเหตุผล."""
     a = flow.return_assignment(session, assignment_id, body.reason, actor=principal.actor, clock=runtime.clock)
-    return assignment_out(a)
+    return assignment_out(v, a.letter, a)
 
 

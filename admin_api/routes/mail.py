@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from admin_api.pages_support import form_guard
 from admin_api.deps import Principal, PrincipalDep, RuntimeDep, SessionDep
+from registry import access
 from registry.errors import NotFound, PermissionDenied, RegistryError
 from registry.models import MailMessage
 
@@ -21,7 +22,6 @@ pages = APIRouter(include_in_schema=False, dependencies=[Depends(form_guard)])
 Id = Annotated[int, Path(ge=1, le=2**62)]
 Index = Annotated[int, Path(ge=0, le=100)]
 NOSNIFF = {"X-Content-Type-Options": "nosniff"}
-STAFF = ("clerk", "head", "admin")
 STATUS_TH = {"draft": "รอลงรับ", "registered": "ลงรับแล้ว", "dismissed": "ไม่ลงรับ", "set_aside": "กันไว้ (อ่านไม่ได้)",
              "duplicate": "ซ้ำ"}
 
@@ -51,7 +51,7 @@ class MailOut(BaseModel):
 
 def _units(principal: Principal) -> list[int] | None:
     """The units whose mailbox the caller sees (None: all, for admins and auditors)."""
-    return None if principal.oversees_all else principal.units_with(*STAFF)
+    return principal.units_for(access.MANAGE)
 
 
 def _visible(session, principal: Principal, mail_id: int) -> MailMessage:
@@ -85,7 +85,7 @@ def list_mail(session: SessionDep, principal: PrincipalDep) -> list[MailOut]:
     """อีเมลที่เข้ากล่องจดหมายสารบรรณของหน่วยงาน (ล่าสุดก่อน)."""
     from registry.mailbox import list_mail as rows
 
-    if not principal.has(*STAFF, "auditor"):
+    if not principal.may(access.MAILBOX):
         raise PermissionDenied("ดูกล่องจดหมายสารบรรณ")
     return [mail_out(r) for r in rows(session, _units(principal))]
 
@@ -143,7 +143,7 @@ def mail_page(request: Request, runtime: RuntimeDep, error: str | None = None) -
     with runtime.read() as s:
         items = [mail_out(r) for r in rows(s, _units(principal))]
     return page(request, "mail.html", principal, runtime, items=items, STATUS_TH=STATUS_TH, error=error,
-                staff=not principal.oversees_all or principal.is_admin)
+                staff=principal.may(access.MANAGE))
 
 
 @pages.post("/admin/mail/{mail_id}/act")

@@ -20,9 +20,9 @@ from admin_api.flowchart import flowchart_svg, transition_rows
 from admin_api.web_session import (clear_session_cookie, cookie_token, csrf_input, principal_for_session,
                                    set_session_cookie)
 from admin_api.pages_support import HERE, CrossSiteForm, font_file, form_guard, manual_html, templates
-from admin_api.routes.letters import readable, visible_letter
+from admin_api.routes.letters import visible_letter
 from admin_api.routes.reports import indicator_levels
-from admin_api.views import may_read
+from registry import access
 from registry import audits as audit_svc
 from registry import reports, signin
 from registry.audits import CHECK_TH, CHECKS, VERDICT_TH
@@ -68,12 +68,12 @@ def who(request: Request, runtime) -> Principal:
 def page(request: Request, name: str, principal: Principal | None, runtime, **context) -> HTMLResponse:
     me, manages = None, principal is not None and principal.person_id is None  # the bootstrap token is the system
     if principal is not None and principal.person_id is not None:
-        from registry.access import may_manage, viewer
+        from registry.access import may_administer, viewer
 
         with runtime.read() as s:
             p = s.get(Person, principal.person_id)
             me = p.name if p else None
-            manages = may_manage(s, viewer(s, principal.person_id, runtime.clock.now()))
+            manages = may_administer(viewer(s, principal.person_id, runtime.clock.now()))
     context.setdefault("manages", manages)  # the links to the organisation's management pages
     html = templates().get_template(name).render(
         request=request, principal=principal, me=me or ("ผู้ดูแลระบบ (โทเคนเริ่มต้น)" if principal else None),
@@ -311,11 +311,13 @@ def dashboard(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     start = today - dt.timedelta(days=30)
     now = runtime.clock.now()
     with runtime.read() as s:
-        scope = None if principal.oversees_all else [u for u, _ in principal.roles]
+        v = principal.viewer(s, now)
+        scope = access.report_units(v)
+        scope = None if scope is None else sorted(scope)
         stats = [x for x in reports.unit_report(s, period_from=start, period_to=today, now=now, unit_ids=scope)
                  if x.received or x.audit_reviewed]
         backlog = reports.backlog_by_age(s, now=now, unit_ids=scope)
-        levels = indicator_levels(request, s, start, today) if principal.oversees_all else []
+        levels = indicator_levels(request, s, start, today) if access.may_audit(v) else []
         from admin_api.routes.pages_queues import counts_for
 
         queue_counts = counts_for(s, principal, now, today.year + 543)
@@ -332,16 +334,17 @@ def dashboard(request: Request, runtime: RuntimeDep) -> HTMLResponse:
 DIRECTIONS = {"incoming": "หนังสือรับ", "outgoing": "หนังสือส่ง", "circular": "หนังสือเวียน"}
 
 
-def _letter_filters(request, runtime, principal, s, *, q, status, unit, direction, date_from, date_to):
-    """(query, units the viewer may pick, unit id, error, from, to) of the letters page's filters."""
+def _letter_filters(request, runtime, v: access.Viewer, s, *, q, status, unit, direction, date_from, date_to):
+    """(query, units the viewer may pick, unit id, error, from, to) of the letters page's filters.
+    Without a unit: every letter the viewer may see (the search itself applies registry/access.py)."""
     from admin_api.pages_support import parse_form_date
 
     units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
     unit_id = int(unit) if unit.isdigit() else None
-    if not principal.oversees_all:
-        mine = [u for u, r in principal.roles if r in ("clerk", "owner", "head")]
-        unit_id = unit_id if unit_id in mine else (mine[0] if mine else -1)
-        units = [u for u in units if u.id in mine]
+    if not access.sees_unit(v, unit_id):
+        unit_id = None
+    if not v.oversees_all:
+        units = [u for u in units if access.sees_unit(v, u.id)]
     error = None
     try:
         start = parse_form_date(date_from[:40], today=_today(runtime), field="from", label="ตั้งแต่วันที่")
@@ -365,11 +368,11 @@ def letters(request: Request, runtime: RuntimeDep, q: str = "", status: str = ""
     page_no = max(1, page_no)
     direction = direction if direction in DIRECTIONS else "incoming"
     with runtime.read() as s:
-        query, units, unit_id, error = _letter_filters(request, runtime, principal, s, q=q, status=status, unit=unit,
+        v = principal.viewer(s, runtime.clock.now())
+        query, units, unit_id, error = _letter_filters(request, runtime, v, s, q=q, status=status, unit=unit,
                                                        direction=direction, date_from=date_from, date_to=date_to)
-        total, rows = search_letters(s, replace(query, limit=25, offset=(page_no - 1) * 25))
-        viewer = s.get(Person, principal.person_id) if principal.person_id else None
-        items = [(l, may_read(principal, l, viewer)) for l in rows]
+        total, rows = search_letters(s, replace(query, limit=25, offset=(page_no - 1) * 25), viewer=v)
+        items = [(l, access.may_read(v, l)) for l in rows]
         return page(request, "letters.html", principal, runtime, items=items, total=total, q=q, status=status,
                     unit=unit_id, units=units, page_no=page_no, pages=max(1, (total + 24) // 25),
                     direction=direction, DIRECTIONS=DIRECTIONS, date_from=date_from, date_to=date_to, error=error)
@@ -395,7 +398,8 @@ def letters_export(request: Request, runtime: RuntimeDep, q: str = "", status: s
     direction = direction if direction in DIRECTIONS else "incoming"
     fmt = format if format in MEDIA_TYPES else "xlsx"
     with runtime.read() as s:
-        query, _units, unit_id, error = _letter_filters(request, runtime, principal, s, q=q, status=status,
+        v = principal.viewer(s, runtime.clock.now())
+        query, _units, unit_id, error = _letter_filters(request, runtime, v, s, q=q, status=status,
                                                         unit=unit, direction=direction, date_from=date_from,
                                                         date_to=date_to)
         if error:
@@ -403,7 +407,7 @@ def letters_export(request: Request, runtime: RuntimeDep, q: str = "", status: s
         found: list = []
         total = None
         while total is None or (len(found) < min(total, EXPORT_LIMIT)):
-            total, rows = search_letters(s, replace(query, limit=200, offset=len(found)))
+            total, rows = search_letters(s, replace(query, limit=200, offset=len(found)), viewer=v)
             if not rows:
                 break
             found += rows
@@ -415,12 +419,11 @@ def letters_export(request: Request, runtime: RuntimeDep, q: str = "", status: s
                       f"ตั้งแต่ {thai_date(a) if a else '-'} ถึง {thai_date(b) if b else '-'}")
         what = " · ".join(x for x in (unit_row.name if unit_row else "ทุกหน่วยงานที่เห็นได้", period,
                                       f"คำค้น “{q}”" if q else "") if x)
-        viewer = s.get(Person, principal.person_id) if principal.person_id else None
         name_bits = [DIRECTIONS[direction], unit_row.code if unit_row else "",
                      be_date_text(query.received_from).replace("/", "-") if query.received_from else "",
                      ("ถึง " + be_date_text(query.received_to).replace("/", "-")) if query.received_to and
                      query.received_to != query.received_from else "", "ผลการค้นหา" if q else ""]
-        table = letters_table(principal, viewer, found[:EXPORT_LIMIT], direction=direction,
+        table = letters_table(v, found[:EXPORT_LIMIT], direction=direction,
                               title=f"ทะเบียน{DIRECTIONS[direction]}", subtitle=what,
                               filename=" ".join(b for b in name_bits if b))
         if total and total > EXPORT_LIMIT:
@@ -436,11 +439,12 @@ def letter_page(letter_id: int, request: Request, runtime: RuntimeDep, error: st
 
     principal = who(request, runtime)
     with runtime.read() as s:
+        v = principal.viewer(s, runtime.clock.now())
         try:
-            letter = visible_letter(s, principal, letter_id)
+            letter = visible_letter(s, v, letter_id)
         except RegistryError as e:
             return page(request, "message.html", principal, runtime, title="ไม่พบหนังสือ", message=e.message_th)
-        view = letter_view(s, principal, letter, now=runtime.clock.now())
+        view = letter_view(s, v, letter, now=runtime.clock.now())
         duplicates = []
         if receipt:
             from admin_api.routes.pages_register import registered_event_duplicates
@@ -459,8 +463,9 @@ async def act_on_letter(letter_id: int, request: Request, runtime: RuntimeDep) -
     actor = principal.actor
     try:
         with runtime.transaction() as s:
-            visible_letter(s, principal, letter_id)
-            if principal.oversees_all and not principal.is_admin:
+            v = principal.viewer(s, runtime.clock.now())
+            visible_letter(s, v, letter_id)
+            if not access.may_act(v):
                 raise PermissionDenied("เปลี่ยนแปลงหนังสือ (ผู้ตรวจสอบอ่านได้อย่างเดียว)")
             if action == "forward":
                 person = str(form.get("person_id") or "")
@@ -494,7 +499,7 @@ async def act_on_letter(letter_id: int, request: Request, runtime: RuntimeDep) -
 @router.get("/admin/audits", response_class=HTMLResponse)
 def audits(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     principal = who(request, runtime)
-    if not principal.oversees_all:
+    if not principal.may(access.AUDIT):
         return page(request, "message.html", principal, runtime, title="ไม่มีสิทธิ์",
                     message="ขออภัย หน้านี้สำหรับผู้ดูแลระบบและผู้ตรวจสอบ")
     with runtime.read() as s:
@@ -548,7 +553,7 @@ async def create_audit(request: Request, runtime: RuntimeDep) -> Response:
 @router.get("/admin/audits/{audit_id}", response_class=HTMLResponse)
 def audit_page(audit_id: int, request: Request, runtime: RuntimeDep, error: str | None = None) -> HTMLResponse:
     principal = who(request, runtime)
-    if not principal.oversees_all:
+    if not principal.may(access.AUDIT):
         return page(request, "message.html", principal, runtime, title="ไม่มีสิทธิ์",
                     message="ขออภัย หน้านี้สำหรับผู้ดูแลระบบและผู้ตรวจสอบ")
     with runtime.read() as s:
@@ -561,8 +566,8 @@ def audit_page(audit_id: int, request: Request, runtime: RuntimeDep, error: str 
             Registration.id.in_([i.registration_id for i in items] or [-1]))).unique().scalars()}
         units = {u.id: u for u in s.execute(select(Unit)).scalars()}
         summary = audit.result or audit_svc.summarise(s, audit, items)
-        viewer = s.get(Person, principal.person_id) if principal.person_id else None
-        readable_regs = {r.id: may_read(principal, r.letter, viewer) for r in regs.values()}
+        v = principal.viewer(s, runtime.clock.now())
+        readable_regs = {r.id: access.may_read(v, r.letter) for r in regs.values()}
         return page(request, "audit.html", principal, runtime, audit=audit, items=items, regs=regs, units=units,
                     summary=summary, CHECKS=CHECKS, CHECK_TH=CHECK_TH, VERDICT_TH=VERDICT_TH, error=error,
                     readable_regs=readable_regs,
@@ -626,13 +631,15 @@ def reports_page(request: Request, runtime: RuntimeDep, start: str = "", end: st
         error, error_field = e.message_th, e.field
         period_to, period_from = today, today - dt.timedelta(days=30)
     with runtime.read() as s:
-        scope = None if principal.oversees_all else [u for u, _ in principal.roles]
+        v = principal.viewer(s, runtime.clock.now())
+        scope = access.report_units(v)
         stats = reports.unit_report(s, period_from=period_from, period_to=period_to, now=runtime.clock.now(),
-                                    unit_ids=scope)
-        levels = indicator_levels(request, s, period_from, period_to) if principal.oversees_all else []
-        training = reports.training_rows(s) if principal.oversees_all else []
+                                    unit_ids=None if scope is None else sorted(scope))
+        audits_too = access.may_audit(v)
+        levels = indicator_levels(request, s, period_from, period_to) if audits_too else []
+        training = reports.training_rows(s) if audits_too else []
         misses = {}
-        if principal.oversees_all:  # who or which unit misses a level, named on the page (and in the pack)
+        if audits_too:  # who or which unit misses a level, named on the page (and in the pack)
             from admin_api.exports.evidence import people_not_trained, units_not_recording_rows
 
             misses = {2: units_not_recording_rows(s, period_from, period_to), 5: people_not_trained(s)}
@@ -649,7 +656,7 @@ def evidence_pdf(request: Request, runtime: RuntimeDep, start: str = "", end: st
     from admin_api.pages_support import be_date_text, parse_form_date
 
     principal = who(request, runtime)
-    if not principal.oversees_all:
+    if not principal.may(access.AUDIT):
         return page(request, "message.html", principal, runtime, title="ไม่มีสิทธิ์",
                     message="ขออภัย ชุดหลักฐานนี้สำหรับผู้ดูแลระบบและผู้ตรวจสอบ")
     today = _today(runtime)
@@ -676,17 +683,15 @@ def exports_page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
     principal = who(request, runtime)
     year = _today(runtime).year + 543
     with runtime.read() as s:
-        units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
-        if not principal.oversees_all:
-            mine = {u for u, r in principal.roles if r in ("clerk", "owner", "head")}
-            units = [u for u in units if u.id in mine]
+        v = principal.viewer(s, runtime.clock.now())
+        units = [u for u in s.execute(select(Unit).order_by(Unit.code)).scalars().all() if access.sees_unit(v, u.id)]
         counts = dict(s.execute(select(Book.unit_id, func.sum(Book.last_number)).where(
             Book.sandbox.is_(False), Book.year == year).group_by(Book.unit_id)).all())
-        own = [u for u, r in principal.roles if r in ("clerk", "head", "owner")]
+        own = access.direct_units(v.held, access.ANSWER)
         default = next((u for u in own if any(x.id == u for x in units)), None)
         if default is None and units:
             default = max(units, key=lambda u: (counts.get(u.id) or 0, -u.id)).id
-        _t, audit_rows = audit_svc.list_audits(s, limit=50) if principal.oversees_all else (0, [])
+        _t, audit_rows = audit_svc.list_audits(s, limit=50) if access.may_audit(v) else (0, [])
     return page(request, "exports.html", principal, runtime, units=units, year=year, audits=audit_rows,
                 default_unit=default, counts=counts)
 

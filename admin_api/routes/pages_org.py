@@ -1,6 +1,6 @@
 """จัดการองค์กร: the admin's pages for the unit tree, holidays and API tokens (people are in
 ``pages_people``). Every action calls a registry writer (``registry.admin``, ``registry.org``),
-which checks the actor and appends the event; who sees these pages is ``registry.access.may_manage``."""
+which checks the actor and appends the event; who sees these pages is ``registry.access.may_administer``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from admin_api.pages_support import form_guard, parse_form_date
 from admin_api.routes.pages import _today, page, who
 from registry import admin as svc
 from registry import org
-from registry.access import may_manage, viewer
+from registry.access import may_administer, viewer
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RegistryError
 from registry.models import ApiToken, Holiday, Person, Unit
 from registry.units import get_person
@@ -52,7 +52,7 @@ def manager(request: Request, runtime) -> Principal:
     """The signed-in principal, when they may manage the organisation (else NotManager → 403)."""
     principal = who(request, runtime)
     with runtime.read() as s:
-        if not may_manage(s, viewer(s, principal.person_id, runtime.clock.now())):
+        if not may_administer(viewer(s, principal.person_id, runtime.clock.now())):
             raise NotManager(principal)
     return principal
 
@@ -132,7 +132,8 @@ async def create_unit(request: Request, runtime: RuntimeDep) -> Response:
     return redirect_done("/admin/org/units", f"เพิ่มหน่วยงาน {code} แล้วค่ะ")
 
 
-def _unit_page(request, runtime, principal, unit_id: int, *, error=None, done_msg=None) -> HTMLResponse:
+def _unit_page(request, runtime, principal, unit_id: int, *, error=None, done_msg=None,
+               typed=None) -> HTMLResponse:
     with runtime.read() as s:
         unit = s.get(Unit, unit_id)
         if unit is None:
@@ -147,7 +148,7 @@ def _unit_page(request, runtime, principal, unit_id: int, *, error=None, done_ms
         members = org.list_people(s, unit_id=unit.id, active=True)
         return page(request, "org_unit.html", principal, runtime, unit=unit, active=org.unit_active(unit, today),
                     parents=parents, members=members, error=error, done=done_msg, code_hint=svc.UNIT_CODE_TH,
-                    history=org.history(s, "unit", unit.id), ORG_EVENT_TH=ORG_EVENT_TH)
+                    history=org.history(s, "unit", unit.id), ORG_EVENT_TH=ORG_EVENT_TH, typed=typed)
 
 
 @router.get("/admin/org/units/{unit_id}", response_class=HTMLResponse)
@@ -182,7 +183,8 @@ async def unit_action(request: Request, runtime: RuntimeDep, unit_id: int, actio
             else:
                 raise NotFound(f"คำสั่ง {action}", action)
     except RegistryError as e:
-        return failed(_unit_page(request, runtime, principal, unit_id, error=e.message_th), e)
+        typed = {k: form_text(form, k, 300) for k in ("code", "name", "short_name")} if action == "rename" else None
+        return failed(_unit_page(request, runtime, principal, unit_id, error=e.message_th, typed=typed), e)
     return redirect_done(f"/admin/org/units/{unit_id}", message)
 
 
@@ -282,9 +284,9 @@ async def issue_token(request: Request, runtime: RuntimeDep) -> Response:
             name, label = person.name, row.label
     except RegistryError as e:
         return failed(_tokens_page(request, runtime, principal, error=e.message_th, values=values), e)
+    back = form_text(form, "back", 200)
     resp = page(request, "org_token_issued.html", principal, runtime, token=value, holder=name, label=label,
-                back=str(form.get("back") or "/admin/org/tokens") if str(form.get("back") or "").startswith(
-                    "/admin/org/") else "/admin/org/tokens")
+                back=back if back.startswith("/admin/org/") else "/admin/org/tokens")
     resp.headers["Cache-Control"] = "no-store"
     return resp
 

@@ -99,7 +99,7 @@ async def person_action(request: Request, runtime: RuntimeDep, person_id: int, a
     principal = manager(request, runtime)
     form = await request.form()
     actor, clock = principal.actor, runtime.clock
-    values = {"username": form_text(form, "username", 100)}
+    values = {k: form_text(form, k, 300) for k in ("name", "position", "username")}  # typed text is kept on error
     try:
         with runtime.transaction() as s:
             person = s.get(Person, person_id)

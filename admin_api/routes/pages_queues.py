@@ -12,7 +12,7 @@ from admin_api.pages_support import form_guard
 from admin_api.deps import RuntimeDep
 from admin_api.letter_route import forward_choices
 from admin_api.routes.pages import _today, page, who
-from admin_api.views import may_read
+from registry import access
 from registry import queues as q
 from registry.errors import InvalidInput, PermissionDenied, RegistryError
 from registry.models import Person, Unit
@@ -24,13 +24,12 @@ BULK_QUEUES = ("waiting_forward", "returned", "overdue", "old_year")
 def staff_units(principal) -> tuple[int, ...] | None:
     """The units whose queues this viewer sees: every unit for admins and auditors, else where the
     viewer is a clerk or head (an owner has only their own queue, รอฉันรับทราบ)."""
-    if principal.oversees_all:
-        return None
-    return tuple(sorted({u for u, r in principal.roles if r in ("clerk", "head")}))
+    units = principal.units_for(access.QUEUES)
+    return None if units is None else tuple(units)
 
 
 def may_act(principal) -> bool:
-    return not (principal.oversees_all and not principal.is_admin)
+    return principal.may(access.ACT)
 
 
 def scopes(session, principal, unit: int | None, now):
@@ -78,8 +77,8 @@ def queues_page(request: Request, runtime: RuntimeDep, queue: str = "", unit: st
             person_id = None
             scope = mine if queue == "mine" else unit_scope
         total, rows = q.queue_letters(s, queue, scope, now=now, year_be=year_be, limit=50, offset=(page_no - 1) * 50)
-        viewer = s.get(Person, principal.person_id) if principal.person_id else None
-        items = [(l, may_read(principal, l, viewer), _late(l, now)) for l in rows]
+        v = principal.viewer(s, now)
+        items = [(l, access.may_read(v, l), _late(l, now)) for l in rows]
         loads = q.waiting_by_person(s, unit_scope.unit_ids, now=now) if unit_scope.unit_ids != () else []
         bulk = may_act(principal) and queue in BULK_QUEUES and unit_scope.unit_ids != ()
         people_in, people_other = ([], [])

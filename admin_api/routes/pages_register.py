@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 from admin_api.pages_support import be_date_text, form_guard, parse_form_date
 from admin_api.routes.pages import _today, page, who
 from admin_api.deps import RuntimeDep
+from registry import access
 from registry.commands import PRIORITY_TH, SECRECY_TH, RegisterIncoming, RegisterOutgoing
 from registry.errors import InvalidInput, RegistryError
 from registry.models import Letter, Registration, Unit
@@ -39,9 +40,9 @@ def writable_units(request: Request, runtime, principal) -> list[Unit]:
     """The units whose books this person may write in: clerk, head or admin there (admins: all)."""
     with runtime.read() as s:
         units = s.execute(select(Unit).order_by(Unit.code)).scalars().all()
-        if principal.is_admin:
+        if principal.may(access.ADMIN):
             return [u for u in units if not (u.valid_to and u.valid_to < _today(runtime))]
-        mine = {u for u, r in principal.roles if r in ("clerk", "head", "admin")}
+        mine = set(principal.units_for(access.MANAGE) or ())
         return [u for u in units if u.id in mine]
 
 
@@ -248,15 +249,16 @@ async def outgoing_post(request: Request, runtime: RuntimeDep) -> Response:
 # ---------------------------------------------------------------- correction
 
 def _correction_page(request, runtime, principal, letter_id: int, *, values=None, errors=None, status=200):
-    from admin_api.routes.letters import readable, visible_letter
+    from admin_api.routes.letters import visible_letter
     from registry.corrections import correctable_fields
 
     with runtime.read() as s:
+        v = principal.viewer(s, runtime.clock.now())
         try:
-            letter = visible_letter(s, principal, letter_id)
+            letter = visible_letter(s, v, letter_id)
         except RegistryError as e:
             return page(request, "message.html", principal, runtime, title="ไม่พบหนังสือ", message=e.message_th)
-        if not readable(s, principal, letter):
+        if not access.may_read(v, letter):
             return page(request, "message.html", principal, runtime, title="ไม่มีสิทธิ์",
                         message="ขออภัย หนังสือนี้มีชั้นความลับ ท่านแก้ไขรายละเอียดไม่ได้")
         fields = correctable_fields(letter)
@@ -282,7 +284,7 @@ async def correct_post(letter_id: int, request: Request, runtime: RuntimeDep) ->
     form = await request.form()
     with runtime.read() as s:
         try:
-            letter = visible_letter(s, principal, letter_id)
+            letter = visible_letter(s, principal.viewer(s, runtime.clock.now()), letter_id)
         except RegistryError as e:
             return page(request, "message.html", principal, runtime, title="ไม่พบหนังสือ", message=e.message_th)
         fields = correctable_fields(letter)

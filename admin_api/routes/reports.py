@@ -9,18 +9,18 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
 from fastapi.responses import Response
 
-from admin_api.deps import Overseer, Principal, PrincipalDep, RuntimeDep, SessionDep, may_see_unit, require_roles
+from admin_api.deps import Overseer, Principal, RuntimeDep, SessionDep, ViewerDep, allowed
 from admin_api.exports import MEDIA_TYPES, render
 from admin_api.exports.builders import completeness_table, destruction_table, register_table
 from admin_api.pages_support import manual_text
 from admin_api.schemas import BacklogOut, BucketOut, IndicatorOut, LevelOut, TrainingOut, UnitReportOut, UnitStatsOut
 from admin_api.schemas import ID_MAX, Date
-from registry import reports
+from registry import access, reports
 from registry.errors import InvalidInput, PermissionDenied
 from registry.timeutil import BANGKOK
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
-Reader = Annotated[Principal, Depends(require_roles("admin", "auditor", "head"))]
+Reader = Annotated[Principal, Depends(allowed(access.REPORT))]
 Format = Literal["xlsx", "csv", "pdf"]
 FILE_RESPONSES = {200: {"content": {m.split(";")[0]: {} for m in MEDIA_TYPES.values()}}}
 UnitQ = Annotated[int | None, Query(ge=1, le=ID_MAX)]
@@ -45,38 +45,30 @@ def stats_out(s: reports.UnitStats) -> UnitStatsOut:
 
 
 @router.get("/reports/units", response_model=UnitReportOut)
-def unit_report(session: SessionDep, runtime: RuntimeDep, principal: Reader,
+def unit_report(session: SessionDep, runtime: RuntimeDep, _p: Reader, v: ViewerDep,
                 period_from: Annotated[Date | None, Query(alias="from")] = None,
                 period_to: Annotated[Date | None, Query(alias="to")] = None,
                 unit: Annotated[list[Annotated[int, Field(ge=1, le=ID_MAX)]] | None, Query(max_length=200)] = None
                 ) -> UnitReportOut:
     """รายงานรายหน่วยงาน: รับ ส่งต่อ (%) เวลามัธยฐานถึงส่งต่อ รับทราบ (%) เวลามัธยฐานถึงรับทราบ ค้างเกินกำหนด อัตราผ่านสุ่มตรวจ."""
     start, end = default_period(runtime, period_from, period_to)
-    mine = head_scope(session, principal)
+    mine = access.report_units(v)
     if mine is not None:  # a head sees the units they head and those below them
         unit = [u for u in (unit or mine) if u in mine] or [-1]
     rows = reports.unit_report(session, period_from=start, period_to=end, now=runtime.clock.now(), unit_ids=unit)
     return UnitReportOut(period_from=start, period_to=end, units=[stats_out(s) for s in rows])
 
 
-def head_scope(session, principal: Principal) -> list[int] | None:
-    """The units a report may show this principal: None for every unit (admins, auditors), else the
-    units they head and every unit below them."""
-    if principal.oversees_all:
-        return None
-    return reports.units_under(session, principal.units_with("head"))
-
-
 @router.get("/reports/backlog", response_model=BacklogOut)
-def backlog(session: SessionDep, runtime: RuntimeDep, principal: Reader, unit: UnitQ = None) -> BacklogOut:
+def backlog(session: SessionDep, runtime: RuntimeDep, _p: Reader, v: ViewerDep, unit: UnitQ = None) -> BacklogOut:
     """หนังสือค้าง (ยังไม่รับทราบ/ปิด) แยกตามอายุนับจากวันลงรับ (หัวหน้าเห็นเฉพาะหน่วยงานของตนและหน่วยงานย่อย)."""
-    scope = head_scope(session, principal)
+    scope = access.report_units(v)
     if scope is not None and unit is not None and unit not in scope:
         raise PermissionDenied("ดูงานค้างของหน่วยงานอื่น")
     if unit is not None:
         units: list[int] | None = [unit]
     else:
-        units = None if scope is None else (scope or [-1])  # a head of nothing sees nothing
+        units = None if scope is None else (sorted(scope) or [-1])  # a head of nothing sees nothing
     buckets = reports.backlog_by_age(session, now=runtime.clock.now(), unit_ids=units)
     return BacklogOut(buckets=[BucketOut(label=label, count=count) for label, count in buckets])
 
@@ -111,14 +103,14 @@ def file_response(data: bytes, fmt: str, name: str) -> Response:
 
 
 @router.get("/exports/register", response_class=Response, responses=FILE_RESPONSES, tags=["exports"])
-def export_register(session: SessionDep, principal: PrincipalDep, unit: Annotated[int, Query(ge=1, le=ID_MAX)],
+def export_register(session: SessionDep, v: ViewerDep, unit: Annotated[int, Query(ge=1, le=ID_MAX)],
                     year: Annotated[int, Query(ge=2400, le=2700, description="ปี พ.ศ. ของทะเบียน")],
                     direction: Literal["incoming", "outgoing", "circular"] = "incoming",
                     format: Format = "xlsx") -> Response:
     """ทะเบียนหนังสือรับ/ส่ง ตามลำดับคอลัมน์ทางราชการ วันที่เป็น พ.ศ. (XLSX, CSV หรือ PDF)."""
-    if not may_see_unit(session, principal, unit):
+    if not access.sees_unit(v, unit):
         raise PermissionDenied("ส่งออกทะเบียนของหน่วยงานอื่น")
-    table = register_table(session, principal, unit_id=unit, direction=direction, year=year)
+    table = register_table(session, v, unit_id=unit, direction=direction, year=year)
     return file_response(render(table, format), format, table.filename)
 
 
@@ -131,9 +123,9 @@ def export_completeness(session: SessionDep, _p: Overseer, unit: UnitQ = None,
 
 
 @router.get("/exports/destruction", response_class=Response, responses=FILE_RESPONSES, tags=["exports"])
-def export_destruction(session: SessionDep, principal: Overseer,
+def export_destruction(session: SessionDep, _p: Overseer, v: ViewerDep,
                        year: Annotated[int, Query(ge=2400, le=2700, description="ปี พ.ศ.")],
                        unit: UnitQ = None, format: Format = "xlsx") -> Response:
     """บัญชีหนังสือขอทำลาย: หนังสือที่ครบอายุการเก็บภายในสิ้นปีที่ระบุ."""
-    table = destruction_table(session, principal, year=year, unit_id=unit)
+    table = destruction_table(session, v, year=year, unit_id=unit)
     return file_response(render(table, format), format, table.filename)

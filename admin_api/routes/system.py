@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from admin_api.pages_support import form_guard
 from admin_api.deps import RuntimeDep
 from admin_api.routes.pages import page, who
-from registry import system
+from registry import access, system
 from registry.errors import PermissionDenied, RegistryError
 from registry.timeutil import thai_datetime
 
@@ -44,7 +44,7 @@ def _latest_probe(beats, channel: str) -> dict | None:
 @router.get("/admin/system", response_class=HTMLResponse)
 def system_page(request: Request, runtime: RuntimeDep, done: str = "", error: str = "") -> HTMLResponse:
     principal = who(request, runtime)
-    if not principal.oversees_all:
+    if not principal.may(access.OVERSEE):
         raise PermissionDenied("ดูสถานะระบบ")
     settings = request.app.state.settings
     now = runtime.clock.now()
@@ -67,7 +67,7 @@ def system_page(request: Request, runtime: RuntimeDep, done: str = "", error: st
                 database=runtime.engine.url.render_as_string(hide_password=True), dialect=runtime.engine.dialect.name,
                 revision=revision, beats=beats, alive=alive, age=lambda t: _age(now, t), thai=thai_datetime,
                 version=request.app.version, CHANNEL_TH=CHANNEL_TH, done=done, error=error,
-                can_retry=principal.is_admin or principal.has("admin"))
+                can_retry=principal.may(access.ADMIN))
 
 
 @router.post("/admin/system/outbox/{message_id}/retry")
@@ -75,7 +75,7 @@ def retry(message_id: int, request: Request, runtime: RuntimeDep) -> Response:
     principal = who(request, runtime)
     try:
         with runtime.transaction() as s:
-            if not (principal.is_admin or principal.has("admin")):
+            if not principal.may(access.ADMIN):
                 raise PermissionDenied("ส่งข้อความที่ล้มเหลวอีกครั้ง")
             system.retry_notice(s, message_id, actor=principal.actor, at=runtime.clock.now())
     except RegistryError as exc:

@@ -226,7 +226,7 @@ def test_a_day_or_a_search_result_exports_from_the_letters_page(client, demo, to
     register(runtime, unit, subject="ประชุมวันอาทิตย์", received_at=dt.datetime(2026, 3, 1, 1, tzinfo=dt.UTC))
     register(runtime, unit, subject="ขอเชิญอบรม", received_at=dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC))
     sign_in(client, token(demo.person("clerk")))
-    page = client.get("/admin/letters", params={"from": "2/3/2569", "to": "2/3/2569"}).text
+    page = client.get("/admin/letters", params={"from": "2/3/2569", "to": "2/3/2569", "unit": unit}).text
     assert "พบ 2 รายการ" in page and 'id="export-result-xlsx"' in page
     link = re.search(r'href="(/admin/letters/export\?[^"]+format=csv)"', page).group(1).replace("&amp;", "&")
     r = client.get(link)
@@ -234,7 +234,7 @@ def test_a_day_or_a_search_result_exports_from_the_letters_page(client, demo, to
     body = r.content.decode("utf-8-sig")
     assert "ประชุมเช้าวันจันทร์" in body and "ขอเชิญอบรม" in body and "ประชุมวันอาทิตย์" not in body
     assert _filename(r) == "หนังสือรับ มท 0201 02-03-2569.csv"
-    r = client.get("/admin/letters/export", params={"q": "ประชุม", "format": "pdf"})
+    r = client.get("/admin/letters/export", params={"q": "ประชุม", "format": "pdf", "unit": unit})
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert _filename(r) == "หนังสือรับ มท 0201 ผลการค้นหา.pdf"
     r = client.get("/admin/letters/export", params={"q": "ประชุม", "format": "xlsx"})

@@ -116,8 +116,9 @@ def test_rename_move_refuses_cycles_and_deactivate_gives_reasons(client, demo, t
     assert r.status_code == 303
     (renamed,) = events_of(runtime, "unit.updated")
     assert renamed.data["before"]["name"] == "ฝ่ายแปด" and renamed.data["after"]["name"] == "ฝ่ายแปด (ใหม่)"
-    r = _post(admin, page_url, f"{page_url}/rename", {"code": "8", "name": "ฝ่ายแปด"})
+    r = _post(admin, page_url, f"{page_url}/rename", {"code": "8", "name": "ฝ่ายแปดพิมพ์ใหม่"})
     assert r.status_code == 422 and "รหัสหน่วยงาน" in r.text
+    assert 'value="8"' in r.text and 'value="ฝ่ายแปดพิมพ์ใหม่"' in r.text  # what was typed stays
 
     # the move form does not offer the unit itself or its children; posting one anyway is refused
     form = admin.get(page_url).text.split('id="unit-move"')[1].split("</form>")[0]
@@ -196,8 +197,8 @@ def test_people_are_created_filtered_edited_and_given_roles_and_clearance(client
     (edited,) = events_of(runtime, "person.updated")
     assert edited.data["after"]["name"] == "นายทดสอบ ระบบดี"
     assert edited.data["after"]["position"] == "นักจัดการงานทั่วไปชำนาญการ"
-    r = _post(admin, me, f"{me}/edit", {"name": " ", "position": "x"})
-    assert r.status_code == 422 and 'id="error-edit"' in r.text
+    r = _post(admin, me, f"{me}/edit", {"name": " ", "position": "ตำแหน่งที่พิมพ์ไว้"})
+    assert r.status_code == 422 and 'id="error-edit"' in r.text and 'value="ตำแหน่งที่พิมพ์ไว้"' in r.text
 
     r = _post(admin, me, f"{me}/clearance", {"clearance": "cosmic"})
     assert r.status_code == 422 and 'id="error-clearance"' in r.text
@@ -401,3 +402,27 @@ def test_tokens_are_shown_once_listed_without_the_secret_and_revoked(client, dem
     r = _post(admin, "/admin/org/tokens", f"/admin/org/tokens/{tid}/revoke", {})
     assert r.status_code == 409 and "ถูกยกเลิกไปแล้ว" in r.text
     assert re.search(rf'id="token-{tid}">.*?ยกเลิกแล้ว', admin.get("/admin/org/tokens").text, re.DOTALL)
+
+
+def test_with_a_web_session_every_org_form_needs_its_csrf_token(client, demo, token, runtime):
+    """Once the session cookie is there, a post without the page's CSRF token is refused (403, nothing
+    written) and the token every form of these pages carries lets it through."""
+    from registry.events import Actor
+    from registry.signin import set_password, sign_in
+
+    admin_id = demo.person("admin", "มท 02")
+    with runtime.transaction() as s:
+        set_password(s, admin_id, "ม้าลายกินหญ้า2569", username="adisorn", actor=Actor(None, "test"), clock=runtime.clock)
+    with runtime.transaction() as s:
+        signed = sign_in(s, "adisorn", "ม้าลายกินหญ้า2569", address="127.0.0.1", clock=runtime.clock).signed_in
+    admin = _admin(client, demo, token)
+    admin.cookies.set("saraban_session", signed.token)
+    for url in ("/admin/org/units", "/admin/org/people", "/admin/org/holidays", "/admin/org/tokens",
+                f"/admin/org/people/{demo.person('owner')}", f"/admin/org/units/{demo.unit('มท 0201')}"):
+        html = admin.get(url).text
+        forms = re.findall(r'<form method="post"[^>]*>(.{0,120})', html)
+        assert forms and all(f.startswith('<input type="hidden" name="csrf"') for f in forms), url
+    r = admin.post("/admin/org/units", data={"code": "มท 0299", "name": "กองทดสอบ"})
+    assert r.status_code == 403 and events_of(runtime, "unit.created") == []
+    r = _post(admin, "/admin/org/units", "/admin/org/units", {"code": "มท 0299", "name": "กองทดสอบ"})
+    assert r.status_code == 303 and len(events_of(runtime, "unit.created")) == 1

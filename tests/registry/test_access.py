@@ -9,13 +9,23 @@ import pytest
 from sqlalchemy import select
 
 from registry import access
-from registry.assignments import forward
+from registry.assignments import forward, return_assignment
 from registry.commands import Forward, Recipient, RegisterIncoming
 from registry.events import Actor
 from registry.intake import register_incoming
 from registry.models import Delegation, Letter
 
 SYSTEM = Actor(None, "test")
+INSTRUCTION, REASON = "zzinstr", "zzreason"
+
+
+def word(key: str) -> str:
+    """A word only this letter's subject holds (and no other word starts with)."""
+    return f"zz{key.replace('_', '')}q"
+
+
+def ref(n: int) -> str:
+    return f"มท 9{n:03d}/ว {7000 + n}"
 
 # letter key → (unit code, class, forwarded to: ("person", role@code) | ("unit", code) | None)
 LETTERS = {
@@ -63,14 +73,18 @@ def world(runtime, demo):
 
     with runtime.transaction() as s:
         for key, (code, secrecy, to) in LETTERS.items():
-            done = register_incoming(s, RegisterIncoming(unit_id=demo.unit(code), subject=f"เรื่อง {key}",
-                                                         ref_no=f"มท 0000/{len(letters) + 1}", sender="สถ.",
+            done = register_incoming(s, RegisterIncoming(unit_id=demo.unit(code), subject=f"เรื่อง {word(key)}",
+                                                         ref_no=ref(len(letters) + 1), sender="สถ.",
                                                          secrecy=secrecy), actor=SYSTEM, clock=runtime.clock)
             letters[key] = done.letter_id
             if to is not None:
                 recipient = (Recipient(person_id=person(to[1])) if to[0] == "person"
                              else Recipient(unit_id=demo.unit(to[1])))
-                forward(s, Forward(done.letter_id, (recipient,)), actor=SYSTEM, clock=runtime.clock)
+                sent = forward(s, Forward(done.letter_id, (recipient,), "act", f"ข้อสั่งการ {INSTRUCTION}{key}"),
+                               actor=SYSTEM, clock=runtime.clock)
+                if to[0] == "person":  # the owner answers "not mine", with a reason that repeats the subject
+                    return_assignment(s, sent.assignment_ids[0], f"ไม่ใช่งาน {REASON}{key}",
+                                      actor=Actor(person(to[1]), "test"), clock=runtime.clock)
         now = runtime.clock.now()
         day = dt.timedelta(days=1)
         s.add(Delegation(principal_id=person("ประเสริฐ"), delegate_id=person("อรุณี"), starts_at=now - day,
@@ -139,3 +153,171 @@ def test_withhold_is_the_secrecy_projection():
 def test_unknown_class_fails_closed():
     assert access.class_rank("made_up") == access.CLEARANCE_RANK["top_secret"]
     assert access.class_rank(None) == 0
+
+
+# --- the same rule through every surface -----------------------------------------------------------
+# Each viewer asks about each letter through the chat (status button, search by a word of the subject
+# and by its ที่), the API (detail, list, search by word and by ที่), the pages (letter page, search)
+# and the export rows, and every surface must give the answer EXPECTED gives: not there at all ("";
+# 404, "not found", no row), there with its content withheld ("s"), or read ("r"). A chat never
+# carries a classified letter's content, so there a classified letter is at most "s" and a search
+# never finds it.
+
+ADMIN_TOKEN = "bootstrap-admin-token-for-access-tests"
+
+
+@pytest.fixture
+def client(database_url, runtime):
+    from fastapi.testclient import TestClient
+
+    from saraban.app import create_app
+    from saraban.settings import Settings
+
+    app = create_app(Settings(database_url=database_url, admin_token=ADMIN_TOKEN, demo=True, run_worker=False),
+                     runtime=runtime)
+    with TestClient(app) as c:
+        yield c
+
+
+def _token(runtime, person_id: int) -> str:
+    from registry.admin import issue_token
+
+    with runtime.transaction() as s:
+        _row, value = issue_token(s, person_id, actor=SYSTEM, label="access test", clock=runtime.clock)
+    return value
+
+
+def _chat(runtime, person_id: int):
+    """send(kind, text|payload) → all the text a chat shows, for a chat account linked by a real code."""
+    import itertools
+
+    from handlers import handle
+    from handlers.cards import card_text
+    from handlers.models import Inbound
+    from registry.accounts import issue_link_code
+
+    ids = itertools.count(1)
+    account = f"U-access-{person_id}"
+
+    def send(kind: str, value: str) -> str:
+        field = {"text": value} if kind == "text" else {"payload": value}
+        ib = Inbound(channel="line", event_id=f"line:access-{person_id}-{next(ids)}", account_id=account,
+                     chat_id=account, kind=kind, at=runtime.clock.now(), is_group=False, **field)
+        parts = []
+        for r in handle(runtime, ib, fetch_file=None):
+            parts.append(r.text)
+            parts += [card_text(c) for c in ((r.card,) if r.card is not None else ()) + r.items]
+        return "\n".join(parts)
+
+    with runtime.transaction() as s:
+        code = issue_link_code(s, person_id, actor=SYSTEM, clock=runtime.clock).code
+    assert "ผูกบัญชีเรียบร้อยแล้ว" in send("text", f"ผูกบัญชี {code}")
+    return send
+
+
+def _mark(found: bool, content: bool) -> str:
+    return "r" if found and content else ("s" if found else "")
+
+
+@pytest.mark.parametrize("who", EXPECTED)
+def test_every_surface_gives_the_rule_s_answer(runtime, world, client, who):
+    from admin_api.exports.builders import WITHHELD, letters_table
+    from handlers import texts
+    from registry.search import LetterQuery, search_letters
+
+    letters, viewers = world
+    keys = {i: k for k, i in letters.items()}
+    expected = {k: EXPECTED[who].get(k, "") for k in LETTERS}
+    secret = {k: LETTERS[k][1] is not None for k in LETTERS}
+    in_chat = {k: ("s" if mark and secret[k] else mark) for k, mark in expected.items()}  # chat: never content
+    stored = {k: LETTERS[k][1] != "top_secret" for k in LETTERS}  # ลับที่สุด: no content is ever stored
+    found_in_chat = {k: mark == "r" and stored[k] for k, mark in in_chat.items()}  # chat search: what it may show
+    token = _token(runtime, viewers[who])
+    api = {"Authorization": f"Bearer {token}"}
+    say = _chat(runtime, viewers[who])
+    got: dict[str, dict[str, object]] = {}
+
+    def note(surface: str, key: str, value: object) -> None:
+        got.setdefault(surface, {})[key] = value
+
+    # the API list: every letter the viewer may see, content only where they may read
+    listed = client.get("/api/v1/letters", params={"limit": 200}, headers=api).json()["items"]
+    listed = {keys[x["id"]]: x for x in listed if x["id"] in keys}
+    for n, key in enumerate(LETTERS, start=1):
+        lid = letters[key]
+        # chat: the status button (a button once shown must still be checked) and search
+        status = say("button", f"st:{lid}")
+        seen = texts.NO_PERMISSION_STATUS not in status
+        note("chat status", key, _mark(seen, word(key) in status))
+        assert REASON not in status or expected[key] == "r" and not secret[key]
+        by_word = say("text", f"ค้นหา {word(key)}")
+        note("chat search word", key, "ไม่พบ" not in by_word)
+        assert ("ไม่พบ" in by_word) != (word(key) in by_word.replace(f"“{word(key)}”", ""))
+        by_ref = say("text", f"ค้นหา {7000 + n}")
+        note("chat search ref", key, "ไม่พบ" not in by_ref)
+        # API detail: 404 for a letter the viewer may not know exists
+        r = client.get(f"/api/v1/letters/{lid}", headers=api)
+        assert r.status_code in (200, 404), r.text
+        detail = r.json() if r.status_code == 200 else None
+        note("api detail", key, _mark(detail is not None, bool(detail and not detail["withheld"])))
+        if detail is not None:
+            assert detail["subject"] == (f"เรื่อง {word(key)}" if expected[key] == "r" and stored[key] else None)
+            assert detail["withheld"] == (expected[key] == "s")
+            for a in detail["assignments"]:  # a forward's instruction and reason go with the content
+                assert (a["instruction"] is not None) == (expected[key] == "r")
+                assert (a["return_reason"] is not None) == (expected[key] == "r" and a["status"] == "returned")
+            if expected[key] == "s":
+                assert WORD_FREE(r.text, key)
+        note("api list", key, _mark(key in listed, bool(key in listed and not listed[key]["withheld"])))
+        hits = client.get("/api/v1/letters", params={"q": word(key)}, headers=api).json()["items"]
+        note("api search word", key, any(x["id"] == lid for x in hits))
+        hits = client.get("/api/v1/letters", params={"ref_no": ref(n)}, headers=api).json()["items"]
+        note("api search ref", key, any(x["id"] == lid for x in hits))
+        # pages, signed in with the same person's token cookie
+        client.cookies.set("saraban_token", token)
+        html = client.get(f"/admin/letters/{lid}").text
+        seen = "ไม่พบหนังสือ" not in html
+        note("page", key, _mark(seen, "สงวนเนื้อหาตามชั้นความลับ" not in html))
+        assert (word(key) in html) == (seen and expected[key] == "r" and stored[key])
+        if seen and expected[key] != "r":
+            assert WORD_FREE(html, key)
+        html = client.get("/admin/letters", params={"q": word(key)}).text
+        note("page search word", key, f'href="/admin/letters/{lid}"' in html)
+        html = client.get("/admin/letters", params={"q": str(7000 + n)}).text
+        note("page search ref", key, f'href="/admin/letters/{lid}"' in html)
+        client.cookies.clear()
+    # export rows: what the letters page exports (all the viewer sees), through the export function
+    with runtime.read() as s:
+        v = access.viewer(s, viewers[who], runtime.clock.now())
+        _n, rows = search_letters(s, LetterQuery(limit=500), viewer=v)
+        table = letters_table(v, rows, direction="incoming", title="t", subtitle="", filename="f")
+        for letter, row in zip(rows, table.rows, strict=True):  # one row per letter, in order
+            if letter.id in keys:
+                key = keys[letter.id]
+                if stored[key]:
+                    note("export row", key, "s" if row[6] == WITHHELD else "r")
+                else:  # nothing stored, nothing to withhold: the row is there, empty
+                    assert not any(row[i] for i in (2, 4, 5, 6))
+                    note("export row", key, expected[key])
+                if row[6] == WITHHELD:
+                    assert not any(word(key) in str(c) or INSTRUCTION in str(c) or REASON in str(c) for c in row)
+                else:
+                    assert row[6] == (f"เรื่อง {word(key)}" if stored[key] else "")
+    for key in LETTERS:
+        got.setdefault("export row", {}).setdefault(key, "")
+
+    want = {
+        "chat status": in_chat, "chat search word": found_in_chat, "chat search ref": found_in_chat,
+        "api detail": expected, "api list": expected, "page": expected, "export row": expected,
+        **{s: {k: m == "r" and stored[k] for k, m in expected.items()}
+           for s in ("api search word", "api search ref", "page search word", "page search ref")},
+    }
+    wrong = {surface: {k: (got[surface][k], want[surface][k]) for k in LETTERS if got[surface][k] != want[surface][k]}
+             for surface in want}
+    assert not any(wrong.values()), {s: w for s, w in wrong.items() if w}
+
+
+def WORD_FREE(text: str, key: str) -> bool:
+    """Nothing of a withheld letter's content in *text*: subject word, ที่, instruction, reason."""
+    n = list(LETTERS).index(key) + 1
+    return word(key) not in text and ref(n) not in text and INSTRUCTION not in text and REASON not in text

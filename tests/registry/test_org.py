@@ -37,10 +37,10 @@ def test_only_admins_manage_and_acting_for_one_does_not_count(runtime, demo):
         s.add(Delegation(principal_id=admin, delegate_id=clerk, starts_at=now - dt.timedelta(hours=1),
                          ends_at=now + dt.timedelta(hours=1)))
     with runtime.read() as s:
-        assert access.may_manage(s, access.viewer(s, admin, now))
-        assert access.may_manage(s, access.SYSTEM)
+        assert access.may_administer(access.viewer(s, admin, now))
+        assert access.may_administer(access.SYSTEM)
         for role, code in (("clerk", "มท 0201"), ("head", "มท 0201"), ("auditor", "มท 02"), ("owner", "มท 0201")):
-            assert not access.may_manage(s, access.viewer(s, demo.person(role, code), now)), role
+            assert not access.may_administer(access.viewer(s, demo.person(role, code), now)), role
 
 
 def test_the_writers_check_the_actor_themselves(runtime, demo):
@@ -77,6 +77,11 @@ def test_a_closed_unit_is_left_out_of_the_active_tree_but_kept(runtime, demo):
         rows = {r.unit.id: r for r in org.unit_tree(s, on=today)}
         assert not rows[unit].active and rows[unit].depth == 2
         assert rows[demo.unit("มท 0201")].active
+    with runtime.transaction() as s, pytest.raises(InvalidInput) as e:
+        from registry.admin import grant_role
+
+        grant_role(s, demo.person("owner"), unit, "clerk", actor=SYSTEM, clock=runtime.clock)
+    assert "ปิดการใช้งานแล้ว" in e.value.message_th
     with runtime.transaction() as s:  # the same code may then be given to a new unit
         create_unit(s, UnitFields(code="มท 0299", name="กองทดสอบใหม่"), actor=SYSTEM, clock=runtime.clock)
 
