@@ -273,8 +273,10 @@ def test_every_surface_gives_the_rule_s_answer(runtime, world, client, who):
         note("api search word", key, any(x["id"] == lid for x in hits))
         hits = client.get("/api/v1/letters", params={"ref_no": ref(n)}, headers=api).json()["items"]
         note("api search ref", key, any(x["id"] == lid for x in hits))
-        # pages, signed in with the same person's token cookie
-        client.cookies.set("saraban_token", token)
+        # pages, signed in as the same person (a web session, as the sign-in link gives one)
+        from tests.web_forms import sign_in
+
+        sign_in(client, token)
         html = client.get(f"/admin/letters/{lid}").text
         seen = "ไม่พบหนังสือ" not in html
         note("page", key, _mark(seen, "สงวนเนื้อหาตามชั้นความลับ" not in html))
