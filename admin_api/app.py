@@ -9,13 +9,13 @@ from admin_api.metrics import install_metrics
 from admin_api.openapi import install_openapi
 from admin_api.metrics import router as metrics_router
 from admin_api.routes import (admin, audits, disposal, exchange, health, imports, integrity, letters, mail, pages,
-                              pages_org, pages_people, recall, reports, system, units, verify)
+                              pages_acting, pages_org, pages_people, recall, reports, system, units, verify)
 
 ROUTERS = (
     health.router, metrics_router, units.router, admin.router, letters.router, letters.assignments_router,
     audits.router, reports.router, integrity.router, pages.router, system.router, verify.router, mail.router,
-from admin_api.routes import (admin, audits, disposal, exchange, health, imports, integrity, letters, mail, pages,
-                              pages_org, pages_people, recall, reports, system, units, verify)
+    mail.pages, pages_org.router, pages_people.router, pages_acting.router, exchange.router, imports.router,
+    disposal.router, disposal.pages, recall.router,
 )
 
 

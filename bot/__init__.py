@@ -50,6 +50,16 @@ class Channels:
     _mail_task: asyncio.Task | None = field(default=None, repr=False)
 
     @property
+    def telegram_username(self) -> str | None:
+        """The Telegram bot's username once the channel has started (getMe), for deep links."""
+        if self.telegram is None:
+            return None
+        try:
+            return self.telegram.bot.username
+        except Exception:  # noqa: BLE001 - not initialised yet (Telegram was down at boot)
+            return None
+
+    @property
     def gateways(self) -> dict[str, Any]:
         return {c.channel: c for c in (self.line, self.telegram, self.mail) if c is not None}
 

@@ -38,6 +38,7 @@ from bot import richmenu_link
 from bot.heartbeat import Heartbeat
 from bot.gateway import ChatGateway, SendFailed, reply_from_dict
 from handlers.models import Reply
+from registry.accounts import purge_link_failures
 from registry import delivery
 from registry.inbound import purge_inbound
 from registry.models import OutboxMessage
@@ -166,9 +167,12 @@ class Deliverer:
         self._last_schedule = now
 
         def schedule() -> None:
+            from registry.delegation import enqueue_acting_starts
             from registry.reminders import enqueue_digests, enqueue_reminders
             from registry.training import enqueue_training_reminders
 
+            with self.runtime.transaction() as session:
+                enqueue_acting_starts(session, now=now)  # before the reminders: the acting officer knows why
             with self.runtime.transaction() as session:
                 enqueue_reminders(session, now=now)
             with self.runtime.transaction() as session:
@@ -193,6 +197,7 @@ class Deliverer:
             with self.runtime.transaction() as session:
                 purge_inbound(session, before=now - INBOUND_KEEP)
                 delivery.forget_paces(session, before=now - dt.timedelta(hours=1))
+                purge_link_failures(session, clock=self.runtime.clock)  # wrong link codes older than a day
 
         await asyncio.to_thread(purge)
 

@@ -94,6 +94,7 @@ class TelegramSetup:
         async with self.bot:
             me = await self._call("อ่านข้อมูลบอต", self.bot.get_me())
             self.say(f"บอต: {me.first_name} (@{me.username})")
+            self.say(f"  ลิงก์ผูกบัญชีในหน้า /admin/link-codes: ตั้ง SARABAN_TELEGRAM_BOT_USERNAME={me.username}")
             await self.webhook(webhook_url)
             await self.commands()
             await self.menu_button()

@@ -10,13 +10,19 @@ Kinds and payloads (ids only; facts are read fresh, so a notice delivered late s
   (on Telegram the original notice is also edited to say so, bot/deliver.py);
 * ``digest`` {unit_id, date}: one daily summary per clerk (new, pending by person, overdue);
 * ``delivery_failed`` {assignment_id, letter_id, channel, person_id, error}: to the person who
-  forwarded, when the notice to the recipient failed for good (blocked bot, 403).
+  forwarded, when the notice to the recipient failed for good (blocked bot, 403);
+* ``acting_named`` / ``acting_started`` {delegation_id}: to an acting officer (รักษาราชการแทน),
+  when named and when the period begins.
+
+Any notice may carry ``acting_for`` (a person id): it was queued for that absent person and goes to
+the acting officer too; its text then begins with a line saying "แทน <name>".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,15 +33,35 @@ from handlers.context import say
 from handlers.models import Button, Card, Field, Reply
 from registry import access
 from registry.commands import PURPOSE_TH
-from registry.models import Assignment, Letter, OutboxMessage, Person, Registration, Unit
+from registry.models import Assignment, Delegation, Letter, OutboxMessage, Person, Registration, Unit
 from registry.timeutil import local, thai_date, thai_datetime
 
 
 def render(session: Session, message: OutboxMessage, *, now: dt.datetime, base_url: str | None = None) -> list[Reply]:
+    replies = _render(session, message, now=now, base_url=base_url)
+    acting_for = (message.payload or {}).get("acting_for")
+    if acting_for:
+        absent = session.get(Person, acting_for)
+        name = absent.name if absent is not None else "-"
+        replies = [_with_line(r, texts.NOTICE_ACTING_FOR.format(name=name), name) for r in replies]
+    return replies
+
+
+def _with_line(reply: Reply, line: str, name: str) -> Reply:
+    """The same reply with *line* on top of its text (and "รักษาราชการแทน" as its card's first row)."""
+    card = reply.card
+    if card is not None:
+        card = replace(card, fields=(Field("รักษาราชการแทน", name),) + card.fields)
+    return replace(reply, text=f"{line}\n{reply.text}", card=card)
+
+
+def _render(session: Session, message: OutboxMessage, *, now: dt.datetime, base_url: str | None = None) -> list[Reply]:
     kind = message.kind
     p = message.payload or {}
     if kind == "digest":
         return [_digest(session, p, now)]
+    if kind in ("acting_named", "acting_started"):
+        return [_acting(session, p, started=kind == "acting_started", now=now)]
     if kind in ("mail_draft", "mail_receipt"):  # the saraban mailbox (handlers.mail_drafts)
         from handlers.mail_drafts import render_notice
 
@@ -128,6 +154,27 @@ def _reminder(session: Session, a: Assignment, letter: Letter, p: dict, now: dt.
     text = texts.NOTICE_REMINDER_OTHERS.format(name=who, number=number_of(letter),
                                                due=thai_datetime(a.due_at) if a.due_at else "-")
     return say(text, quick=(Button(texts.BUTTON["status"], payloads.make("st", letter.id)),))
+
+
+def _acting(session: Session, p: dict, *, started: bool, now: dt.datetime) -> Reply:
+    d = session.get(Delegation, p.get("delegation_id")) if p.get("delegation_id") else None
+    if d is None:
+        return say(texts.NOTICE_GONE)
+    absent = session.get(Person, d.principal_id)
+    name = absent.name if absent is not None else "-"
+    last = local(d.ends_at - dt.timedelta(microseconds=1)).date()
+    period = f"{thai_date(local(d.starts_at).date(), short=True)} ถึง {thai_date(last, short=True)}"
+    if d.ends_at <= now:
+        return say(texts.NOTICE_ACTING_OVER.format(name=name))
+    if started:
+        text = texts.NOTICE_ACTING_STARTED.format(name=name, period=period)
+    else:
+        text = texts.NOTICE_ACTING_NAMED.format(name=name, period=period)
+        if d.starts_at <= now:
+            text += texts.NOTICE_ACTING_NOW
+    if d.reason:
+        text += f"\nเหตุผล: {d.reason}"
+    return say(text, quick=(Button(texts.BUTTON["my"], payloads.make("my")),))
 
 
 CHANNEL_TH = {"line": "LINE", "telegram": "Telegram", "web": "เว็บแชต"}

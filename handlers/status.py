@@ -122,15 +122,20 @@ def timeline_lines(ctx: Ctx, letter: Letter) -> list[str]:
             who = name(d.get("person_id")) if d.get("person_id") else "หน่วยงาน"
             what = f"ส่งต่อให้ {who} ({ROLE_TH.get(d.get('role'), '')}, {PURPOSE_TH.get(d.get('purpose'), '')})"
         elif e.kind == "assignment.acknowledged":
-            what = f"{name(e.actor_id)} รับทราบ"
+            what = f"{name(e.actor_id)}{_acting(d, name)} รับทราบ"
         elif e.kind == "assignment.returned":
-            what = f"{name(e.actor_id)} ส่งคืน: {(d.get('reason') if reasons else None) or '-'}"
+            what = f"{name(e.actor_id)}{_acting(d, name)} ส่งคืน: {(d.get('reason') if reasons else None) or '-'}"
         elif e.kind == "letter.cancelled":
             what = f"ยกเลิกโดย {name(e.actor_id)}: {d.get('reason') or '-'}"
         else:
             what = f"{EVENT_TH.get(e.kind, e.kind)} โดย {name(e.actor_id)}"
         lines.append(f"{at} {what}")
     return lines
+
+
+def _acting(data: dict, name) -> str:
+    """The words after the actor's name when an acting officer answered for the absent person."""
+    return f" (รักษาราชการแทน {name(data['acting_for'])})" if data.get("acting_for") else ""
 
 
 def cancel(ctx: Ctx, result: Any, text: str) -> list[Reply]:

@@ -207,6 +207,13 @@ NOTICE_RETURN = "{name} ส่งคืนเลขรับ {number} ค่ะ\
 NOTICE_REMINDER_TITLE = "เตือน: ยังไม่ได้รับทราบ เลขรับ {number}"
 NOTICE_REMINDER_OTHERS = "เตือน: {name} ยังไม่ได้รับทราบเลขรับ {number} (เกินกำหนด {due})"
 NOTICE_DIGEST_TITLE = "สรุปประจำวัน {date}"
+NOTICE_ACTING_FOR = "📌 แจ้งถึงท่านในฐานะผู้รักษาราชการแทน {name}"
+NOTICE_ACTING_NAMED = ("ท่านได้รับแต่งตั้งให้รักษาราชการแทน {name} ตั้งแต่ {period} ค่ะ\n"
+                       "ระหว่างนี้หนังสือและการแจ้งเตือนที่ส่งถึง {name} จะส่งถึงท่านด้วย และท่านรับทราบหรือส่งคืนแทนได้")
+NOTICE_ACTING_NOW = "\nเริ่มมีผลตั้งแต่บัดนี้ค่ะ"
+NOTICE_ACTING_STARTED = ("เริ่มช่วงรักษาราชการแทน {name} แล้วค่ะ ({period})\n"
+                         "หนังสือและการแจ้งเตือนที่ส่งถึง {name} จะส่งถึงท่านด้วย")
+NOTICE_ACTING_OVER = "การรักษาราชการแทน {name} สิ้นสุดแล้วค่ะ"
 NOTICE_GONE = "รายการที่แจ้งเตือนนี้ไม่อยู่ในระบบแล้วค่ะ"
 # --- recall (registry/recall.py, handlers/recall.py) ---------------------------------------------
 NOTICE_RECALLED = "เลขรับ {number} ถูกเรียกคืนแล้วค่ะ โดย {name}\nท่านไม่ต้องรับทราบหรือดำเนินการกับรายการนี้"

@@ -50,7 +50,8 @@ __all__ = ["ACT", "ADMIN", "ANSWER", "AUDIT", "BACKLOG", "CANCEL", "CLEARANCE_RA
            "chat_withholds", "direct_units", "granted_by", "holds", "home_unit", "locks_self_out", "may", "may_act",
            "may_answer", "may_audit", "may_manage", "may_read", "may_read_on", "may_read_row", "may_see",
            "project_assignment", "project_letter", "readable", "report_units", "require", "searchable", "sees_unit",
-           "units_granted", "viewer", "visible", "withhold"]
+           "units_granted", "viewer", "visible", "withhold",
+           "NAME_ACTING", "acting_units", "may_issue_link_codes", "may_manage_acting", "may_name_acting", "members_of"]
 STAFF_ROLES = frozenset({"clerk", "owner", "head"})
 OVERSEER_ROLES = frozenset({"admin", "auditor"})
 
@@ -72,6 +73,7 @@ INTAKE = "intake"        # the chat's list of the unit's letters waiting to be f
 BACKLOG = "backlog"      # the chat's list of the unit's unacknowledged forwards, by person
 MAILBOX = "mailbox"      # read the unit's saraban mailbox (auditors read every unit's)
 RECEIVE = "receive"      # be offered in the chat as the one to forward a unit's letters to
+NAME_ACTING = "name_acting"  # name acting officers (รักษาราชการแทน) for the people of the unit
 GRANTS: dict[str, frozenset[str]] = {
     MANAGE: frozenset({"clerk", "head", "admin"}),
     CANCEL: frozenset({"clerk", "admin"}),
@@ -88,6 +90,7 @@ GRANTS: dict[str, frozenset[str]] = {
     MAILBOX: frozenset({"clerk", "head", "admin", "auditor"}),
     RECEIVE: frozenset({"owner", "head"}),
     BACKLOG: frozenset({"head"}),
+    NAME_ACTING: frozenset({"head", "admin"}),
 }
 # The unit a person registers into when none is named: the first where they are clerk, then head, then admin.
 HOME_ORDER = ("clerk", "head", "admin")
@@ -447,3 +450,52 @@ def may_recall(v: Viewer, assignment: Assignment) -> bool:
     if assignment.status != "sent" or assignment.person_id is None:
         return False
     return v.system or (assignment.created_by is not None and assignment.created_by in v.people)
+
+
+# --- acting officers (รักษาราชการแทน, registry/delegation.py) and chat link codes ----------------
+
+def _own_roles(session: Session, person_id: int) -> list[tuple[int, str]]:
+    return [(u, r) for u, r in session.execute(
+        select(Membership.unit_id, Membership.role).where(Membership.person_id == person_id)).all()]
+
+
+def acting_units(session: Session, person_id: int | None) -> frozenset[int] | None:
+    """The units whose people *person_id* may name acting officers for (``NAME_ACTING``): None means
+    every unit (the system, an admin); else the units where their own roles grant it (a head), with
+    every unit below; empty: none. Acting for someone does not count (as for ``may_administer``)."""
+    if person_id is None:
+        return None
+    held = _own_roles(session, person_id)
+    if granted_by(held, ADMIN):
+        return None
+    return frozenset(_with_descendants(session, units_granted(held, NAME_ACTING)))
+
+
+def members_of(session: Session, units: Iterable[int]) -> set[int]:
+    """The people holding any role in *units*."""
+    units = sorted(set(units))
+    if not units:
+        return set()
+    return set(session.execute(select(Membership.person_id).where(Membership.unit_id.in_(units))).scalars())
+
+
+def may_manage_acting(session: Session, person_id: int | None) -> bool:
+    """May *person_id* open the acting officers page at all (an admin or a head of some unit)?"""
+    units = acting_units(session, person_id)
+    return units is None or bool(units)
+
+
+def may_name_acting(session: Session, person_id: int | None, principal_id: int, unit_id: int | None) -> bool:
+    """May *person_id* name (or end) an acting officer for *principal_id*, limited to *unit_id*?
+    An admin for anyone; a head for people of their units, and only within one of those units."""
+    units = acting_units(session, person_id)
+    if units is None:
+        return True
+    if unit_id is None or unit_id not in units:
+        return False
+    return principal_id in members_of(session, {unit_id})
+
+
+def may_issue_link_codes(session: Session, person_id: int | None) -> bool:
+    """May *person_id* issue chat link codes (the link-code page)? ``ADMIN`` by their own roles."""
+    return person_id is None or granted_by(_own_roles(session, person_id), ADMIN)

@@ -269,16 +269,18 @@ def revoke_token(session: Session, token_id: int, *, actor: Actor, clock: Clock 
 
 # ---------------------------------------------------------------- link codes
 
-def create_link_code(session: Session, person_id: int, *, actor: Actor, clock: Clock = SYSTEM_CLOCK) -> LinkCode:
-    """A one-time code (30 minutes) the person types in chat to link their account.
+def create_link_code(session: Session, person_id: int, *, actor: Actor,
+                     clock: Clock = SYSTEM_CLOCK) -> tuple[LinkCode, str]:
+    """A one-time code (30 minutes) the person types in chat to link their account: the row and
+    the code itself (shown this once; the register keeps only its sha256).
 
     The admin check is here; issuing (and redeeming) belongs to ``registry.accounts``.
     """
-    from registry.accounts import issue_link_code
+    from registry.accounts import code_digest, issue_link_code
 
     require_admin(session, actor, "ออกรหัสผูกบัญชี")
     issued = issue_link_code(session, person_id, actor=actor, clock=clock)
-    return session.execute(select(LinkCode).where(LinkCode.code == issued.code)).scalar_one()
+    return session.execute(select(LinkCode).where(LinkCode.code_hash == code_digest(issued.code))).scalar_one(), issued.code
 
 
 def list_link_codes(session: Session, *, person_id: int | None = None) -> list[LinkCode]:

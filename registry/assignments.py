@@ -164,12 +164,21 @@ def _answer(session: Session, assignment_id: int, action: str, *, actor: Actor, 
         letter.updated_at = now
     append_event(session, kind=f"assignment.{'acknowledged' if action == 'acknowledge' else 'returned'}",
                  entity="letter", entity_id=letter.id, actor=actor, at=now,
-                 data={"assignment_id": a.id, "reason": reason, "before": before, "after": letter.status})
+                 data={"assignment_id": a.id, "reason": reason, "before": before, "after": letter.status,
+                       **_acting(a, actor)})
     if a.created_by is not None and not letter.sandbox:  # practice (F5) sends no notices
         notify_person(session, a.created_by, kind=f"{action}_notice", at=now,
                       dedupe_key=f"{action}:{a.id}:{a.created_by}",
                       payload={"assignment_id": a.id, "letter_id": letter.id, "by": actor.person_id})
     return a
+
+
+def _acting(a: Assignment, actor: Actor) -> dict[str, int]:
+    """``acting_for``: whom the actor answered for, when it was not their own forward (รักษาราชการแทน;
+    ``may_answer`` has already checked a delegation is in force)."""
+    if actor.person_id is not None and a.person_id is not None and actor.person_id != a.person_id:
+        return {"acting_for": a.person_id}
+    return {}
 
 
 def close_letter(session: Session, letter_id: int, *, actor: Actor, note: str | None = None,

@@ -108,6 +108,13 @@ class Delegation(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     starts_at: Mapped[dt.datetime]
     ends_at: Mapped[dt.datetime]
+    # written by registry/delegation.py (older rows have none of these)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[dt.datetime | None]
+    ended_early_at: Mapped[dt.datetime | None]  # "end early": ends_at was moved to this moment
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    start_notified_at: Mapped[dt.datetime | None]  # the acting officer was told the period began
 
 
 class ApiToken(Base):
@@ -339,15 +346,28 @@ class ChatAccount(Base):
 
 
 class LinkCode(Base):
+    """A one-time code to link a chat: only the sha256 of the code is kept (it is a credential)."""
+
     __tablename__ = "link_codes"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
     used_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("chat_accounts.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class LinkFailure(Base):
+    """A wrong link code sent from a chat, kept a short while: the throttle counts them per chat."""
+
+    __tablename__ = "link_failures"
+    __table_args__ = (Index("ix_link_failures_chat", "channel", "external_id", "at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[dt.datetime]
 
 
 class ProcessedInbound(Base):

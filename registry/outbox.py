@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from registry.models import Assignment, ChatAccount, OutboxMessage
+from registry.models import Assignment, ChatAccount, Delegation, OutboxMessage
 
 PUSH_CHANNELS = ("line", "telegram", "web")
 BACKOFF_SECONDS = (5, 15, 60, 180, 600, 1800)
@@ -30,8 +30,28 @@ def notify_person(
     dedupe_key: str,
     at: dt.datetime,
     assignment_id: int | None = None,
+    route_acting: bool = True,
 ) -> int:
-    """Queue a notice to every linked chat account of the person; returns how many were queued."""
+    """Queue a notice to every linked chat account of the person; returns how many were queued.
+
+    While someone acts for the person (รักษาราชการแทน, a ``Delegation`` in force at *at*), the
+    acting officer's chats get it too, marked ``acting_for`` (the notice then says "แทน <name>")."""
+    queued = _to_accounts(session, person_id, kind=kind, payload=payload, dedupe_key=dedupe_key, at=at,
+                          assignment_id=assignment_id)
+    if route_acting:
+        delegates = session.execute(select(Delegation.delegate_id).where(
+            Delegation.principal_id == person_id, Delegation.starts_at <= at, Delegation.ends_at > at)
+            .order_by(Delegation.id)).scalars().all()
+        for delegate_id in dict.fromkeys(delegates):
+            if delegate_id != person_id:
+                queued += _to_accounts(session, delegate_id, kind=kind, payload={**payload, "acting_for": person_id},
+                                       dedupe_key=f"{dedupe_key}:acting:{delegate_id}", at=at,
+                                       assignment_id=assignment_id)
+    return queued
+
+
+def _to_accounts(session: Session, person_id: int, *, kind: str, payload: dict[str, Any], dedupe_key: str,
+                 at: dt.datetime, assignment_id: int | None) -> int:
     accounts = session.execute(
         select(ChatAccount).where(ChatAccount.person_id == person_id, ChatAccount.channel.in_(PUSH_CHANNELS))
     ).scalars().all()

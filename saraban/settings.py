@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     telegram_secret_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_mode: Literal["webhook", "polling"] = "webhook"
+    # for the link-code page: the deep link t.me/<username>?start=<code> (``saraban setup telegram`` prints it)
+    telegram_bot_username: str | None = None
+    line_basic_id: str | None = None  # e.g. @123abcde: the LINE add-friend link on the link-code page
     # A LINE event whose own timestamp is older than this is refused (a replayed delivery); keep it
     # well under the 7 days processed_inbound remembers keys for.
     line_event_max_age_hours: float = Field(default=24.0, gt=0, le=24 * 6)

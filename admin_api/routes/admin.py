@@ -183,8 +183,8 @@ def list_books(session: SessionDep, v: ViewerDep,
 @router.post("/link-codes", status_code=201, response_model=LinkCodeOut, tags=["link codes"])
 def create_link_code(body: LinkCodeIn, session: SessionDep, runtime: RuntimeDep, admin: CurrentAdmin) -> LinkCodeOut:
     """ออกรหัสผูกบัญชีแชต (ใช้ได้ครั้งเดียว ภายใน 30 นาที)."""
-    row = svc.create_link_code(session, body.person_id, actor=admin.actor, clock=runtime.clock)
-    return LinkCodeOut(id=row.id, person_id=row.person_id, code=row.code, expires_at=row.expires_at)
+    row, code = svc.create_link_code(session, body.person_id, actor=admin.actor, clock=runtime.clock)
+    return LinkCodeOut(id=row.id, person_id=row.person_id, code=code, expires_at=row.expires_at)
 
 
 @router.get("/link-codes", response_model=list[LinkCodeOut], tags=["link codes"])

@@ -52,6 +52,8 @@ PAGES = [
     ("reports", "/admin/reports", "รายงาน"),
     ("exports", "/admin/exports", "ส่งออก"),
     ("disposal", "/admin/disposal", "ทำลายหนังสือ"),
+    ("acting", "/admin/acting", "รักษาราชการแทน"),
+    ("link-codes", "/admin/link-codes", "รหัสผูกบัญชี"),
     ("process", "/process", "แผนผังขั้นตอน"),
     ("manual", "/manual", "คู่มือ"),
 ]
