@@ -66,6 +66,8 @@ def _render(session: Session, message: OutboxMessage, *, now: dt.datetime, base_
         from handlers.mail_drafts import render_notice
 
         return render_notice(session, message, now=now, base_url=base_url)
+    if kind == "sign_in_link":  # a one-time web sign-in link the person asked for (admin_api sign-in page)
+        return [say(str(p.get("text") or texts.NOTICE_GONE))]
     if kind == "training_reminder":  # a person added as new has not passed ฝึกใช้งาน yet
         return [say(texts.TRAINING["reminder"].format(n=p.get("reminder", 1), of=p.get("of", 3)),
                     quick=(Button(texts.TRAINING["start_button"], payloads.make("tr", "go"), "primary"),))]
