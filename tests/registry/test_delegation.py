@@ -206,19 +206,24 @@ def test_migration_hashes_the_plain_codes_already_issued(database_url, tmp_path)
     from registry.schema import alembic_config
     from tests.registry.test_migrations import _fresh_url
 
+    from alembic.script import ScriptDirectory
+
     engine = make_engine(_fresh_url(database_url, tmp_path))
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    # the revision just before this one, whatever the chain's numbering became
+    acting_rev = next(r for r in ScriptDirectory.from_config(cfg).walk_revisions() if r.revision.endswith("_acting"))
+    before = acting_rev.down_revision
     now = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0010_bootstrap_sessions")
+        command.upgrade(cfg, before)
         conn.execute(text("INSERT INTO people (id, name, clearance, active, is_demo, created_at) "
                           "VALUES (1, 'นายทดสอบ ระบบ', 'none', true, false, :now)"), {"now": now})
         conn.execute(text("INSERT INTO link_codes (id, code, person_id, created_at, expires_at) "
                           "VALUES (1, 'K7M4Q2XP', 1, :now, :later)"), {"now": now, "later": now + dt.timedelta(hours=1)})
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, acting_rev.revision)
         stored = conn.execute(text("SELECT * FROM link_codes")).mappings().one()
         assert "code" not in stored and stored["code_hash"] == hashlib.sha256(b"K7M4Q2XP").hexdigest()
     from sqlalchemy.orm import Session
@@ -230,6 +235,6 @@ def test_migration_hashes_the_plain_codes_already_issued(database_url, tmp_path)
         assert attempt.person is not None and attempt.person.id == 1
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0010_bootstrap_sessions")
+        command.downgrade(cfg, before)
         assert conn.execute(text("SELECT count(*) FROM link_codes")).scalar_one() == 0
     engine.dispose()
