@@ -65,7 +65,9 @@ class Principal:
     def may(self, capability: str) -> bool:
         """May the caller do *capability* (``registry.access.GRANTS``) anywhere? A gate for routes and
         menus; a question about one unit or letter goes through :meth:`viewer`."""
-        return self.person_id is None or access.granted_by(self.roles, capability)
+        if self.person_id is None:  # the bootstrap admin token (nothing else comes without a person)
+            return self.is_admin
+        return access.granted_by(self.roles, capability)
 
     def units_for(self, capability: str) -> list[int] | None:
         """The units where the caller's own roles grant *capability* (None: every unit, for overseers)."""
@@ -78,6 +80,8 @@ class Principal:
 
     def viewer(self, session: Session, at) -> access.Viewer:
         """The caller as the access rule sees them at *at* (units below, clearance, delegation)."""
+        if self.person_id is None and not self.is_admin:
+            return access.NOBODY
         return access.viewer(session, self.person_id, at)
 
 

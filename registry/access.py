@@ -383,24 +383,46 @@ def report_units(v: Viewer) -> frozenset[int] | None:
 
 # The registry services ask with the session and the actor (no viewer resolved): the same grants.
 
-def holds(session: Session, person_id: int, unit_id: int | None, capability: str) -> bool:
+def holds(session: Session, person_id: int, unit_id: int | None, capability: str,
+          at: dt.datetime | None = None) -> bool:
     """Does *person_id* hold a role granting *capability* in *unit_id* or a unit above it (or
-    anywhere, when *unit_id* is None)? Admins hold everything."""
+    anywhere, when *unit_id* is None)? Admins hold everything. With *at*, a role lent by a
+    delegation in force then (รักษาราชการแทน) counts too, as in :func:`viewer`."""
+    if _grants(session, roles_of(session, person_id), unit_id, capability):
+        return True  # the common case: the person's own roles (read with the chat account), no statement
+    if at is None:
+        return False
+    lent = _lent_roles(session, person_id, at)
+    return bool(lent) and _grants(session, lent, unit_id, capability)
+
+
+def _grants(session: Session, held: list[tuple[int, str]], unit_id: int | None, capability: str) -> bool:
     roles = GRANTS[capability]
-    held = roles_of(session, person_id)
     if any(role == "admin" or (role in roles and (unit_id is None or u == unit_id)) for u, role in held):
-        return True  # the common case (a clerk of this very unit) needs no walk up the tree
-    if unit_id is None:
+        return True  # a role in this very unit needs no walk up the tree
+    if unit_id is None or not any(role in roles for _, role in held):
         return False
     above = set(unit_ancestors(session, unit_id))
     return any(u in above and role in roles for u, role in held)
 
 
-def require(session: Session, actor: Actor, unit_id: int | None, capability: str, action_th: str) -> None:
-    """Refuse (PermissionDenied, in Thai) unless the actor may; the system (CLI, worker) always may."""
+def _lent_roles(session: Session, person_id: int, at: dt.datetime) -> list[tuple[int, str]]:
+    """The roles of whoever *person_id* acts for at *at* (within the delegation's unit if it names one)."""
+    lent = session.execute(select(Delegation.principal_id, Delegation.unit_id).where(
+        Delegation.delegate_id == person_id, Delegation.starts_at <= at, Delegation.ends_at > at)).all()
+    out: list[tuple[int, str]] = []
+    for principal, only in lent:
+        out += [(u, r) for u, r in roles_of(session, principal) if only is None or u == only]
+    return out
+
+
+def require(session: Session, actor: Actor, unit_id: int | None, capability: str, action_th: str,
+            at: dt.datetime | None = None) -> None:
+    """Refuse (PermissionDenied, in Thai) unless the actor may (with *at*: as an acting officer
+    too); the system (CLI, worker) always may."""
     if actor.person_id is None:
         return
-    if not holds(session, actor.person_id, unit_id, capability):
+    if not holds(session, actor.person_id, unit_id, capability, at):
         raise PermissionDenied(action_th)
 
 
@@ -411,7 +433,7 @@ def may_answer(session: Session, actor: Actor, assignment: Assignment, at: dt.da
     if assignment.person_id is not None:
         return assignment.person_id in acting_for(session, actor.person_id, at)
     if assignment.unit_id is not None:
-        return holds(session, actor.person_id, assignment.unit_id, ANSWER)
+        return holds(session, actor.person_id, assignment.unit_id, ANSWER, at)
     return False
 
 

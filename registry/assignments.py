@@ -49,7 +49,7 @@ def forward(session: Session, cmd: Forward, *, actor: Actor, clock: Clock = SYST
     now = clock.now()
     letter = get_letter(session, cmd.letter_id, lock=True)
     if not letter.sandbox:  # a trainee forwards their own practice letter (F5)
-        require(session, actor, letter.unit_id, MANAGE, "ส่งต่อหนังสือของหน่วยงานนี้")
+        require(session, actor, letter.unit_id, MANAGE, "ส่งต่อหนังสือของหน่วยงานนี้", now)
     t = transition(letter.status, "forward")
     purpose = choice("purpose", cmd.purpose, PURPOSES, "วัตถุประสงค์")
     instruction = clean_text("instruction", cmd.instruction)
@@ -190,7 +190,7 @@ def close_letter(session: Session, letter_id: int, *, actor: Actor, note: str | 
     if actor.person_id is not None:
         owners = {a.person_id for a in letter.assignments if a.role == "principal" and a.status == "acknowledged"}
         if actor.person_id not in owners:
-            require(session, actor, letter.unit_id, MANAGE, "ปิดเรื่องนี้")
+            require(session, actor, letter.unit_id, MANAGE, "ปิดเรื่องนี้", now)
     before = letter.status
     letter.status = t.target
     letter.closed_at = now
@@ -209,7 +209,7 @@ def cancel_letter(session: Session, letter_id: int, reason: str, *, actor: Actor
     now = clock.now()
     reason_text = clean_text("reason", reason, required=True)
     letter = get_letter(session, letter_id, lock=True)
-    require(session, actor, letter.unit_id, CANCEL, "ยกเลิกทะเบียนของหน่วยงานนี้")
+    require(session, actor, letter.unit_id, CANCEL, "ยกเลิกทะเบียนของหน่วยงานนี้", now)
     t = transition(letter.status, "cancel")
     before = letter.status
     letter.status = t.target

@@ -117,7 +117,7 @@ def add_attachment(session: Session, letter_id: int, stored: StoredFile, *, acto
     now = clock.now()
     letter = get_letter(session, letter_id)
     if actor.person_id is not None and not (
-        holds(session, actor.person_id, letter.unit_id, MANAGE)
+        holds(session, actor.person_id, letter.unit_id, MANAGE, now)
         or any(may_answer(session, actor, a, now) for a in letter.assignments if a.person_id is not None)
     ):
         raise PermissionDenied("แนบไฟล์กับหนังสือนี้")

@@ -49,7 +49,7 @@ def correct_letter(session: Session, letter_id: int, changes: Mapping[str, objec
     now = clock.now()
     reason_text = clean_text("reason", reason, required=True)
     letter = get_letter(session, letter_id, lock=True)
-    require(session, actor, letter.unit_id, MANAGE, "แก้ไขรายละเอียดหนังสือของหน่วยงานนี้")
+    require(session, actor, letter.unit_id, MANAGE, "แก้ไขรายละเอียดหนังสือของหน่วยงานนี้", now)
     if letter.status == "cancelled":
         raise InvalidInput("letter", "หนังสือนี้ถูกยกเลิกแล้ว จึงแก้ไขรายละเอียดไม่ได้")
     if letter.status in ("destroyed", "archived"):  # disposed of by a committee's verdict (registry/disposal.py)

@@ -104,7 +104,7 @@ def register_incoming(
 
     unit = unit_row(session, cmd.unit_id) if isinstance(cmd.unit_id, int) else get_unit(session, cmd.unit_id)
     if not cmd.sandbox:  # practice letters (F5 training) may be keyed by any member of the unit
-        require(session, actor, unit.id, MANAGE, "ลงรับหนังสือของหน่วยงานนี้")
+        require(session, actor, unit.id, MANAGE, "ลงรับหนังสือของหน่วยงานนี้", now)
     if not unit_is_valid(unit, received_at.date()):
         raise InvalidInput("unit", f"หน่วยงาน {unit.code} ไม่อยู่ในช่วงที่ใช้งานในวันที่ลงรับ")
     letter["unit_id"] = unit.id
@@ -134,7 +134,7 @@ def register_outgoing(
     """
     now = clock.now()
     unit = get_unit(session, cmd.unit_id)
-    require(session, actor, unit.id, MANAGE, "ออกเลขหนังสือส่งของหน่วยงานนี้")
+    require(session, actor, unit.id, MANAGE, "ออกเลขหนังสือส่งของหน่วยงานนี้", now)
     priority = choice("priority", cmd.priority, PRIORITIES, "ชั้นความเร็ว")
     secrecy = choice("secrecy", cmd.secrecy, SECRECY, "ชั้นความลับ", nullable=True)
     kind = choice("kind", cmd.kind, KINDS, "ชนิดของหนังสือ")

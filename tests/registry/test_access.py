@@ -140,6 +140,30 @@ def test_delegation_limited_to_a_unit_lends_only_that_unit(runtime, demo, world)
         assert not access.sees_unit(v, demo.unit("มท 0202")) and access.sees_unit(v, demo.unit("มท 0201.2"))
 
 
+def test_an_acting_officer_acts_as_well_as_sees(runtime, demo, world):
+    """The chat offers the acting officer [ส่งต่อ] (access.may_manage on the viewer); the registry
+    service behind it must agree (access.require with the time), and stop agreeing when the
+    delegation ends."""
+    from registry.errors import PermissionDenied
+
+    letters, viewers = world
+    kk, now = demo.unit("มท 0201"), runtime.clock.now()
+    with runtime.read() as s:
+        assert access.may_manage(access.viewer(s, viewers["acting_for_head"], now), kk)
+        assert access.holds(s, viewers["acting_for_head"], kk, access.MANAGE, now)
+        assert not access.holds(s, viewers["acting_for_head"], kk, access.MANAGE)  # without a time: own roles only
+        # the delegation for the owner ended yesterday: it lent her roles two days ago, not now
+        assert access.holds(s, viewers["acting_expired"], kk, access.ANSWER, now - dt.timedelta(days=2))
+        assert not access.holds(s, viewers["acting_expired"], kk, access.ANSWER, now)
+    with runtime.transaction() as s:
+        done = forward(s, Forward(letters["kk"], (Recipient(person_id=viewers["owner_uncleared"]),)),
+                       actor=Actor(viewers["acting_for_head"], "test"), clock=runtime.clock)
+    assert done.assignment_ids
+    with pytest.raises(PermissionDenied), runtime.transaction() as s:
+        forward(s, Forward(letters["child"], (Recipient(person_id=viewers["owner_uncleared"]),)),
+                actor=Actor(viewers["other_unit"], "test"), clock=runtime.clock)
+
+
 def test_withhold_is_the_secrecy_projection():
     values = {"id": 1, "ref_no": "มท 1/2", "subject": "ลับ", "sender": "ก", "priority": "urgent", "secrecy": "secret"}
     assert access.withhold(values, readable=True) == values
