@@ -250,16 +250,16 @@ def post_carry_out(list_id: ListId, runtime: RuntimeDep, principal: PrincipalDep
 
 
 @router.get("/letters/{letter_id}/records", response_model=RecordsOut, tags=["letters"])
-def get_records(letter_id: ListId, session: SessionDep, principal: PrincipalDep) -> RecordsOut:
+def get_records(letter_id: ListId, session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep) -> RecordsOut:
     """อายุการเก็บ การระงับการทำลาย และวันที่เข้าบัญชีหนังสือขอทำลายได้ของหนังสือ."""
-    return records_of(visible_letter(session, principal, letter_id))
+    return records_of(visible_letter(session, principal.viewer(session, runtime.clock.now()), letter_id))
 
 
 @router.put("/letters/{letter_id}/retention", response_model=RecordsOut, tags=["letters"])
 def put_retention(letter_id: ListId, body: RetentionIn, session: SessionDep, runtime: RuntimeDep,
                   principal: PrincipalDep) -> RecordsOut:
     """เปลี่ยนอายุการเก็บหนังสือ (1 ปี 5 ปี 10 ปี หรือเก็บตลอดไป) พร้อมเหตุผล."""
-    visible_letter(session, principal, letter_id)
+    visible_letter(session, principal.viewer(session, runtime.clock.now()), letter_id)
     return records_of(disposal.set_retention(session, letter_id, body.retention, body.reason, actor=principal.actor,
                                              clock=runtime.clock))
 
@@ -268,7 +268,7 @@ def put_retention(letter_id: ListId, body: RetentionIn, session: SessionDep, run
 def put_hold(letter_id: ListId, body: HoldIn, session: SessionDep, runtime: RuntimeDep,
              principal: PrincipalDep) -> RecordsOut:
     """ระงับการทำลาย (legal hold) หรือยกเลิกการระงับ พร้อมเหตุผล: หนังสือที่ระงับไว้ไม่เข้าบัญชีหนังสือขอทำลาย."""
-    visible_letter(session, principal, letter_id)
+    visible_letter(session, principal.viewer(session, runtime.clock.now()), letter_id)
     return records_of(disposal.set_legal_hold(session, letter_id, body.hold, body.reason, actor=principal.actor,
                                               clock=runtime.clock))
 
@@ -403,7 +403,7 @@ async def records_page(letter_id: ListId, request: Request, runtime: RuntimeDep)
     action = str(form.get("action") or "")
     try:
         with runtime.transaction() as s:
-            visible_letter(s, principal, letter_id)
+            visible_letter(s, principal.viewer(s, runtime.clock.now()), letter_id)
             reason = str(form.get("reason") or "")[:2000]
             if action == "retention":
                 disposal.set_retention(s, letter_id, str(form.get("retention") or ""), reason, actor=principal.actor,

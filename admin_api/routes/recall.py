@@ -27,4 +27,4 @@ def post_recall(assignment_id: Id, session: SessionDep, runtime: RuntimeDep, pri
     เจ้าของเรื่องที่ถูกเรียกคืนทำให้หนังสือกลับเป็น “ลงรับแล้ว” และส่งต่อใหม่ได้."""
     a = recall(session, assignment_id, actor=principal.actor, reason=body.reason if body else None,
                clock=runtime.clock)
-    return assignment_out(a)
+    return assignment_out(principal.viewer(session, runtime.clock.now()), a.letter, a)

@@ -21,7 +21,7 @@ from registry.events import Actor
 from registry.intake import register_incoming
 from registry.models import Attachment, Event, Letter
 from tests.admin_api.conftest import bearer
-from tests.web_forms import csrf_of
+from tests.web_forms import csrf_of, sign_in
 
 SYSTEM = Actor(None, "test")
 LONG_AGO = dt.datetime(2020, 6, 2, 3, 0, tzinfo=dt.UTC)
@@ -162,7 +162,7 @@ def test_api_round_trip_leaves_the_register_provable(client, demo, token, runtim
     assert books and all(b.ok for b in books)  # the destroyed letters' numbers still stand: no gaps
 
 def _as(client, value):
-    client.cookies.set("saraban_token", value)
+    sign_in(client, value)
     return client
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from registry import reports
 from registry.models import Event, TrainingProgress
+from tests.web_forms import sign_in
 
 ADMIN_COOKIE = "bootstrap-admin-token-for-tests"
 
@@ -21,7 +22,7 @@ def test_defaults_are_stated_and_level_5_needs_the_share(client, runtime, demo, 
     with runtime.transaction() as s:
         s.add(TrainingProgress(person_id=demo.person("clerk"), step="done", started_at=clock.now(),
                                completed_at=clock.now()))
-    client.cookies.set("saraban_token", ADMIN_COOKIE)
+    sign_in(client, ADMIN_COOKIE)
     html = client.get("/admin/reports").text
     assert "เกณฑ์: ผู้ใช้ผ่านการฝึกใช้งานอย่างน้อย 80%" in html
     assert 'id="misses-5"' in html and 'id="thresholds-form"' in html
@@ -29,7 +30,7 @@ def test_defaults_are_stated_and_level_5_needs_the_share(client, runtime, demo, 
 
 
 def test_an_admin_changes_a_threshold_with_an_event(client, runtime, demo):
-    client.cookies.set("saraban_token", ADMIN_COOKIE)
+    sign_in(client, ADMIN_COOKIE)
     form = {k: str(v) for k, v in reports.THRESHOLD_DEFAULTS.items()} | {"level5_trained_pct": "60", "level3_items": "30"}
     r = client.post("/admin/reports/thresholds", data=form, headers={"Origin": "http://testserver"},
                     follow_redirects=False)
@@ -51,7 +52,7 @@ def test_an_admin_changes_a_threshold_with_an_event(client, runtime, demo):
 
 
 def test_only_an_admin_may_change_them(client, runtime, demo, token):
-    client.cookies.set("saraban_token", token(demo.person("clerk")))
+    sign_in(client, token(demo.person("clerk")))
     form = {k: str(v) for k, v in reports.THRESHOLD_DEFAULTS.items()} | {"level5_trained_pct": "1"}
     r = client.post("/admin/reports/thresholds", data=form, headers={"Origin": "http://testserver"})
     assert "เฉพาะผู้ดูแลระบบ" in r.text
@@ -65,7 +66,7 @@ def test_the_evidence_pack_prints_the_thresholds(client, runtime, demo, clock, t
 
     with runtime.transaction() as s:
         reports.set_thresholds(s, {"level5_trained_pct": "75"}, actor=SYSTEM, clock=clock)
-    client.cookies.set("saraban_token", ADMIN_COOKIE)
+    sign_in(client, ADMIN_COOKIE)
     r = client.get("/admin/reports/evidence.pdf")
     assert r.status_code == 200
     pdf = tmp_path / "pack.pdf"

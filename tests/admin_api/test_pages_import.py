@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from registry.models import Event, Letter
+from tests.web_forms import sign_in
 
 ORIGIN = {"Origin": "http://testserver"}
 
@@ -18,7 +19,7 @@ def _counts(runtime):
 
 
 def test_a_file_that_is_not_a_register_is_refused_in_thai(client, demo, token, runtime):
-    client.cookies.set("saraban_token", token(demo.person("clerk")))
+    sign_in(client, token(demo.person("clerk")))
     unit = str(demo.unit("มท 0201"))
     before = _counts(runtime)
     r = client.post("/admin/import", data={"unit_id": unit, "book": "incoming", "year": "2569", "action": "check"},
@@ -35,7 +36,7 @@ def test_a_file_that_is_not_a_register_is_refused_in_thai(client, demo, token, r
 
 
 def test_only_those_who_keep_a_book_may_import(client, demo, token):
-    client.cookies.set("saraban_token", token(demo.person("owner")))
+    sign_in(client, token(demo.person("owner")))
     assert "ไม่มีสิทธิ์นำเข้าทะเบียน" in client.get("/admin/import").text
 
 
@@ -44,7 +45,7 @@ def test_next_number_never_below_an_issued_number(client, demo, token, runtime):
 
     register(runtime, demo.unit("มท 0201"))
     register(runtime, demo.unit("มท 0201"))
-    client.cookies.set("saraban_token", token(demo.person("clerk")))
+    sign_in(client, token(demo.person("clerk")))
     form = {"unit_id": str(demo.unit("มท 0201")), "book": "incoming", "year": "2569", "next_number": "2",
             "reason": "ทดสอบ"}
     r = client.post("/admin/import/next-number", data=form, headers=ORIGIN)

@@ -14,11 +14,11 @@ from registry.models import Attachment, Letter
 from scan import ocr, specimens
 from tests.admin_api.conftest import events_of
 from tests.scan.letters import compact, letter
-from tests.web_forms import csrf_of
+from tests.web_forms import csrf_of, sign_in
 
 
 def _clerk(client, token, demo):
-    client.cookies.set("saraban_token", token(demo.person("clerk")))
+    sign_in(client, token(demo.person("clerk")))
     return client
 
 

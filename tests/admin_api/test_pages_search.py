@@ -9,6 +9,7 @@ import html as htmllib
 import re
 
 from tests.admin_api.conftest import ADMIN, ADMIN_TOKEN, register
+from tests.web_forms import sign_in
 
 STH = "ขอความร่วมมือรายงานผลการเบิกจ่ายเงินอุดหนุน"
 CGD = "ซักซ้อมแนวทางการเบิกจ่ายเงินงบประมาณ"
@@ -34,7 +35,7 @@ def _subjects(html: str) -> set[str]:
 
 def test_the_page_finds_what_clerks_type(client, runtime, demo, clock):
     _letters(runtime, demo, clock)
-    client.cookies.set("saraban_token", ADMIN_TOKEN)
+    sign_in(client, ADMIN_TOKEN)
     assert _subjects(client.get("/admin/letters", params={"q": "สถ"}).text) == {STH}
     assert _subjects(client.get("/admin/letters", params={"q": "บัญชีกลาง"}).text) == {CGD}
     assert _subjects(client.get("/admin/letters", params={"q": "มท ๐๘๐๘.๒"}).text) == {STH}
@@ -43,7 +44,7 @@ def test_the_page_finds_what_clerks_type(client, runtime, demo, clock):
 
 def test_the_page_filters_by_registered_and_letter_date_in_buddhist_years(client, runtime, demo, clock):
     _letters(runtime, demo, clock)
-    client.cookies.set("saraban_token", ADMIN_TOKEN)
+    sign_in(client, ADMIN_TOKEN)
     html = client.get("/admin/letters", params={"lfrom": "1/2/2569", "lto": "28 ก.พ. 69"}).text
     assert _subjects(html) == {STH, CGD}
     assert 'value="1/2/2569"' in html and 'value="28 ก.พ. 69"' in html
@@ -63,7 +64,7 @@ def test_the_page_filters_by_registered_and_letter_date_in_buddhist_years(client
 
 def test_an_empty_result_names_the_filters_that_are_on_and_offers_to_clear_them(client, runtime, demo, clock):
     _letters(runtime, demo, clock)
-    client.cookies.set("saraban_token", ADMIN_TOKEN)
+    sign_in(client, ADMIN_TOKEN)
     html = client.get("/admin/letters", params={"q": "บัญชีกลาง", "lfrom": "1/1/2569", "lto": "31/1/2569",
                                                 "status": "registered"}).text
     assert _subjects(html) == set()
@@ -79,7 +80,7 @@ def test_an_empty_result_names_the_filters_that_are_on_and_offers_to_clear_them(
     clear = re.search(r'id="clear-filters"', hint) and re.search(r'<a href="([^"]+)" id="clear-filters"', hint).group(1)
     assert _subjects(client.get(htmllib.unescape(clear)).text) == {STH, CGD, OTHER}
     # no filter, nothing registered: no hint to clear anything
-    client.cookies.set("saraban_token", ADMIN_TOKEN)
+    sign_in(client, ADMIN_TOKEN)
     empty = client.get("/admin/letters", params={"direction": "circular"}).text
     assert "ไม่พบหนังสือค่ะ" in empty and "clear-filters" not in empty
 

@@ -33,7 +33,8 @@ def test_the_sender_recalls_on_the_letter_page_and_forwards_again(client, demo, 
     r = _post(head, f"/admin/letters/{letter}/act", head_page, {"action": "recall", "assignment_id": str(aid)})
     assert r.status_code == 409 and "ไม่มีสิทธิ์" in r.text
 
-    clerk = _as(client, token(clerk_id))
+    clerk = _as(client, token(clerk_id))  # a new session: its page carries its own CSRF token
+    page = clerk.get(f"/admin/letters/{letter}").text
     r = _post(clerk, f"/admin/letters/{letter}/act", page, {"action": "recall", "assignment_id": str(aid)})
     assert r.status_code == 303
     page = clerk.get(f"/admin/letters/{letter}").text

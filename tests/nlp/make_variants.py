@@ -547,6 +547,11 @@ COMMAND_CASES = [
     ("เชื่อมบัญชี K7Q2ZP", {"intent": "link_account", "code": "K7Q2ZP"}),
     ("ผูกบัญชีรหัส 482913 ครับ", {"intent": "link_account", "code": "482913"}),
     ("/link 482913", {"intent": "link_account", "code": "482913"}),
+    # web_signin
+    ("เข้าเว็บ", {"intent": "web_signin"}),
+    ("ขอลิงก์เข้าเว็บค่ะ", {"intent": "web_signin"}),
+    ("ขอเข้าสู่ระบบเว็บหน่อยครับ", {"intent": "web_signin"}),
+    ("ลิงค์เข้าเว็บ", {"intent": "web_signin"}),
     # audit_sample
     ("สุ่มตรวจ กองกลาง 20", {"intent": "audit_sample", "unit": "กองกลาง", "sample_size": 20}),
     ("สุ่มตรวจ 20 เรื่อง กองคลัง", {"intent": "audit_sample", "unit": "กองคลัง", "sample_size": 20}),

@@ -114,5 +114,7 @@ def test_a_new_person_is_flagged_reminded_until_trained_and_on_the_roster(runtim
         assert (row.step, row.score) == ("done", round(100 * 8 / 9))
         level5 = indicator_evidence(s, period_from=now.date(), period_to=now.date(), flowchart_url=None,
                                     manual_url=None, manual_chars=0)[4]
-        assert level5.met and level5.figures["trained"] == 1 and level5.figures["average_score"] == 89
+        # 1 of 12 active people trained: below the default share the level asks for (80 %), named with its figures
+        assert not level5.met and "80%" in level5.threshold
+        assert level5.figures["trained"] == 1 and level5.figures["average_score"] == 89
         assert s.get(Person, new_id).training_due_at == now
