@@ -54,3 +54,23 @@ def test_candidates_are_one_edit_away_and_never_drop_a_letter_read():
     assert "ปองกน" in found  # ป้องกัน
     assert all(len(k) >= len("ปองมน") for k in found)
     assert all(d <= 1.0 for d in found.values())
+
+
+def _doubtful(subject: str) -> tuple[str, ...]:
+    import datetime as dt
+
+    from nlp.parse import parse_message
+    from scan import layout, reader
+    from scan.boxes import Segment, Word
+
+    seg = Segment((Word(f"เรื่อง {subject}", 100, 500, 1400, 540, 96.0, (1, 1, 1)),))
+    header = layout.Header(ref_no="มท 0808.2/ว 1095", sender="กรมการปกครอง", date="9 มกราคม 2569",
+                           subject=subject, segments={"subject": [seg]})  # fmt: skip
+    letter = parse_message(header.as_text(), today=dt.date(2026, 1, 12))
+    return reader.doubtful_fields("ocr", header, letter, [seg], dt.date(2026, 1, 12))
+
+
+def test_ocr_subject_with_thai_digits_is_doubtful():
+    # the model has no ๔ ๖ ๗ ๘ ๙: พ.ศ. ๒๕๖๘ comes out ๒๕๒๐๕, so the subject is for the officer to confirm
+    assert "subject" in _doubtful("แจ้งผลการพิจารณา ประจำปีงบประมาณ พ.ศ. ๒๕๒๐๕")
+    assert "subject" not in _doubtful("แจ้งผลการพิจารณา ประจำปีงบประมาณ พ.ศ. 2568")
