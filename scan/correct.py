@@ -9,7 +9,7 @@ removed, as in :mod:`scan.spelling`):
 
 * the words: PyThaiNLP's bundled dictionary plus ``data/subject_words.txt`` (the words of real
   letter subjects, see :mod:`scan.build_lexicon`); their prior is the Thai National Corpus
-  frequency (bundled), the lexicon's words given at least :data:`DOMAIN_FLOOR`;
+  frequency (bundled) mixed with the lexicon's counts (weight :data:`DOMAIN_WEIGHT`);
 * the channel: edit distance on the bare forms where a swap between letters Tesseract confuses
   (same shape, see :data:`CONFUSABLE`) and a dropped leading vowel cost less than other edits,
   and a letter OCR would have added costs more (Tesseract drops letters, it seldom invents one);
@@ -34,7 +34,10 @@ OOV_NATS = 14.0  # a letter read as no word at all (names, abbreviations)
 LONE_NATS = 6.0  # extra for a lone consonant as a word (OCR's leftover of a lost letter)
 RARE = 200  # a word seen fewer times than this in the TNC is suspect
 SPLIT_NATS = 2.5  # extra for a word of one or two letters beside a space OCR put between Thai letters
-DOMAIN_FLOOR = 200  # the least frequency of a word of official subjects
+LOST_FIRST = 0.5  # Tesseract often loses the first letter of a line: half an edit
+DOMAIN_FLOOR = 200
+DOMAIN_WEIGHT = 0.2
+MARKS_RATIO = 20  # a word as read gives way to a spelling with other marks this many times more frequent  # share of the subject lexicon in the word prior  # the least frequency of a word of official subjects
 MAX_WORD = 16  # longest bare word tried
 _THAI = re.compile(r"[ก-๛]")
 _THAI_RUN = re.compile(r"[ก-ฺเ-๎]+")
@@ -76,16 +79,21 @@ def _model():
     by_key, freq, _trie, words_set = _lexicon()
     by_key = {k: list(v) for k, v in by_key.items()}
     freq = dict(freq)
+    total = max(1, sum(freq.values()))
     if DATA.exists():
+        domain = {}
         for line in DATA.read_text(encoding="utf-8").splitlines():
-            if not line or line.startswith("#"):
-                continue
-            word = line.split("\t")[0]
-            freq[word] = max(freq.get(word, 0), DOMAIN_FLOOR)
+            if line and not line.startswith("#"):
+                word, _, count = line.partition("\t")
+                domain[word] = int(count or 1)
+        n_domain = max(1, sum(domain.values()))
+        for word, count in domain.items():
+            # P(word) = (1 - w) P_TNC + w P_subjects: the words of official subjects are likelier here
+            mixed = (1 - DOMAIN_WEIGHT) * freq.get(word, 0) + DOMAIN_WEIGHT * total * count / n_domain
+            freq[word] = max(mixed, DOMAIN_FLOOR)
             forms = by_key.setdefault(bare(word), [])
             if word not in forms:
                 forms.append(word)
-    total = max(1, sum(freq.values()))
     deletes: dict[str, set[str]] = {}
     for key in by_key:
         if 2 <= len(key) <= MAX_WORD:
@@ -113,10 +121,14 @@ def candidates(q: str) -> dict[str, float]:
     keys = set(deletes.get(q, ()))  # the page had one letter more
     for i in range(len(q)):
         keys.update(deletes.get(q[:i] + q[i + 1 :], ()))  # one letter swapped
+    if len(q) >= 5:  # a long piece may carry a letter the page did not have (a speck read as one)
+        for i in range(len(q)):
+            if q[:i] + q[i + 1 :] in by_key:
+                keys.add(q[:i] + q[i + 1 :])
     keys.discard(q)
     for k in keys:
         dist = distance(q, k)
-        if dist <= 1.0:
+        if dist <= ADDED_COST:
             out[k] = dist
     return out
 
@@ -140,7 +152,10 @@ def _suspect(chunk_bare: str, spaces: set[int]) -> list[bool]:
         rare = not forms or max(freq.get(w, 0) for w in forms) < RARE or (e - s == 1 and key not in _LONE_OK)
         near_space = (s in spaces and s != 0) or e in spaces
         if rare or near_space:
-            for i in range(s, e):
+            # a misread letter also misleads the cut into words: the neighbours are suspect too
+            lo = spans[n - 1][0] if n > 0 else s
+            hi = spans[n + 1][1] if n + 1 < len(spans) else e
+            for i in range(lo, hi):
                 sus[i] = True
     return sus
 
@@ -166,16 +181,20 @@ def _viterbi(key: str, sus: list[bool], spaces: set[int] = frozenset()) -> list[
             opts: list[tuple[float, str | None, float]] = []
             if q in by_key:
                 opts.append((_key_cost(q)[0], None, 0.0))
+            elif q in _LONE_OK:  # ณ (at), ฯ, ๆ: words of one sign
+                opts.append((_word_cost(q, freq, total), None, 0.0))
             elif e == s + 1:
                 opts.append((OOV_NATS, None, 0.0))
             if any(sus[s:e]):
                 for k, dist in candidates(q).items():
+                    if s == 0 and k[1:] == q:  # the first letter of the subject's line, lost
+                        dist = min(dist, LOST_FIRST)
                     opts.append((_key_cost(k)[0] + EDIT_NATS * dist, k, dist))
             for cost, k, dist in opts:
                 word = k if k is not None else q
                 if len(word) == 1 and word not in _LONE_OK:
                     cost += LONE_NATS
-                if len(word) <= 2 and ((s in spaces and s != 0) or e in spaces):
+                if len(word) <= 2 and word not in _LONE_OK and ((s in spaces and s != 0) or e in spaces):
                     cost += SPLIT_NATS
                 if base + cost < best[e][0]:
                     best[e] = (base + cost, s, k, dist)
@@ -203,12 +222,12 @@ def _fix(chunk: str, spaces: frozenset[int]) -> str:
         read = chunk[start:end]
         if s in bare_spaces and s != 0:
             out.append(" ")  # a space OCR saw between two words is kept; one inside a word is not
-        if k is None:
-            out.append(read)
-        else:
-            from rapidfuzz.distance import Levenshtein
-
-            out.append(min(by_key[k], key=lambda w: (Levenshtein.distance(w, read), -freq.get(w, 0))))
+        forms = by_key.get(k if k is not None else key[s:e], [])
+        likeliest = max(forms, key=lambda w: freq.get(w, 0)) if forms else read
+        if k is None and (not forms or freq.get(read, 0) * MARKS_RATIO >= freq.get(likeliest, 0)):
+            out.append(read)  # as read: a word, or no word at all (a name, a letter)
+        else:  # another word, or one with other marks far likelier (OCR's marks are unreliable)
+            out.append(likeliest)
     return "".join(out)
 
 
@@ -233,3 +252,16 @@ def correct(text: str | None) -> str | None:
         out.append(_fix(run, frozenset(spaces)))
         i += 1
     return "".join(out)
+
+
+def suspect_letters(text: str | None) -> int:
+    """How many Thai letters of *text* are in no word or a rare one: the lower, the likelier the
+    reading (used to choose between two readings of one line)."""
+    if not text:
+        return 0
+    n = 0
+    for run in _THAI_RUN.findall(text):
+        key = bare(run)
+        if key:
+            n += sum(_suspect(key, set()))
+    return n
