@@ -14,9 +14,10 @@ removed, as in :mod:`scan.spelling`):
   (same shape, see :data:`CONFUSABLE`) and a dropped leading vowel cost less than other edits,
   and a letter OCR would have added costs more (Tesseract drops letters, it seldom invents one);
 * the reading: the cheapest cut of the text into words (Viterbi), each word costing
-  ``-log P(word) + EDIT_NATS × distance``; a word may differ from the text as read (distance 1)
-  only where the reading is suspect — a piece that is no word or a rare one, a lone letter, or
-  the two sides of a space OCR put between Thai letters. Right text is left as it was read.
+  ``-log P(word) + EDIT_NATS × distance``; a word may differ from the text as read (one edit; in
+  a piece of five letters or more also one letter too many) only where the reading is suspect —
+  a piece that is no word or a rare one, a lone letter, the two sides of a space OCR put between
+  Thai letters, and their neighbours. Right text is left as it was read.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ LONE_NATS = 6.0  # extra for a lone consonant as a word (OCR's leftover of a los
 RARE = 200  # a word seen fewer times than this in the TNC is suspect
 SPLIT_NATS = 2.5  # extra for a word of one or two letters beside a space OCR put between Thai letters
 LOST_FIRST = 0.5  # Tesseract often loses the first letter of a line: half an edit
-DOMAIN_FLOOR = 200
-DOMAIN_WEIGHT = 0.2
-MARKS_RATIO = 20  # a word as read gives way to a spelling with other marks this many times more frequent  # share of the subject lexicon in the word prior  # the least frequency of a word of official subjects
+DOMAIN_FLOOR = 200  # the least frequency of a word of official subjects
+DOMAIN_WEIGHT = 0.2  # share of the subject lexicon in the word prior
+MARKS_RATIO = 20  # a word as read gives way to a spelling with other marks this many times more frequent
 MAX_WORD = 16  # longest bare word tried
 _THAI = re.compile(r"[ก-๛]")
 _THAI_RUN = re.compile(r"[ก-ฺเ-๎]+")
@@ -253,15 +254,3 @@ def correct(text: str | None) -> str | None:
         i += 1
     return "".join(out)
 
-
-def suspect_letters(text: str | None) -> int:
-    """How many Thai letters of *text* are in no word or a rare one: the lower, the likelier the
-    reading (used to choose between two readings of one line)."""
-    if not text:
-        return 0
-    n = 0
-    for run in _THAI_RUN.findall(text):
-        key = bare(run)
-        if key:
-            n += sum(_suspect(key, set()))
-    return n
