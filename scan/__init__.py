@@ -17,7 +17,9 @@ __all__ = ["ScanError", "ScanResult", "Verdict", "check", "read", "read_path", "
 
 def warm_up() -> None:
     """Load the Thai dictionary and word frequencies OCR'd text is mended with (about 2-3 s once per
-    process), so a server pays it at start rather than on the first photo."""
+    process, and about 1.5 s more for the subject corrector's index), so a server pays it at start
+    rather than on the first photo."""
+    from scan.correct import correct
     from scan.spelling import restore_marks
 
-    restore_marks("ทดสอบ")
+    correct(restore_marks("ทดสอบ"))

@@ -148,12 +148,15 @@ def _read_image(gray, mime: str, today, *, pages: int) -> ScanResult:
 def _result(source: str, segs: list[Segment], width: float, confidence: float, mime: str, today, pages: int) -> ScanResult:
     header = layout.read(segs, width)
     if source == "ocr":
+        from scan.correct import correct
         from scan.spelling import restore_marks
 
         for name in ("sender", "subject", "addressee"):
             value = getattr(header, name)
             if value:
                 setattr(header, name, restore_marks(value))
+        if header.subject:  # whole letters misread in the subject: the word-level correction
+            header.subject = correct(header.subject)
     text = layout.page_text(segs)
     if header.found_layout:
         header_text = header.as_text()
@@ -190,6 +193,12 @@ def doubtful_fields(source: str, header: layout.Header, letter: ParseResult, seg
             used = header.segments.get(f, [])
             if used and min(s.conf for s in used) < MIN_CONF_TEXT:
                 out.append(f)
+        # a number in Thai digits in the subject (พ.ศ. ๒๕๖๘, ครั้งที่ ๒/๒๕๖๗): the model cannot read
+        # ๔ ๖ ๗ ๘ ๙, so the subject is shown for the officer to confirm, never silently wrong
+        if _THAI_DIGIT.search(str(letter.value("subject") or "")) or any(
+            _THAI_DIGIT.search(s.text) for s in header.segments.get("subject", [])
+        ):
+            out.append("subject")
         ref = letter.value("ref_no")
         if ref is not None:
             m = find_strict(str(ref))
