@@ -237,20 +237,8 @@ def correct(text: str | None) -> str | None:
     Latin and punctuation unchanged, spaces between words kept."""
     if not text or not _THAI.search(text):
         return text
-    parts = re.split(r"(\s+)", text)
-    out, i = [], 0
-    while i < len(parts):
-        run = parts[i]
-        if not _THAI_RUN.fullmatch(run):
-            out.append(run)
-            i += 1
-            continue
-        spaces = []
-        while i + 2 < len(parts) and parts[i + 1] == " " and _THAI_RUN.fullmatch(parts[i + 2]):
-            spaces.append(len(run))
-            run += parts[i + 2]
-            i += 2
-        out.append(_fix(run, frozenset(spaces)))
-        i += 1
-    return "".join(out)
+    from scan.spelling import mend_runs
+
+    return mend_runs(text, _fix, is_run=lambda r: bool(_THAI_RUN.fullmatch(r)),
+                     joins=lambda _left, right: bool(_THAI_RUN.fullmatch(right)))
 

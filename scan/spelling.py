@@ -104,25 +104,34 @@ def _likelier_as_read(read: str, best: str, words_set, freq) -> bool:
     return as_read > math.log((freq.get(best, 0) + 1) / total)
 
 
+def mend_runs(text: str, fix, *, is_run, joins) -> str:
+    """*text* with each run of Thai passed through ``fix(run, spaces)``; other pieces (digits, Latin,
+    whitespace) unchanged. A single space between two pieces for which ``joins(left, right)`` holds
+    is taken into the run (its position in ``spaces``), so a word OCR split in two can be mended;
+    *fix* puts the spaces it keeps back. Shared by the mark restorer and the word corrector."""
+    parts = re.split(r"(\s+)", text)
+    out, i = [], 0
+    while i < len(parts):
+        run = parts[i]
+        if not is_run(run):
+            out.append(run)
+            i += 1
+            continue
+        spaces = []
+        while i + 2 < len(parts) and parts[i + 1] == " " and joins(run, parts[i + 2]):
+            spaces.append(len(run))
+            run += parts[i + 2]
+            i += 2
+        out.append(fix(run, frozenset(spaces)))
+        i += 1
+    return "".join(out)
+
+
 def restore_marks(text: str) -> str:
     """*text* with the marks of dictionary words put right; digits and names unchanged, spaces
     between words kept."""
     if not text or not _THAI.search(text):
         return text
-    parts = re.split(r"(\s+)", text)
-    out, i = [], 0
-    while i < len(parts):
-        run = parts[i]
-        if not _THAI.search(run):
-            out.append(run)
-            i += 1
-            continue
-        spaces = []
-        # Thai on both sides of one space: one run, so a word OCR split in two can be mended
-        while i + 2 < len(parts) and parts[i + 1] == " " and _THAI_LETTER.match(run[-1]) and _THAI_LETTER.match(parts[i + 2][:1]):
-            spaces.append(len(run))
-            run += parts[i + 2]
-            i += 2
-        out.append(_fix(run, frozenset(spaces)))
-        i += 1
-    return "".join(out)
+    # Thai on both sides of one space: one run, so a word OCR split in two can be mended
+    return mend_runs(text, _fix, is_run=lambda r: bool(_THAI.search(r)),
+                     joins=lambda left, right: bool(_THAI_LETTER.match(left[-1]) and _THAI_LETTER.match(right[:1])))
