@@ -71,14 +71,15 @@ def load(engine, n: int) -> float:
                   {"units": UNITS, "now": START})
         c.execute(text("""
             INSERT INTO letters (id, unit_id, direction, kind, ref_no, ref_no_norm, letter_date, sender, addressee,
-                                 subject, priority, retention, status, sandbox, search_text, created_at, updated_at)
+                                 subject, priority, retention, status, sandbox, legal_hold, search_text, created_at,
+                                 updated_at)
             SELECT g, 1 + g % :units, 'incoming', 'external',
                    CASE WHEN g % 50 = 0 THEN NULL ELSE 'มท 0808.2/ว ' || g END,
                    CASE WHEN g % 50 = 0 THEN NULL ELSE 'มท0808.2/ว' || g END,
                    DATE '2026-01-01' + (g * :step / 86400)::int, 'กรมส่งเสริมการปกครองท้องถิ่น', 'ปลัดกระทรวงมหาดไทย',
                    'เรื่องทดสอบที่ ' || g, CASE WHEN g % 9 = 0 THEN 'urgent' ELSE 'normal' END, '10y',
                    CASE WHEN g % 10 = 0 THEN 'registered' WHEN g % 10 = 1 THEN 'forwarded' ELSE 'acknowledged' END,
-                   false, '', :start + g * make_interval(secs => :step), :start + g * make_interval(secs => :step)
+                   false, false, '', :start + g * make_interval(secs => :step), :start + g * make_interval(secs => :step)
             FROM generate_series(1, :n) g"""), {"units": UNITS, "n": n, "step": step, "start": START})
         c.execute(text("""
             INSERT INTO registrations (id, book_id, number, letter_id, received_at, created_at)
