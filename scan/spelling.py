@@ -18,6 +18,9 @@ import unicodedata
 
 _THAI = re.compile(r"[ก-๛]")
 _THAI_LETTER = re.compile(r"[ก-ฺเ-๎]")
+# Words written alone between spaces that the dictionary lacks: ``เข้าร่วม ณ ห้อง`` must not be
+# read as one run (it became ``เข้ารั่วมณี``).
+STANDALONE = frozenset({"ณ", "ฯ", "ๆ", "ฯลฯ"})
 _THAI_WORD = re.compile(r"[ก-ฺเ-๎]+")
 
 
@@ -107,6 +110,7 @@ def _likelier_as_read(read: str, best: str, words_set, freq) -> bool:
 def mend_runs(text: str, fix, *, is_run, joins) -> str:
     """*text* with each run of Thai passed through ``fix(run, spaces)``; other pieces (digits, Latin,
     whitespace) unchanged. A single space between two pieces for which ``joins(left, right)`` holds
+    (the piece before the space and the one after)
     is taken into the run (its position in ``spaces``), so a word OCR split in two can be mended;
     *fix* puts the spaces it keeps back. Shared by the mark restorer and the word corrector."""
     parts = re.split(r"(\s+)", text)
@@ -117,10 +121,11 @@ def mend_runs(text: str, fix, *, is_run, joins) -> str:
             out.append(run)
             i += 1
             continue
-        spaces = []
-        while i + 2 < len(parts) and parts[i + 1] == " " and joins(run, parts[i + 2]):
+        spaces, last = [], run
+        while i + 2 < len(parts) and parts[i + 1] == " " and joins(last, parts[i + 2]):
             spaces.append(len(run))
-            run += parts[i + 2]
+            last = parts[i + 2]
+            run += last
             i += 2
         out.append(fix(run, frozenset(spaces)))
         i += 1
@@ -132,6 +137,8 @@ def restore_marks(text: str) -> str:
     between words kept."""
     if not text or not _THAI.search(text):
         return text
-    # Thai on both sides of one space: one run, so a word OCR split in two can be mended
+    # Thai on both sides of one space: one run, so a word OCR split in two can be mended; but a
+    # word official Thai writes between spaces (ณ, ฯ, ๆ; not in the dictionary) stays apart.
     return mend_runs(text, _fix, is_run=lambda r: bool(_THAI.search(r)),
-                     joins=lambda left, right: bool(_THAI_LETTER.match(left[-1]) and _THAI_LETTER.match(right[:1])))
+                     joins=lambda left, right: bool(_THAI_LETTER.match(left[-1]) and _THAI_LETTER.match(right[:1]))
+                     and left not in STANDALONE and right not in STANDALONE)

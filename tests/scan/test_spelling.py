@@ -25,7 +25,9 @@ def test_marks_put_back(read, right):
 
 @pytest.mark.parametrize(
     "text",
-    ["สำนักงานปลัดกระทรวงมหาดไทย", "นายอำเภอทุกอำเภอ", "พ.ศ. 2568 ครั้งที่ 2/2567", "มท 0808.2/ว 1095", ""],
+    ["สำนักงานปลัดกระทรวงมหาดไทย", "นายอำเภอทุกอำเภอ", "พ.ศ. 2568 ครั้งที่ 2/2567", "มท 0808.2/ว 1095", "",
+     # ณ, ฯ, ๆ stand alone between spaces and are no dictionary word: not glued to their neighbours
+     "ขอเชิญเข้าร่วม ณ ห้องประชุม", "ประชุม ณ ศาลากลางจังหวัด", "กรุงเทพ ฯ", "ต่าง ๆ"],
 )
 def test_right_text_unchanged(text):
     assert restore_marks(text) == text
