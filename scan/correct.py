@@ -232,13 +232,23 @@ def _fix(chunk: str, spaces: frozenset[int]) -> str:
     return "".join(out)
 
 
+# "ครั้งที่ 2/2567" (a meeting's number / its พ.ศ. year) is common in subjects, and Tesseract often
+# reads its thin slash as a digit: "ครั้งที่ 222567". Only a run that cannot be a number on its own
+# (a count, then one more digit, then 25xx) is mended; "ครั้งที่ 12567" is left as read.
+_SESSION = re.compile(r"(ครั้งที่\s*)(\d{1,3}?)[0-9](25\d\d)(?![\d/])")
+
+
+def mend_session_numbers(text: str) -> str:
+    return _SESSION.sub(r"\1\2/\3", text)
+
+
 def correct(text: str | None) -> str | None:
     """*text* (an OCR'd subject, marks already put back) with misread words replaced; digits,
-    Latin and punctuation unchanged, spaces between words kept."""
+    Latin and punctuation unchanged (but a meeting's number/year mended), spaces between words kept."""
     if not text or not _THAI.search(text):
         return text
     from scan.spelling import mend_runs
 
-    return mend_runs(text, _fix, is_run=lambda r: bool(_THAI_RUN.fullmatch(r)),
-                     joins=lambda _left, right: bool(_THAI_RUN.fullmatch(right)))
+    return mend_session_numbers(mend_runs(text, _fix, is_run=lambda r: bool(_THAI_RUN.fullmatch(r)),
+                                          joins=lambda _left, right: bool(_THAI_RUN.fullmatch(right))))
 

@@ -82,3 +82,16 @@ def test_ocr_subject_with_thai_digits_is_doubtful():
     # the model has no ๔ ๖ ๗ ๘ ๙: พ.ศ. ๒๕๖๘ comes out ๒๕๒๐๕, so the subject is for the officer to confirm
     assert "subject" in _doubtful("แจ้งผลการพิจารณา ประจำปีงบประมาณ พ.ศ. ๒๕๒๐๕")
     assert "subject" not in _doubtful("แจ้งผลการพิจารณา ประจำปีงบประมาณ พ.ศ. 2568")
+
+
+@pytest.mark.parametrize(("read", "right"), [
+    ("ครั้งที่ 222567", "ครั้งที่ 2/2567"),  # the slash read as a digit
+    ("ครั้งที่ 1222567", "ครั้งที่ 12/2567"),
+    ("ครั้งที่ 2/2567", "ครั้งที่ 2/2567"),  # read right: unchanged
+    ("ครั้งที่ 12567", "ครั้งที่ 12567"),  # could be a number on its own: left as read
+    ("ประชุม 222567", "ประชุม 222567"),  # not a meeting's number
+])
+def test_a_meetings_number_and_year_get_their_slash_back(read, right):
+    from scan.correct import mend_session_numbers
+
+    assert mend_session_numbers(read) == right
