@@ -107,13 +107,21 @@ class Channels:
             await self.telegram.stop()
 
 
+READER_READY = "page reader warmed up"  # logged once the background warm-up is done
+
+
 def _warm_up_reader() -> None:
+    import time
+
+    started = time.perf_counter()
     try:
         import scan
 
         scan.warm_up()
     except Exception:  # noqa: BLE001 - only a head start: the first photo pays it instead
         log.warning("warming up the page reader failed", exc_info=True)
+        return
+    log.info("%s in %.1f s", READER_READY, time.perf_counter() - started)
 
 
 def build_channels(runtime: Runtime, settings: Settings) -> Channels:

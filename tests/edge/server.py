@@ -64,8 +64,10 @@ def server_database(database_url: str, tmp_path: Path, name: str) -> str:
 
 
 @contextmanager
-def saraban_serve(database_url: str, tmp_path: Path, *, demo: bool = False, env: dict[str, str] | None = None
-                  ) -> Iterator[Server]:
+def saraban_serve(database_url: str, tmp_path: Path, *, demo: bool = False, env: dict[str, str] | None = None,
+                  settled: bool = False) -> Iterator[Server]:
+    """A ``saraban serve`` in its own process. *settled*: also wait until its background start-up
+    work (the page reader's warm-up, when a channel reads photos) is done, so memory stands still."""
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SARABAN_")}
     environ.update(SARABAN_DATABASE_URL=database_url, SARABAN_ADMIN_TOKEN=ADMIN_TOKEN, SARABAN_PIN_CPU="0",
@@ -89,6 +91,13 @@ def saraban_serve(database_url: str, tmp_path: Path, *, demo: bool = False, env:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("saraban serve did not start:\n" + log.read_text(errors="replace")[-3000:])
             time.sleep(0.2)
+        if settled:
+            from bot import READER_READY
+
+            while READER_READY not in log.read_text(errors="replace"):
+                if proc.poll() is not None or time.monotonic() > deadline + 60:
+                    raise RuntimeError("the page reader did not warm up:\n" + log.read_text(errors="replace")[-3000:])
+                time.sleep(0.2)
         yield Server(url, proc.pid, database_url, log)
     finally:
         proc.send_signal(signal.SIGTERM)
