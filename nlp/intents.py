@@ -135,6 +135,11 @@ _KEYWORDS: tuple[tuple[str, str, bool], ...] = (
     ("web_signin", "เข้าระบบเว็บ", True),
     ("web_signin", "ลิงก์เข้าเว็บ", True),
     ("web_signin", "ลิงค์เข้าเว็บ", True),
+    ("web_signin", "ลิ้งเข้าเว็บ", True),
+    ("web_signin", "ลิ้งค์เข้าเว็บ", True),
+    ("web_signin", "เข้าเวบ", True),  # the common typo without ็
+    ("web_signin", "เข้าสู่ระบบ", True),
+    ("web_signin", "ลงชื่อเข้าใช้", True),
     ("audit_sample", "สุ่มตรวจ", True),
     ("audit_sample", "สุ่มตัวอย่าง", True),
     ("audit_sample", "audit", False),

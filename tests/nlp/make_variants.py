@@ -552,6 +552,9 @@ COMMAND_CASES = [
     ("ขอลิงก์เข้าเว็บค่ะ", {"intent": "web_signin"}),
     ("ขอเข้าสู่ระบบเว็บหน่อยครับ", {"intent": "web_signin"}),
     ("ลิงค์เข้าเว็บ", {"intent": "web_signin"}),
+    ("ขอลิ้งเข้าเว็บหน่อยค่ะ", {"intent": "web_signin"}),
+    ("เข้าเวบ", {"intent": "web_signin"}),
+    ("เข้าสู่ระบบ", {"intent": "web_signin"}),
     # audit_sample
     ("สุ่มตรวจ กองกลาง 20", {"intent": "audit_sample", "unit": "กองกลาง", "sample_size": 20}),
     ("สุ่มตรวจ 20 เรื่อง กองคลัง", {"intent": "audit_sample", "unit": "กองคลัง", "sample_size": 20}),
